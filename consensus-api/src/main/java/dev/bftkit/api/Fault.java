@@ -1,0 +1,61 @@
+package dev.bftkit.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One piece of evidence of misbehaviour: who, what, and the offending messages' bytes so a third party can check
+ * it.
+ *
+ * @param offender the node that misbehaved
+ * @param kind what it did
+ * @param detail a readable description
+ * @param evidence the offending messages, as received; each is copied
+ */
+public record Fault(NodeId offender, Kind kind, String detail, List<byte[]> evidence) {
+
+    /** Kinds of misbehaviour. */
+    public enum Kind {
+        /** Two conflicting signed messages for one slot (two proposals for one tick, a forked event chain). */
+        EQUIVOCATION,
+        /** A signature that does not verify under the claimed signer's key. */
+        FORGED_SIGNATURE,
+        /** A message that only a leader or voter may send, from someone who is not one. */
+        NOT_ENTITLED,
+        /** A vote for something that does not exist or is not eligible. */
+        INVALID_VOTE,
+        /** The same vote cast twice. */
+        DUPLICATE_VOTE,
+        /** A structurally invalid message or event from an authenticated peer. */
+        MALFORMED,
+        /** Helping a known offender by building on its misbehaviour. */
+        ACCOMPLICE
+    }
+
+    /** Validates and copies. */
+    public Fault {
+        if (offender == null || kind == null || detail == null) {
+            throw new NullPointerException("offender, kind and detail are required");
+        }
+        List<byte[]> copy = new ArrayList<>(evidence.size());
+        for (byte[] e : evidence) {
+            copy.add(e.clone());
+        }
+        evidence = List.copyOf(copy);
+    }
+
+    /** @return copies of the evidence */
+    @Override
+    public List<byte[]> evidence() {
+        List<byte[]> copy = new ArrayList<>(evidence.size());
+        for (byte[] e : evidence) {
+            copy.add(e.clone());
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Fault[" + offender + " " + kind + ": " + detail + ", " + evidence.size() + " message(s)]";
+    }
+}

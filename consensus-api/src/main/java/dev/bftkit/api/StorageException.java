@@ -1,0 +1,22 @@
+package dev.bftkit.api;
+
+/**
+ * A Storage failure: the store is locked, unreadable, corrupt, closed or out of space. The message names the file
+ * where there is one. A store never answers with wrong bytes instead of throwing this.
+ */
+public final class StorageException extends BftException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what failed, naming the file where there is one */
+    public StorageException(String message) {
+        super(message, null);
+    }
+
+    /**
+     * @param message what failed, naming the file where there is one
+     * @param cause the underlying failure
+     */
+    public StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

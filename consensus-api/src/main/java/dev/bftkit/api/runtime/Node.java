@@ -1,0 +1,329 @@
+package dev.bftkit.api.runtime;
+
+import dev.bftkit.api.BftException;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.Transport;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Drives one {@link Decider} over one {@link Transport} on one thread of its own: it ticks the Decider on a
+ * gradually slowing {@link TickClock}, serves peers' requests on the Decider's instance channel, sends what the
+ * Decider asks to send, and hands back the responses — every call into the Decider on that one thread, so the
+ * Decider needs no locking. It is the seed's {@code tick_to_end}, made asynchronous: {@link #decide()} completes
+ * with the first decision, {@link #decisions()} publishes the ordered stream.
+ *
+ * <p>A node keeps serving peers after it decides, so that laggards can finish; close it when the application no
+ * longer needs it. {@link #close()} stops the thread and the timer it started before it returns.
+ */
+public final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    /** The most requests the node sends for one input, a bound on a runaway Decider. */
+    static final int MAX_OUTBOUND_PER_INPUT = 4096;
+
+    private final NodeConfig config;
+    private final Decider decider;
+    private final Transport transport;
+    private final InstanceId channel;
+    private final ScheduledThreadPoolExecutor executor;
+    private final Thread thread;
+    private final CompletableFuture<Decision> first = new CompletableFuture<>();
+    private final DecisionPublisher publisher;
+    private final int phases;
+
+    // node thread only
+    private long tick;
+    private int phase;
+    private boolean stopped;
+
+    private volatile boolean closed;
+
+    private Node(NodeConfig config) {
+        this.config = config;
+        this.decider = config.decider();
+        this.transport = config.transport();
+        this.channel = decider.instance();
+        this.phases = Math.max(1, decider.phasesPerTick());
+        Thread[] made = new Thread[1];
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bftkit-node-" + transport.self() + "-" + channel);
+            t.setDaemon(true);
+            made[0] = t;
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.prestartCoreThread();
+        this.thread = made[0];
+        this.publisher = new DecisionPublisher(executor, config.maxRetainedDecisions());
+    }
+
+    /**
+     * Starts a node: serves the Decider's channel and schedules its first phase.
+     *
+     * @param config the Decider, transport, clock and limits
+     * @return the running node
+     */
+    public static Node start(NodeConfig config) {
+        Node node = new Node(config);
+        node.transport.serve(node.channel, node::handle);
+        node.executor.execute(() -> {
+            node.afterInput();
+            node.scheduleNextPhase();
+        });
+        return node;
+    }
+
+    /** @return the instance this node decides */
+    public InstanceId instance() {
+        return channel;
+    }
+
+    /**
+     * Offers a value to the Decider.
+     *
+     * @param payload the value
+     */
+    public void submit(byte[] payload) {
+        byte[] copy = payload.clone();
+        run(() -> {
+            decider.submit(copy);
+            afterInput();
+        });
+    }
+
+    /**
+     * @return completes with the first decision, or exceptionally with a {@link FatalConsensusException} or when
+     *     the node is closed first; a copy, so completing it does not affect the node
+     */
+    public CompletableFuture<Decision> decide() {
+        return first.copy();
+    }
+
+    /** @return every decision in order, replayed from the oldest retained one to each new subscriber */
+    public Flow.Publisher<Decision> decisions() {
+        return publisher;
+    }
+
+    /**
+     * Runs a read-only query against the Decider on the node's thread (for example its fault log or DOT graph).
+     *
+     * @param query what to compute; must not change the Decider
+     * @param <T> the result type
+     * @return the result
+     */
+    public <T> CompletableFuture<T> inspect(Function<Decider, T> query) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    out.complete(query.apply(decider));
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            out.completeExceptionally(new IllegalStateException("node is closed"));
+        }
+        return out;
+    }
+
+    private CompletionStage<byte[]> handle(NodeId from, byte[] request) {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                if (stopped) {
+                    answer.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "node stopped"));
+                    return;
+                }
+                try {
+                    answer.complete(decider.onRequest(from, request));
+                } catch (FatalConsensusException e) {
+                    answer.completeExceptionally(e);
+                    fail(e);
+                    return;
+                } catch (BftException | IllegalArgumentException e) {
+                    answer.completeExceptionally(e);
+                    listen(() -> config.listener().onRejected(from, e));
+                }
+                afterInput();
+            });
+        } catch (RejectedExecutionException e) {
+            answer.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "node is closed"));
+        }
+        return answer;
+    }
+
+    private void scheduleNextPhase() {
+        if (stopped) {
+            return;
+        }
+        long nanos = config.clock().phaseNanos(tick, phases);
+        executor.schedule(() -> runPhase(nanos), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void runPhase(long waited) {
+        if (stopped) {
+            return;
+        }
+        long t = tick;
+        int p = phase;
+        listen(() -> config.listener().onPhase(t, p, waited));
+        try {
+            decider.tick();
+        } catch (FatalConsensusException e) {
+            fail(e);
+            return;
+        }
+        if (++phase == phases) {
+            phase = 0;
+            tick++;
+        }
+        afterInput();
+        scheduleNextPhase();
+    }
+
+    /** On the node thread, after every input: publish decisions, then send what the Decider asks to send. */
+    private void afterInput() {
+        if (stopped) {
+            return;
+        }
+        for (Optional<Decision> d = decider.poll(); d.isPresent(); d = decider.poll()) {
+            Decision decision = d.get();
+            first.complete(decision);
+            publisher.publish(decision);
+            listen(() -> config.listener().onDecision(decision));
+        }
+        for (int i = 0; i < MAX_OUTBOUND_PER_INPUT; i++) {
+            Optional<Outbound> out = decider.nextGossip();
+            if (out.isEmpty()) {
+                return;
+            }
+            send(out.get());
+        }
+        LOG.log(Level.WARNING, "Decider asked for more than {0} requests after one input; the rest wait",
+                MAX_OUTBOUND_PER_INPUT);
+    }
+
+    private void send(Outbound out) {
+        NodeId peer = out.peer();
+        CompletionStage<byte[]> reply;
+        try {
+            reply = transport.request(peer, channel, out.request(), config.requestTimeout());
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((response, error) -> run(() -> {
+            if (error != null) {
+                LOG.log(Level.DEBUG, () -> "request to " + peer + " failed: " + error);
+                decider.onRequestFailed(peer);
+            } else {
+                try {
+                    decider.onResponse(peer, response);
+                } catch (FatalConsensusException e) {
+                    fail(e);
+                    return;
+                } catch (BftException | IllegalArgumentException e) {
+                    listen(() -> config.listener().onRejected(peer, e));
+                }
+            }
+            afterInput();
+        }));
+    }
+
+    private void fail(FatalConsensusException e) {
+        LOG.log(Level.ERROR, "consensus fault assumption broken on " + transport.self() + ": " + e.getMessage());
+        stopped = true;
+        first.completeExceptionally(e);
+        publisher.finish(e);
+    }
+
+    private void run(Runnable r) {
+        try {
+            executor.execute(() -> {
+                if (!stopped) {
+                    r.run();
+                }
+            });
+        } catch (RejectedExecutionException closedAlready) {
+            // closed: inputs after close are dropped
+        }
+    }
+
+    private void listen(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node listener failed", e);
+        }
+    }
+
+    /** @return true once {@link #close()} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops serving, stops the clock, completes subscribers and an undecided {@link #decide()} future, closes the
+     * Decider (and the transport if configured), and waits for the node's thread to end. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        transport.unserve(channel);
+        try {
+            executor.execute(() -> {
+                stopped = true;
+                first.completeExceptionally(new IllegalStateException("node closed before deciding"));
+                publisher.finish(null);
+                decider.close();
+            });
+        } catch (RejectedExecutionException e) {
+            // already shut down
+        }
+        executor.shutdown();
+        if (Thread.currentThread() == thread) {
+            // called from the node's own thread (a listener): it ends when this task returns
+            if (config.closeTransport()) {
+                transport.close();
+            }
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+            if (thread != null) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            executor.shutdownNow();
+        }
+        if (config.closeTransport()) {
+            transport.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

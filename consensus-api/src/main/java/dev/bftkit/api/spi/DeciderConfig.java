@@ -1,0 +1,92 @@
+package dev.bftkit.api.spi;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link Decider} is made from. A Decider does no I/O of its own: its storage, crypto and randomness
+ * (the seed) come in here, and its network goes through {@link Decider#nextGossip()} and the request/response
+ * calls.
+ *
+ * @param instance the consensus instance; inside every signed message, the storage key prefix, the channel
+ * @param committee the members and their weights
+ * @param key our signing key; our node id is its public key
+ * @param crypto the suite for every signature and hash
+ * @param storage where our own messages become durable before they can be sent
+ * @param application proposals and their validation
+ * @param seed the seed of every random choice the Decider makes (and, where the algorithm says so, its leader
+ *     schedule), so a seed replays a run exactly
+ * @param options algorithm-specific settings, as text
+ */
+public record DeciderConfig(InstanceId instance, Committee committee, SigningKey key, Crypto crypto, Storage storage,
+                            Application application, long seed, Map<String, String> options) {
+
+    /** Validates: every part present, and our key's node id is a committee member. */
+    public DeciderConfig {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(committee, "committee");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(application, "application");
+        options = Map.copyOf(options);
+        if (!committee.contains(key.publicKey().nodeId())) {
+            throw new IllegalArgumentException("our node " + key.publicKey().nodeId() + " is not in the committee");
+        }
+    }
+
+    /** @return our node id */
+    public NodeId self() {
+        return key.publicKey().nodeId();
+    }
+
+    /**
+     * @param name an option name
+     * @return its value, if set
+     */
+    public Optional<String> option(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+
+    /**
+     * @param name an option name
+     * @param fallback the value when unset
+     * @return the option as a long
+     * @throws IllegalArgumentException if it is set but not a number
+     */
+    public long longOption(String name, long fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + name + " must be a whole number, got '" + v + "'", e);
+        }
+    }
+
+    /**
+     * @param name an option name
+     * @param value its value
+     * @return a copy with the option set
+     */
+    public DeciderConfig withOption(String name, String value) {
+        Map<String, String> m = new HashMap<>(options);
+        m.put(name, value);
+        return new DeciderConfig(instance, committee, key, crypto, storage, application, seed, m);
+    }
+
+    /**
+     * @param storage another store (for example after a restart)
+     * @return a copy using it
+     */
+    public DeciderConfig withStorage(Storage storage) {
+        return new DeciderConfig(instance, committee, key, crypto, storage, application, seed, options);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.bftkit.api.spi;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Decision;
+import java.util.Set;
+
+/** Makes {@link Decider}s of one algorithm, found by plugin name; see {@link Plugins#decider}. */
+public interface DeciderProvider {
+    /** @return the algorithm's plugin name (for example {@code streamlette} or {@code parsec}) */
+    String name();
+
+    /** @return what the algorithm offers, for the conformance kit's capability hooks */
+    Set<Capability> capabilities();
+
+    /**
+     * Creates a Decider, reloading any state it finds under the instance's prefix in the configured storage.
+     *
+     * @param config the configuration
+     * @return the Decider, ready to tick
+     * @throws dev.bftkit.api.StorageException if the stored state cannot be read
+     * @throws dev.bftkit.api.InvalidMessageException if the stored state is damaged
+     */
+    Decider create(DeciderConfig config);
+
+    /**
+     * Checks a decision's proof with the committee alone: a third party's check that the decision is final.
+     *
+     * @param committee the committee that decided
+     * @param crypto its suite
+     * @param decision the decision and its proof
+     * @return true if the proof shows the value final at that position
+     */
+    boolean verifyDecision(Committee committee, Crypto crypto, Decision decision);
+
+    /** What an algorithm offers. */
+    enum Capability {
+        /** Decides a single value (position 0) per instance. */
+        ONE_SHOT,
+        /** Decides an ordered stream of values, positions 0, 1, 2… */
+        ORDERED_STREAM,
+        /** A Decider re-created from the same storage continues where it stopped, without equivocating. */
+        RESTART_FROM_STORAGE,
+        /** Every submitted value is eventually decided (not only one leader's proposal). */
+        DECIDES_SUBMITTED_VALUES
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bftkit.api.spi;
+
+import dev.bftkit.api.NodeId;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * What a {@link Transport} needs: who we are (and the key to prove it), where to listen, where the peers are, the
+ * crypto to check their proofs, and the limits.
+ *
+ * @param self our node id
+ * @param key our signing key; the transport signs handshake challenges with it
+ * @param crypto the suite that verifies peers' handshake signatures
+ * @param bind the address to listen on
+ * @param peers every other committee member's address; a connection from anyone else is refused
+ * @param limits bounds on frames, pending requests and timeouts
+ */
+public record TransportConfig(NodeId self, SigningKey key, Crypto crypto, InetSocketAddress bind,
+                              Map<NodeId, InetSocketAddress> peers, TransportLimits limits) {
+
+    /** Copies the peer map and checks that the key matches {@code self}. */
+    public TransportConfig {
+        peers = Map.copyOf(peers);
+        if (!key.publicKey().nodeId().equals(self)) {
+            throw new IllegalArgumentException("the signing key does not belong to " + self);
+        }
+        if (peers.containsKey(self)) {
+            throw new IllegalArgumentException("peers must not include self");
+        }
+    }
+}

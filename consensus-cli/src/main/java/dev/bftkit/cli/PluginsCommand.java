@@ -1,0 +1,49 @@
+package dev.bftkit.cli;
+
+import dev.bftkit.api.spi.Plugins;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code consensus plugins}: lists the providers found on the module path. */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List the decider, transport, storage and crypto plugins found on the module path.")
+final class PluginsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    PluginsCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, List<String>> names = Plugins.names();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            StringBuilder sb = new StringBuilder("{");
+            names.forEach((kind, list) -> {
+                if (sb.length() > 1) {
+                    sb.append(',');
+                }
+                sb.append(Json.string(kind)).append(":[");
+                for (int i = 0; i < list.size(); i++) {
+                    sb.append(i > 0 ? "," : "").append(Json.string(list.get(i)));
+                }
+                sb.append(']');
+            });
+            out.println(sb.append('}'));
+        } else {
+            names.forEach((kind, list) ->
+                    out.printf("%-10s %s%n", kind, list.isEmpty() ? "(none)" : String.join(", ", list)));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}
