@@ -1,0 +1,403 @@
+package dev.bftkit.conformance;
+
+import dev.bftkit.api.BftException;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import dev.bftkit.api.spi.Decider;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The standard Byzantine behaviours. They work on bytes and on honest Deciders run with the faulty node's key, so
+ * they apply to any algorithm.
+ */
+public final class Behaviours {
+    private Behaviours() {
+    }
+
+    /** @return a node that never answers and never asks */
+    public static Behaviour silent() {
+        return new Behaviour() {
+            @Override
+            public String name() {
+                return "silent";
+            }
+
+            @Override
+            public void onPhase(ByzantineContext ctx) {
+            }
+
+            @Override
+            public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+                return null;
+            }
+
+            @Override
+            public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
+            }
+        };
+    }
+
+    /**
+     * @param atMs when to stop
+     * @return a node that behaves honestly until {@code atMs}, then falls silent for good
+     */
+    public static Behaviour crashAt(long atMs) {
+        return new Driven("crash@" + atMs) {
+            @Override
+            boolean active(ByzantineContext ctx) {
+                return ctx.now() < atMs;
+            }
+        };
+    }
+
+    /**
+     * Equivocating twins: two honest Deciders share the node's key, each with its own proposal, each serving one
+     * side of the committee (the Twins method). As a leader they sign two different messages for one tick.
+     *
+     * @param sideA the node indexes served by the first twin; everyone else talks to the second
+     * @return the behaviour
+     */
+    public static Behaviour twins(Set<Integer> sideA) {
+        Set<Integer> a = Set.copyOf(sideA);
+        return new Behaviour() {
+            @Override
+            public String name() {
+                return "twins";
+            }
+
+            private String twinFor(ByzantineContext ctx, NodeId peer) {
+                return a.contains(ctx.indexOf(peer)) ? "twin-a" : "twin-b";
+            }
+
+            @Override
+            public void onPhase(ByzantineContext ctx) {
+                for (String label : new String[] {"twin-a", "twin-b"}) {
+                    Decider d = ctx.decider(label, ctx.instance());
+                    Driven.safeTick(d);
+                    drain(ctx, d, label.equals("twin-a") ? 0 : 1, peer -> twinFor(ctx, peer).equals(label));
+                }
+            }
+
+            @Override
+            public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+                return Driven.answer(ctx.decider(twinFor(ctx, from), ctx.instance()), from, request);
+            }
+
+            @Override
+            public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
+                String label = tag == 0 ? "twin-a" : "twin-b";
+                Decider d = ctx.decider(label, ctx.instance());
+                Driven.absorb(d, from, response);
+                drain(ctx, d, tag, peer -> twinFor(ctx, peer).equals(label));
+            }
+
+            @Override
+            public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
+                ctx.decider(tag == 0 ? "twin-a" : "twin-b", ctx.instance()).onRequestFailed(peer);
+            }
+        };
+    }
+
+    /** @return an honest node that flips one random byte (past the header) of every response it gives */
+    public static Behaviour forger() {
+        return new Driven("forger") {
+            @Override
+            byte[] twist(ByzantineContext ctx, byte[] response) {
+                if (response.length <= 2) {
+                    return response;
+                }
+                byte[] out = response.clone();
+                int at = 2 + (int) Long.remainderUnsigned(ctx.nextLong(), out.length - 2);
+                out[at] ^= (byte) (1 + Long.remainderUnsigned(ctx.nextLong(), 255));
+                return out;
+            }
+        };
+    }
+
+    /** @return a node that answers and asks with random bytes of random length (0 to 4 KiB) */
+    public static Behaviour garbage() {
+        return new Behaviour() {
+            @Override
+            public String name() {
+                return "garbage";
+            }
+
+            private byte[] junk(ByzantineContext ctx) {
+                byte[] b = new byte[(int) Long.remainderUnsigned(ctx.nextLong(), 4097)];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) ctx.nextLong();
+                }
+                return b;
+            }
+
+            @Override
+            public void onPhase(ByzantineContext ctx) {
+                for (NodeId p : ctx.peers()) {
+                    ctx.send(p, junk(ctx), 0);
+                }
+            }
+
+            @Override
+            public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+                return junk(ctx);
+            }
+
+            @Override
+            public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
+            }
+        };
+    }
+
+    /** @return an honest node whose responses are cut short at a random point */
+    public static Behaviour truncating() {
+        return new Driven("truncating") {
+            @Override
+            byte[] twist(ByzantineContext ctx, byte[] response) {
+                return response.length == 0 ? response
+                        : Arrays.copyOf(response, (int) Long.remainderUnsigned(ctx.nextLong(), response.length));
+            }
+        };
+    }
+
+    /**
+     * @return an honest node whose responses are padded far past any sane size (1 MiB of trailing bytes, or a
+     *     length field claiming 2 GiB)
+     */
+    public static Behaviour oversized() {
+        return new Driven("oversized") {
+            @Override
+            byte[] twist(ByzantineContext ctx, byte[] response) {
+                if ((ctx.nextLong() & 1) == 0) {
+                    return Arrays.copyOf(response, response.length + (1 << 20));
+                }
+                byte[] out = Arrays.copyOf(response, Math.max(response.length, 6));
+                out[2] = 0x7f;
+                out[3] = (byte) 0xff;
+                out[4] = (byte) 0xff;
+                out[5] = (byte) 0xff;
+                return out;
+            }
+        };
+    }
+
+    /**
+     * @return a node that runs an honest Decider on another instance with its own key and answers every request
+     *     with that instance's (validly signed) messages
+     */
+    public static Behaviour replayer() {
+        return new Driven("replayer") {
+            @Override
+            InstanceId instanceFor(ByzantineContext ctx) {
+                return InstanceId.of(("replay-" + ctx.instance()).getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /**
+     * @param perPhase how many extra requests to send to random peers each phase
+     * @return an honest node that also floods its peers with valid-looking requests
+     */
+    public static Behaviour flooder(int perPhase) {
+        return new Driven("flooder") {
+            private byte[] last;
+
+            @Override
+            void sent(ByzantineContext ctx, byte[] request) {
+                last = request;
+            }
+
+            @Override
+            public void onPhase(ByzantineContext ctx) {
+                super.onPhase(ctx);
+                if (last != null) {
+                    for (int i = 0; i < perPhase; i++) {
+                        NodeId p = ctx.peers().get((int) Long.remainderUnsigned(ctx.nextLong(), ctx.peers().size()));
+                        ctx.send(p, last, 0);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * @param served the node indexes it answers
+     * @return an honest node that answers only some peers and withholds from the rest
+     */
+    public static Behaviour withholding(Set<Integer> served) {
+        Set<Integer> s = Set.copyOf(served);
+        return new Driven("withholding") {
+            @Override
+            public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+                return s.contains(ctx.indexOf(from)) ? super.onRequest(ctx, from, request) : null;
+            }
+        };
+    }
+
+    /**
+     * @param every run one phase in this many
+     * @return an honest node whose clock runs {@code every} times slower than everyone else's
+     */
+    public static Behaviour lagging(int every) {
+        return new Driven("lagging") {
+            private long phases;
+
+            @Override
+            public void onPhase(ByzantineContext ctx) {
+                if (phases++ % every == 0) {
+                    super.onPhase(ctx);
+                }
+            }
+        };
+    }
+
+    /**
+     * @param name a name from {@link #names()}
+     * @param sideA for twins: the node indexes the first twin serves; for withholding: the indexes served
+     * @return the behaviour
+     */
+    public static Behaviour byName(String name, Set<Integer> sideA) {
+        return switch (name) {
+            case "silent" -> silent();
+            case "twins" -> twins(sideA);
+            case "forger" -> forger();
+            case "garbage" -> garbage();
+            case "truncating" -> truncating();
+            case "oversized" -> oversized();
+            case "replayer" -> replayer();
+            case "flooder" -> flooder(20);
+            case "withholding" -> withholding(sideA);
+            case "lagging" -> lagging(3);
+            default -> throw new IllegalArgumentException("unknown behaviour '" + name + "'; known: " + names());
+        };
+    }
+
+    /** @return the names {@link #byName} knows */
+    public static java.util.List<String> names() {
+        return java.util.List.of("silent", "twins", "forger", "garbage", "truncating", "oversized", "replayer",
+                "flooder", "withholding", "lagging");
+    }
+
+    interface PeerFilter {
+        boolean allows(NodeId peer);
+    }
+
+    static void drain(ByzantineContext ctx, Decider d, int tag, PeerFilter filter) {
+        for (int i = 0; i < 4096; i++) {
+            Optional<Outbound> o = d.nextGossip();
+            if (o.isEmpty()) {
+                return;
+            }
+            if (filter.allows(o.get().peer())) {
+                ctx.send(o.get().peer(), o.get().request(), tag);
+            } else {
+                d.onRequestFailed(o.get().peer());
+            }
+        }
+    }
+
+    /** An honest Decider with hooks to twist what it sends. */
+    abstract static class Driven implements Behaviour {
+        private final String name;
+
+        Driven(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        boolean active(ByzantineContext ctx) {
+            return true;
+        }
+
+        InstanceId instanceFor(ByzantineContext ctx) {
+            return ctx.instance();
+        }
+
+        byte[] twist(ByzantineContext ctx, byte[] response) {
+            return response;
+        }
+
+        void sent(ByzantineContext ctx, byte[] request) {
+        }
+
+        Decider decider(ByzantineContext ctx) {
+            return ctx.decider("honest", instanceFor(ctx));
+        }
+
+        @Override
+        public void onPhase(ByzantineContext ctx) {
+            if (!active(ctx)) {
+                return;
+            }
+            Decider d = decider(ctx);
+            safeTick(d);
+            send(ctx, d);
+        }
+
+        private void send(ByzantineContext ctx, Decider d) {
+            for (int i = 0; i < 4096; i++) {
+                Optional<Outbound> o = d.nextGossip();
+                if (o.isEmpty()) {
+                    return;
+                }
+                sent(ctx, o.get().request());
+                ctx.send(o.get().peer(), o.get().request(), 0);
+            }
+        }
+
+        @Override
+        public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+            if (!active(ctx)) {
+                return null;
+            }
+            byte[] r = answer(decider(ctx), from, request);
+            return r == null ? null : twist(ctx, r);
+        }
+
+        @Override
+        public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
+            if (!active(ctx)) {
+                return;
+            }
+            Decider d = decider(ctx);
+            absorb(d, from, response);
+            send(ctx, d);
+        }
+
+        @Override
+        public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
+            decider(ctx).onRequestFailed(peer);
+        }
+
+        static void safeTick(Decider d) {
+            try {
+                d.tick();
+            } catch (BftException e) {
+                // a faulty node's own Decider may fail; it is faulty anyway
+            }
+        }
+
+        static byte[] answer(Decider d, NodeId from, byte[] request) {
+            try {
+                return d.onRequest(from, request);
+            } catch (BftException e) {
+                return null;
+            }
+        }
+
+        static void absorb(Decider d, NodeId from, byte[] response) {
+            try {
+                d.onResponse(from, response);
+            } catch (BftException e) {
+                // ignored: faulty
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.bftkit.conformance;
+
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Decider;
+import java.util.List;
+
+/** A Byzantine node's view of the simulation: its identity, its peers, randomness, sending, and honest Deciders. */
+public interface ByzantineContext {
+    /** @return this node's id */
+    NodeId self();
+
+    /** @return this node's index in the scenario */
+    int index();
+
+    /** @return the other members, in committee order */
+    List<NodeId> peers();
+
+    /** @return the index of a member in the scenario */
+    int indexOf(NodeId id);
+
+    /** @return the current virtual time, in milliseconds */
+    long now();
+
+    /** @return the next value of this node's seeded random stream */
+    long nextLong();
+
+    /**
+     * Sends a request.
+     *
+     * @param peer the recipient
+     * @param request the bytes
+     * @param tag returned with the response, to route it
+     */
+    void send(NodeId peer, byte[] request, int tag);
+
+    /**
+     * An honest Decider with this node's key, created on first use and kept under {@code label}. Its application
+     * proposes a value of its own, so two labels on one leader equivocate.
+     *
+     * @param label distinguishes Deciders (twins, shadows)
+     * @param instance the instance it runs (the scenario's, or another one to replay from)
+     * @return the Decider
+     */
+    Decider decider(String label, InstanceId instance);
+
+    /** @return the scenario's instance */
+    InstanceId instance();
+}

@@ -1,0 +1,328 @@
+package dev.bftkit.conformance;
+
+import dev.bftkit.api.SeededRandom;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.DeciderProvider.Capability;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The Decider conformance rules as plain code (no JUnit): each rule builds a scenario from a committee size and a
+ * seed, runs it in the {@link Simulator}, and reports the broken invariants. {@link DeciderVerification} runs them
+ * as JUnit tests; the CLI and mutation tests call them directly.
+ *
+ * <p>Safety rules keep faults up for the whole run and check agreement, validity, integrity, proofs and fault logs.
+ * Liveness rules let faults run, then heal the network at a fixed time (Byzantine nodes stay Byzantine, up to
+ * ⌊(n−1)/3⌋ of the weight) and also require every honest node to decide within {@link #livenessTicks} ticks.
+ */
+public final class DeciderChecks {
+    /** Healing time in liveness rules, in virtual milliseconds (about 15 ticks of the default clock). */
+    public static final long HEAL_AT_MS = 20_000;
+
+    /**
+     * One rule.
+     *
+     * @param id the rule id, as in the kit README ({@code required_…} or {@code optional_…})
+     * @param description what it checks
+     * @param applies which providers it applies to, by capability
+     * @param factory the scenario for a committee size and seed
+     */
+    public record Rule(String id, String description, Predicate<Set<Capability>> applies, ScenarioFactory factory) {
+        /** @return true if the rule is required of every provider it applies to */
+        public boolean required() {
+            return id.startsWith("required_");
+        }
+    }
+
+    /** Builds a rule's scenario. */
+    @FunctionalInterface
+    public interface ScenarioFactory {
+        /**
+         * @param n the committee size
+         * @param seed the seed
+         * @return the scenario
+         */
+        Scenario build(int n, long seed);
+    }
+
+    /**
+     * A rule that failed on one seed.
+     *
+     * @param rule the rule
+     * @param n the committee size
+     * @param seed the seed
+     * @param violations what broke
+     * @param scenario the scenario that broke it
+     */
+    public record Failure(Rule rule, int n, long seed, List<String> violations, String scenario) {
+        /** @return a readable report */
+        public String report() {
+            return rule.id() + " failed for n=" + n + " seed=" + seed + " (" + scenario + "):\n  - "
+                    + String.join("\n  - ", violations.subList(0, Math.min(10, violations.size())))
+                    + (violations.size() > 10 ? "\n  … " + (violations.size() - 10) + " more" : "");
+        }
+    }
+
+    private final DeciderProvider provider;
+    private final Crypto crypto;
+    private final Map<String, String> options;
+    private final int livenessTicks;
+
+    /**
+     * @param provider the algorithm under test
+     * @param crypto the suite the simulated nodes use
+     * @param options Decider options
+     * @param livenessTicks how many ticks after healing every honest node has to decide
+     */
+    public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks) {
+        this.provider = provider;
+        this.crypto = crypto;
+        this.options = Map.copyOf(options);
+        this.livenessTicks = livenessTicks;
+    }
+
+    /** @return the tick budget after healing */
+    public int livenessTicks() {
+        return livenessTicks;
+    }
+
+    /** @return every rule, in a fixed order */
+    public List<Rule> rules() {
+        List<Rule> rules = new ArrayList<>();
+        Predicate<Set<Capability>> all = c -> true;
+        rules.add(new Rule("required_liveness_clean_network",
+                "all honest, clean network: every node decides, and all agree", all,
+                (n, seed) -> base(n, seed).healAt(0).maxTicks(livenessTicks).build()));
+        rules.add(new Rule("required_safety_lossy_reordering_network",
+                "all honest; 20% loss, 5% duplication, 10–400 ms delays, 5% clock drift, for the whole run", all,
+                (n, seed) -> base(n, seed).network(NetworkModel.LOSSY).drift(5).maxTicks(60).build()));
+        rules.add(new Rule("required_liveness_after_partitions_heal",
+                "random two-sided partitions and loss until healing, then progress", all,
+                (n, seed) -> partitioned(base(n, seed), n, seed).network(NetworkModel.LOSSY).drift(5)
+                        .healAt(HEAL_AT_MS).maxTicks(livenessTicks).build()));
+        rules.add(new Rule("required_liveness_f_crashed",
+                "⌊(n−1)/3⌋ of the weight silent from the start, clean network: the rest decide", all,
+                (n, seed) -> withByzantine(base(n, seed), n, seed, (i, side) -> Behaviours.silent())
+                        .healAt(0).maxTicks(livenessTicks).build()));
+        rules.add(new Rule("required_liveness_crash_restart",
+                "honest nodes crash and restart from their storage during a lossy period, then progress",
+                c -> c.contains(Capability.RESTART_FROM_STORAGE),
+                (n, seed) -> crashing(base(n, seed), n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
+                        .maxTicks(livenessTicks).build()));
+        for (String behaviour : Behaviours.names()) {
+            rules.add(new Rule("required_byzantine_" + behaviour,
+                    "⌊(n−1)/3⌋ of the weight " + behaviour + ", lossy and partitioned until healing, then progress",
+                    all, (n, seed) -> {
+                        Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
+                                .maxTicks(livenessTicks);
+                        if (behaviour.equals("twins")) {
+                            b = partitioned(b, n, seed);
+                        }
+                        return withByzantine(b, n, seed, (i, side) -> Behaviours.byName(behaviour, side)).build();
+                    }));
+        }
+        rules.add(new Rule("required_safety_twins_split_committee",
+                "the honest nodes split in two halves for 40 ticks while ⌊(n−1)/3⌋ equivocating twins serve both",
+                all, (n, seed) -> twinsSplit(n, seed)));
+        rules.add(new Rule("required_safety_weighted_committee",
+                "random weights 1–10, equivocating twins up to the tolerated weight, lossy network", all,
+                (n, seed) -> weighted(n, seed)));
+        rules.add(new Rule("required_determinism",
+                "the same seed replays to the same trace hash and the same decisions", all,
+                (n, seed) -> withByzantine(base(n, seed).network(NetworkModel.LOSSY).drift(5).maxTicks(60), n, seed,
+                        (i, side) -> Behaviours.forger()).build()));
+        return rules;
+    }
+
+    /**
+     * @param id a rule id
+     * @return the rule
+     */
+    public Rule rule(String id) {
+        return rules().stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no rule " + id));
+    }
+
+    /**
+     * Runs one rule on one committee size and seed.
+     *
+     * @param rule the rule
+     * @param n the committee size
+     * @param seed the seed
+     * @return the failure, if the run broke an invariant
+     */
+    public Optional<Failure> check(Rule rule, int n, long seed) {
+        Scenario s = rule.factory().build(n, seed);
+        SimulationResult r = new Simulator(provider, crypto, s, options).run();
+        List<String> violations = new ArrayList<>(r.violations());
+        if (rule.id().equals("required_determinism")) {
+            SimulationResult again = new Simulator(provider, crypto, rule.factory().build(n, seed), options).run();
+            if (again.traceHash() != r.traceHash()) {
+                violations.add("determinism: trace hash " + Long.toHexString(r.traceHash()) + " then "
+                        + Long.toHexString(again.traceHash()) + " for the same seed");
+            }
+            if (!again.decisions().toString().equals(r.decisions().toString())) {
+                violations.add("determinism: different decisions on replay");
+            }
+        }
+        return violations.isEmpty() ? Optional.empty()
+                : Optional.of(new Failure(rule, n, seed, violations, s.describe()));
+    }
+
+    /**
+     * The seeds a rule runs at a committee size: distinct per rule, size and index, and the same on every run.
+     *
+     * @param ruleId the rule id
+     * @param n the committee size
+     * @param count how many
+     * @return the seeds
+     */
+    public static long[] seeds(String ruleId, int n, int count) {
+        long base = SeededRandom.seedOf(ruleId.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 1_000_003L * n;
+        long[] out = new long[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = SeededRandom.mix(base + i) & Long.MAX_VALUE;
+        }
+        return out;
+    }
+
+    /** Assigns Byzantine behaviours. */
+    @FunctionalInterface
+    interface BehaviourFor {
+        Behaviour make(int index, Set<Integer> sideA);
+    }
+
+    private static Scenario.Builder base(int n, long seed) {
+        return Scenario.builder(n, seed);
+    }
+
+    /** The tolerated number of faulty nodes for equal weights. */
+    static int maxFaulty(int n) {
+        return (n - 1) / 3;
+    }
+
+    /** Picks ⌊(n−1)/3⌋ faulty indexes by seed; the honest rest split into two sides. */
+    private static Scenario.Builder withByzantine(Scenario.Builder b, int n, long seed, BehaviourFor make) {
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xb12L));
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        r.shuffle(idx);
+        List<Integer> faulty = idx.subList(0, maxFaulty(n));
+        Set<Integer> sideA = side(n, seed, faulty);
+        for (int i : faulty) {
+            b.byzantine(i, make.make(i, sideA));
+        }
+        return b;
+    }
+
+    private static Set<Integer> side(int n, long seed, List<Integer> exclude) {
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x51deL));
+        List<Integer> honest = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!exclude.contains(i)) {
+                honest.add(i);
+            }
+        }
+        r.shuffle(honest);
+        return new TreeSet<>(honest.subList(0, honest.size() / 2));
+    }
+
+    private static Scenario.Builder partitioned(Scenario.Builder b, int n, long seed) {
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x9a27L));
+        long t = 0;
+        while (t < HEAL_AT_MS) {
+            long len = 2_000 + r.nextLong(6_000);
+            Set<Integer> a = side(n, r.nextLong(), List.of());
+            Set<Integer> rest = new TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                if (!a.contains(i)) {
+                    rest.add(i);
+                }
+            }
+            b.partition(new Partition(t, Math.min(HEAL_AT_MS, t + len), List.of(a, rest)));
+            t += len + r.nextLong(3_000);
+        }
+        return b;
+    }
+
+    private static Scenario.Builder crashing(Scenario.Builder b, int n, long seed) {
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xc4a5L));
+        for (int i = 0; i < n; i++) {
+            int crashes = r.nextInt(3);
+            long t = r.nextLong(4_000);
+            for (int k = 0; k < crashes && t < HEAL_AT_MS - 2_000; k++) {
+                long down = 500 + r.nextLong(5_000);
+                long up = Math.min(HEAL_AT_MS - 1, t + down);
+                b.crash(new CrashPlan(i, t, up));
+                t = up + 500 + r.nextLong(6_000);
+            }
+        }
+        return b;
+    }
+
+    private Scenario twinsSplit(int n, long seed) {
+        Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY);
+        withByzantine(b, n, seed, (i, side) -> Behaviours.twins(side));
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xb12L));
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        r.shuffle(idx);
+        List<Integer> faulty = idx.subList(0, maxFaulty(n));
+        Set<Integer> sideA = side(n, seed, faulty);
+        Set<Integer> sideB = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            if (!sideA.contains(i) && !faulty.contains(i)) {
+                sideB.add(i);
+            }
+        }
+        // twins talk to both sides; honest halves cannot reach each other until the split ends
+        Set<Integer> withTwinsA = new TreeSet<>(sideA);
+        withTwinsA.addAll(faulty);
+        Set<Integer> withTwinsB = new TreeSet<>(sideB);
+        withTwinsB.addAll(faulty);
+        b.partition(new Partition(0, 80_000, List.of(withTwinsA, withTwinsB))); // about 30 growing ticks
+        return b.maxTicks(80).build();
+    }
+
+    private Scenario weighted(int n, long seed) {
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x3e16L));
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 1 + r.nextLong(10);
+        }
+        Scenario.Builder b = base(n, seed).weights(w).network(NetworkModel.LOSSY).maxTicks(60);
+        long total = 0;
+        for (long x : w) {
+            total += x;
+        }
+        long budget = (total - 1) / 3;
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        r.shuffle(idx);
+        List<Integer> faulty = new ArrayList<>();
+        long used = 0;
+        for (int i : idx) {
+            if (used + w[i] <= budget) {
+                faulty.add(i);
+                used += w[i];
+            }
+        }
+        Set<Integer> sideA = side(n, seed, faulty);
+        for (int i : faulty) {
+            b.byzantine(i, Behaviours.twins(sideA));
+        }
+        return b.build();
+    }
+}

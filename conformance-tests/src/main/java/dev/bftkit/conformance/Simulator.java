@@ -1,0 +1,700 @@
+package dev.bftkit.conformance;
+
+import dev.bftkit.api.BftException;
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.Fault;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import dev.bftkit.api.SeededRandom;
+import dev.bftkit.api.spi.Application;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.conformance.internal.MemoryStorage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs n Deciders in one thread from one seed: a virtual clock (each node's own, drifting), a network model per
+ * link (delay, loss, duplication, reordering, partitions that heal), crashes and restarts from Storage, and
+ * Byzantine nodes. It drives Deciders only through the Decider SPI, records every delivery into a trace hash, and
+ * checks the invariants: agreement, validity, integrity, valid proofs, termination (liveness mode), and that no
+ * honest node appears in another's fault log. The same scenario gives the same trace hash, byte for byte.
+ *
+ * <p>No thread, clock or hash-order iteration: events are ordered by (virtual time, sequence number).
+ */
+public final class Simulator {
+    /** Sees every delivery, for statistics. */
+    @FunctionalInterface
+    public interface DeliveryListener {
+        /**
+         * @param timeMs the virtual time
+         * @param from the sender's index
+         * @param to the receiver's index
+         * @param response true for a response, false for a request
+         * @param bytes what was delivered
+         */
+        void delivered(long timeMs, int from, int to, boolean response, byte[] bytes);
+    }
+
+    private static final int PHASE = 0;
+    private static final int REQUEST = 1;
+    private static final int RESPONSE = 2;
+    private static final int FAILED = 3;
+    private static final int TIMEOUT = 4;
+    private static final int CRASH = 5;
+    private static final int RESTART = 6;
+    private static final int MAX_OUTBOUND_PER_INPUT = 4096;
+
+    private static final class Event {
+        final long time;
+        final long seq;
+        final int type;
+        final int from;
+        final int to;
+        final long id;
+        final int tag;
+        final byte[] bytes;
+
+        Event(long time, long seq, int type, int from, int to, long id, int tag, byte[] bytes) {
+            this.time = time;
+            this.seq = seq;
+            this.type = type;
+            this.from = from;
+            this.to = to;
+            this.id = id;
+            this.tag = tag;
+            this.bytes = bytes;
+        }
+    }
+
+    private final class SimNode implements ByzantineContext {
+        final int index;
+        final Behaviour behaviour;
+        final Storage storage = new MemoryStorage();
+        final double drift;
+        final SeededRandom rng;
+        final Map<Long, Integer> pending = new HashMap<>();
+        final Map<String, Decider> byzDeciders = new TreeMap<>();
+        final List<Decision> decisions = new ArrayList<>();
+        final List<Fault> faultHistory = new ArrayList<>();
+        Decider decider;
+        boolean up = true;
+        boolean restarted;
+        long epoch;
+        long phases;
+        long decideTime = -1;
+        long decideTick = -1;
+
+        SimNode(int index, Behaviour behaviour) {
+            this.index = index;
+            this.behaviour = behaviour;
+            this.rng = new SeededRandom(SeededRandom.mix(scenario.seed() * 31 + index));
+            double d = scenario.maxDriftPercent() / 100.0;
+            this.drift = 1.0 + (d == 0 ? 0 : (rng.nextDouble() * 2 - 1) * d);
+        }
+
+        boolean honest() {
+            return behaviour == null;
+        }
+
+        long tick() {
+            return honest() && decider != null ? decider.currentTick() : phases / phasesPerTick;
+        }
+
+        @Override
+        public NodeId self() {
+            return ids[index];
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public List<NodeId> peers() {
+            List<NodeId> out = new ArrayList<>(ids.length - 1);
+            for (NodeId id : ids) {
+                if (!id.equals(ids[index])) {
+                    out.add(id);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public int indexOf(NodeId id) {
+            return committee.indexOf(id) < 0 ? -1 : indexByCommittee[committee.indexOf(id)];
+        }
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public long nextLong() {
+            return rng.nextLong();
+        }
+
+        @Override
+        public void send(NodeId peer, byte[] request, int tag) {
+            int to = indexOf(peer);
+            if (to < 0 || to == index) {
+                return;
+            }
+            sendRequest(this, to, request, tag);
+        }
+
+        @Override
+        public Decider decider(String label, InstanceId inst) {
+            String k = label + "@" + inst;
+            Decider d = byzDeciders.get(k);
+            if (d == null) {
+                String value = "v:byz" + index + "-" + label;
+                d = provider.create(new DeciderConfig(inst, committee, keys[index], crypto, new MemoryStorage(),
+                        application(value), SeededRandom.mix(scenario.seed() ^ SeededRandom.seedOf(k.getBytes(
+                                StandardCharsets.UTF_8))), options));
+                byzDeciders.put(k, d);
+            }
+            return d;
+        }
+
+        @Override
+        public InstanceId instance() {
+            return instance;
+        }
+    }
+
+    private final DeciderProvider provider;
+    private final Crypto crypto;
+    private final Scenario scenario;
+    private final Map<String, String> options;
+    private final Committee committee;
+    private final NodeId[] ids;
+    private final SigningKey[] keys;
+    private final int[] indexByCommittee;
+    private final InstanceId instance;
+    private final SeededRandom net;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
+            ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private final SimNode[] nodes;
+    private final TreeSet<String> proposed = new TreeSet<>();
+    private final List<String> violations = new ArrayList<>();
+    private final boolean ordered;
+    private int phasesPerTick = 1;
+    private DeliveryListener listener = (t, f, to, r, b) -> { };
+    private long seq;
+    private long now;
+    private long nextRequestId;
+    private long trace = 0xcbf29ce484222325L;
+    private long requests;
+    private long responses;
+    private long bytes;
+
+    /**
+     * @param provider the algorithm under test
+     * @param crypto the suite every node uses
+     * @param scenario the run
+     * @param options Decider options passed to every node
+     */
+    public Simulator(DeciderProvider provider, Crypto crypto, Scenario scenario, Map<String, String> options) {
+        this.provider = provider;
+        this.crypto = crypto;
+        this.scenario = scenario;
+        this.options = Map.copyOf(options);
+        this.ordered = provider.capabilities().contains(DeciderProvider.Capability.ORDERED_STREAM);
+        int n = scenario.nodes();
+        this.ids = new NodeId[n];
+        this.keys = new SigningKey[n];
+        Map<NodeId, Long> weights = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            byte[] seedBytes = new byte[crypto.seedLength()];
+            new SeededRandom(0x5eed0000L + i).nextBytes(seedBytes);
+            keys[i] = crypto.keyFromSeed(seedBytes);
+            ids[i] = keys[i].publicKey().nodeId();
+            weights.put(ids[i], scenario.weights()[i]);
+        }
+        this.committee = Committee.of(weights);
+        this.indexByCommittee = new int[n];
+        for (int i = 0; i < n; i++) {
+            indexByCommittee[committee.indexOf(ids[i])] = i;
+        }
+        this.instance = InstanceId.of("sim-" + Long.toHexString(scenario.seed()));
+        this.net = new SeededRandom(SeededRandom.mix(scenario.seed() ^ 0x6e6574L));
+        this.nodes = new SimNode[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = new SimNode(i, scenario.byzantine().get(i));
+        }
+    }
+
+    /**
+     * @param l sees every delivery
+     * @return this
+     */
+    public Simulator onDelivery(DeliveryListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** @return the committee (node ids derive from fixed per-index keys) */
+    public Committee committee() {
+        return committee;
+    }
+
+    /**
+     * @param index a node index
+     * @return its id
+     */
+    public NodeId nodeId(int index) {
+        return ids[index];
+    }
+
+    /**
+     * Runs the scenario to the end.
+     *
+     * @return what happened, with any broken invariant in {@link SimulationResult#violations()}
+     */
+    public SimulationResult run() {
+        for (SimNode node : nodes) {
+            if (node.honest()) {
+                node.decider = create(node);
+                if (node.decider == null) {
+                    continue;
+                }
+                phasesPerTick = Math.max(1, node.decider.phasesPerTick());
+                for (int k = 0; k < scenario.values(); k++) {
+                    node.decider.submit(("s:" + node.index + ":" + k).getBytes(StandardCharsets.UTF_8));
+                    proposed.add("s:" + node.index + ":" + k);
+                }
+            }
+        }
+        for (SimNode node : nodes) {
+            schedule(phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
+            if (node.honest()) {
+                afterInput(node);
+            }
+        }
+        for (CrashPlan c : scenario.crashes()) {
+            schedule(c.atMs(), CRASH, c.node(), c.node(), 0, 0, null);
+            if (c.restartAtMs() >= 0) {
+                schedule(c.restartAtMs(), RESTART, c.node(), c.node(), 0, 0, null);
+            }
+        }
+        long deadline = deadline();
+        while (!queue.isEmpty()) {
+            Event e = queue.peek();
+            if (e.time > deadline) {
+                break;
+            }
+            queue.poll();
+            now = e.time;
+            handle(e);
+            if (allDone()) {
+                break;
+            }
+        }
+        return finish();
+    }
+
+    private long deadline() {
+        long start = Math.max(0, scenario.healAtMs());
+        double t = 0;
+        int k = 0;
+        while (t < start) {
+            t += scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), k++);
+        }
+        double end = t;
+        for (int i = 0; i < scenario.maxTicks(); i++) {
+            end += scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), k + i);
+        }
+        return (long) Math.min(Long.MAX_VALUE / 4, end * (1 + scenario.maxDriftPercent() / 100.0));
+    }
+
+    private long phaseDelay(SimNode node) {
+        double tickMs = scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), Math.min(node.tick(), 2000))
+                * node.drift;
+        return Math.max(1, (long) (tickMs / phasesPerTick));
+    }
+
+    private Decider create(SimNode node) {
+        try {
+            return provider.create(new DeciderConfig(instance, committee, keys[node.index], crypto, node.storage,
+                    application("v:" + node.index + ":" + Long.toHexString(scenario.seed())),
+                    SeededRandom.mix(scenario.seed() + 1000L * node.index + node.epoch), options));
+        } catch (RuntimeException e) {
+            violations.add("node " + node.index + " could not be created from its storage: " + e);
+            return null;
+        }
+    }
+
+    private Application application(String value) {
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        return new Application() {
+            @Override
+            public Optional<byte[]> propose() {
+                proposed.add(value);
+                return Optional.of(v.clone());
+            }
+
+            @Override
+            public boolean validate(byte[] candidate) {
+                return isValid(candidate);
+            }
+        };
+    }
+
+    private static boolean isValid(byte[] value) {
+        return value.length >= 2 && value[0] == 'v' && value[1] == ':'
+                || value.length >= 2 && value[0] == 's' && value[1] == ':';
+    }
+
+    private void schedule(long at, int type, int from, int to, long id, int tag, byte[] b) {
+        queue.add(new Event(at, seq++, type, from, to, id, tag, b));
+    }
+
+    private void handle(Event e) {
+        SimNode node = nodes[e.to];
+        switch (e.type) {
+            case PHASE -> {
+                if (!node.up || e.id != node.epoch) {
+                    return;
+                }
+                node.phases++;
+                if (node.honest()) {
+                    guarded(node, () -> node.decider.tick());
+                    afterInput(node);
+                } else {
+                    node.behaviour.onPhase(node);
+                }
+                schedule(now + phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
+            }
+            case REQUEST -> deliverRequest(e, node);
+            case RESPONSE -> {
+                if (!node.up || node.pending.remove(e.id) == null) {
+                    return;
+                }
+                record(e, true);
+                if (node.honest()) {
+                    guarded(node, () -> node.decider.onResponse(ids[e.from], e.bytes));
+                    afterInput(node);
+                } else {
+                    node.behaviour.onResponse(node, ids[e.from], e.tag, e.bytes);
+                }
+            }
+            case FAILED, TIMEOUT -> {
+                if (!node.up || node.pending.remove(e.id) == null) {
+                    return;
+                }
+                if (node.honest()) {
+                    guarded(node, () -> node.decider.onRequestFailed(ids[e.from]));
+                    afterInput(node);
+                } else {
+                    node.behaviour.onRequestFailed(node, ids[e.from], e.tag);
+                }
+            }
+            case CRASH -> crash(node);
+            case RESTART -> restart(node);
+            default -> throw new IllegalStateException("unknown event " + e.type);
+        }
+    }
+
+    private void deliverRequest(Event e, SimNode node) {
+        if (!node.up) {
+            return;
+        }
+        record(e, false);
+        byte[] response = null;
+        if (node.honest()) {
+            try {
+                response = node.decider.onRequest(ids[e.from], e.bytes);
+            } catch (InvalidMessageException rejected) {
+                transmit(FAILED, node.index, e.from, e.id, e.tag, new byte[0]);
+            } catch (FatalConsensusException fatal) {
+                violations.add("node " + node.index + " fatal at " + now + " ms: " + fatal.getMessage());
+            } catch (RuntimeException bug) {
+                violations.add("node " + node.index + " threw on a request at " + now + " ms: " + bug);
+            }
+            afterInput(node);
+        } else {
+            response = node.behaviour.onRequest(node, ids[e.from], e.bytes);
+        }
+        if (response != null) {
+            transmit(RESPONSE, node.index, e.from, e.id, e.tag, response);
+        }
+    }
+
+    private void guarded(SimNode node, Runnable call) {
+        try {
+            call.run();
+        } catch (InvalidMessageException rejected) {
+            // bad input from a peer: the Decider rejected it, which is its job
+        } catch (FatalConsensusException fatal) {
+            violations.add("node " + node.index + " fatal at " + now + " ms: " + fatal.getMessage());
+        } catch (BftException | IllegalArgumentException | IllegalStateException | NullPointerException
+                 | IndexOutOfBoundsException | ArithmeticException | ClassCastException bug) {
+            violations.add("node " + node.index + " threw at " + now + " ms: " + bug);
+        }
+    }
+
+    private void afterInput(SimNode node) {
+        if (node.decider == null) {
+            return;
+        }
+        for (Optional<Decision> d = node.decider.poll(); d.isPresent(); d = node.decider.poll()) {
+            recordDecision(node, d.get());
+        }
+        for (int i = 0; i < MAX_OUTBOUND_PER_INPUT; i++) {
+            Optional<Outbound> o = node.decider.nextGossip();
+            if (o.isEmpty()) {
+                return;
+            }
+            int to = node.indexOf(o.get().peer());
+            if (to < 0 || to == node.index) {
+                violations.add("node " + node.index + " asked to send to " + o.get().peer()
+                        + ", not another member");
+                continue;
+            }
+            sendRequest(node, to, o.get().request(), 0);
+        }
+    }
+
+    private void recordDecision(SimNode node, Decision d) {
+        List<Decision> list = node.decisions;
+        if (d.position() < list.size()) {
+            Decision earlier = list.get((int) d.position());
+            if (!earlier.sameOutcome(d)) {
+                violations.add("integrity: node " + node.index + " changed its decision at position "
+                        + d.position());
+            } else if (!node.restarted) {
+                violations.add("integrity: node " + node.index + " decided position " + d.position() + " twice");
+            }
+            return;
+        }
+        if (d.position() != list.size()) {
+            violations.add("integrity: node " + node.index + " decided position " + d.position() + " after "
+                    + list.size() + " decisions");
+            return;
+        }
+        list.add(d);
+        if (node.decideTime < 0) {
+            node.decideTime = now;
+            node.decideTick = node.decider.currentTick();
+        }
+    }
+
+    private void sendRequest(SimNode node, int to, byte[] request, int tag) {
+        long id = ++nextRequestId;
+        node.pending.put(id, tag);
+        schedule(now + 2 * scenario.network().maxDelayMs() + 1, TIMEOUT, to, node.index, id, tag, null);
+        transmit(REQUEST, node.index, to, id, tag, request);
+    }
+
+    private void transmit(int type, int from, int to, long id, int tag, byte[] b) {
+        boolean healed = scenario.livenessMode() && now >= scenario.healAtMs();
+        NetworkModel m = scenario.network();
+        boolean lost = net.chance(m.loss());
+        boolean duplicated = net.chance(m.duplication());
+        long delay = m.minDelayMs() + net.nextLong(m.maxDelayMs() - m.minDelayMs() + 1);
+        long delay2 = m.minDelayMs() + net.nextLong(m.maxDelayMs() - m.minDelayMs() + 1);
+        if (!healed && (lost || partitioned(from, to))) {
+            return;
+        }
+        schedule(now + delay, type, from, to, id, tag, b);
+        if (duplicated && !healed) {
+            schedule(now + delay2, type, from, to, id, tag, b);
+        }
+    }
+
+    private boolean partitioned(int a, int b) {
+        for (Partition p : scenario.partitions()) {
+            if (p.active(now) && p.separates(a, b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void record(Event e, boolean response) {
+        if (response) {
+            responses++;
+        } else {
+            requests++;
+        }
+        bytes += e.bytes.length;
+        long h = trace;
+        h = (h ^ now) * 0x100000001b3L;
+        h = (h ^ (e.from * 65_537L + e.to)) * 0x100000001b3L;
+        h = (h ^ (response ? 1 : 2)) * 0x100000001b3L;
+        for (byte x : e.bytes) {
+            h = (h ^ (x & 0xff)) * 0x100000001b3L;
+        }
+        trace = h;
+        listener.delivered(now, e.from, e.to, response, e.bytes);
+    }
+
+    private void crash(SimNode node) {
+        if (!node.up || !node.honest()) {
+            return;
+        }
+        node.up = false;
+        node.epoch++;
+        node.pending.clear();
+        if (node.decider != null) {
+            node.faultHistory.addAll(node.decider.faults().entries());
+            node.decider.close();
+            node.decider = null;
+        }
+    }
+
+    private void restart(SimNode node) {
+        if (node.up || !node.honest()) {
+            return;
+        }
+        node.decider = create(node);
+        if (node.decider == null) {
+            return;
+        }
+        node.up = true;
+        node.restarted = true;
+        schedule(now + phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
+        afterInput(node);
+    }
+
+    private boolean mustFinish(SimNode node) {
+        if (!node.honest()) {
+            return false;
+        }
+        for (CrashPlan c : scenario.crashes()) {
+            if (c.node() == node.index && c.restartAtMs() < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int expectedDecisions() {
+        if (!ordered || !provider.capabilities().contains(DeciderProvider.Capability.DECIDES_SUBMITTED_VALUES)) {
+            return 1;
+        }
+        int honestSubmitters = 0;
+        for (SimNode n : nodes) {
+            if (mustFinish(n)) {
+                honestSubmitters++;
+            }
+        }
+        return honestSubmitters * scenario.values();
+    }
+
+    private boolean allDone() {
+        int expected = expectedDecisions();
+        for (SimNode n : nodes) {
+            if (mustFinish(n) && (!n.up || n.decisions.size() < expected)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private SimulationResult finish() {
+        Set<NodeId> honest = new TreeSet<>();
+        for (SimNode n : nodes) {
+            if (n.honest()) {
+                honest.add(ids[n.index]);
+            }
+        }
+        Map<Integer, List<Decision>> decisions = new TreeMap<>();
+        Map<Integer, Long> times = new TreeMap<>();
+        Map<Integer, Long> ticks = new TreeMap<>();
+        List<Decision> reference = new ArrayList<>();
+        long faultEntries = 0;
+        for (SimNode n : nodes) {
+            if (!n.honest()) {
+                continue;
+            }
+            decisions.put(n.index, List.copyOf(n.decisions));
+            times.put(n.index, n.decideTime);
+            ticks.put(n.index, n.decideTick);
+            for (Decision d : n.decisions) {
+                int p = (int) d.position();
+                if (p < reference.size()) {
+                    if (!reference.get(p).sameOutcome(d)) {
+                        violations.add("agreement: node " + n.index + " decided "
+                                + text(d.value()) + " at position " + p + ", another honest node decided "
+                                + text(reference.get(p).value()));
+                    }
+                } else {
+                    reference.add(d);
+                }
+                if (!isValid(d.value()) || !proposed.contains(new String(d.value(), StandardCharsets.UTF_8))) {
+                    violations.add("validity: node " + n.index + " decided " + text(d.value())
+                            + ", which nobody proposed or which fails validation");
+                }
+                if (!provider.verifyDecision(committee, crypto, d)) {
+                    violations.add("proof: node " + n.index + "'s decision at position " + p
+                            + " does not verify with the committee alone");
+                }
+            }
+            List<Fault> faults = new ArrayList<>(n.faultHistory);
+            if (n.decider != null) {
+                faults.addAll(n.decider.faults().entries());
+            }
+            faultEntries += faults.size();
+            for (Fault f : faults) {
+                if (honest.contains(f.offender())) {
+                    violations.add("fault log: node " + n.index + " accuses honest node "
+                            + n.indexOf(f.offender()) + " of " + f.kind() + " (" + f.detail() + ")");
+                }
+            }
+            if (scenario.livenessMode() && mustFinish(n) && n.decisions.size() < expectedDecisions()) {
+                violations.add("termination: node " + n.index + " decided " + n.decisions.size() + " of "
+                        + expectedDecisions() + " within " + scenario.maxTicks() + " ticks after healing at "
+                        + scenario.healAtMs() + " ms");
+            }
+        }
+        for (SimNode n : nodes) {
+            for (Decider d : n.byzDeciders.values()) {
+                d.close();
+            }
+            if (n.decider != null) {
+                n.decider.close();
+            }
+        }
+        return new SimulationResult(scenario, trace, decisions, times, ticks, requests, responses, bytes, now,
+                faultEntries, List.copyOf(violations));
+    }
+
+    private static String text(byte[] v) {
+        String s = new String(v, StandardCharsets.UTF_8);
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    /**
+     * Runs one scenario.
+     *
+     * @param provider the algorithm
+     * @param crypto the suite
+     * @param scenario the run
+     * @return the result
+     */
+    public static SimulationResult run(DeciderProvider provider, Crypto crypto, Scenario scenario) {
+        return new Simulator(provider, crypto, scenario, Map.of()).run();
+    }
+}

@@ -1,0 +1,406 @@
+package dev.bftkit.streamlette;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Fault;
+import dev.bftkit.api.FaultLog;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.InvalidMessageException.Reason;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.streamlette.Message.Proposal;
+import dev.bftkit.streamlette.Message.Solicit;
+import dev.bftkit.streamlette.Message.Vote;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The message tree (the reference's {@code Core}): proposals and solicits keyed by content hash, the votes for each,
+ * notarization, the longest notarized chains, finality, and the summary/diff pull gossip.
+ *
+ * <p>Insert rules, in order (a rejected message changes no state and does not use up a slot):
+ * <ol>
+ *   <li>the instance is ours ({@link Reason#WRONG_INSTANCE});</li>
+ *   <li>the signer is a committee member ({@link Reason#NOT_MEMBER});</li>
+ *   <li>the message is new ({@link Reason#DUPLICATE}, not a fault);</li>
+ *   <li>the signature verifies ({@link Reason#BAD_SIGNATURE});</li>
+ *   <li>proposals and solicits: the signer is the leader of the tick ({@link Reason#NOT_ALLOWED}) — the
+ *       reference accepted a non-leader's message whatever its signature; we require both;</li>
+ *   <li>proposals and solicits: {@code tick <= maxTick} ({@link Reason#TOO_EARLY}, accepted later);</li>
+ *   <li>solicits: the previous message is stored ({@link Reason#UNKNOWN_REFERENCE}) and has a lower tick;</li>
+ *   <li>votes: the target is stored ({@link Reason#UNKNOWN_REFERENCE});</li>
+ *   <li>one proposal-or-solicit per (tick, signer), one vote per (target tick, voter) ({@link Reason#CONFLICT}:
+ *       equivocation, recorded with both signed messages as evidence).</li>
+ * </ol>
+ *
+ * <p>Faults name only who provably misbehaved: the signer of a validly signed but forbidden message, or the peer
+ * that relayed bytes no honest node would relay (honest nodes store, and so relay, only messages that passed these
+ * rules; a message merely too early or missing its parent is not a fault).
+ */
+final class MessageTree {
+    /** A proposal or solicit with its votes. */
+    static final class Entry {
+        final Message msg;
+        final byte[] encoded;
+        final Key key;
+        final long tick;
+        final int depth;
+        final Entry parent;
+        final Entry root;
+        final NavigableSet<Key> children = new TreeSet<>();
+        final TreeMap<NodeId, VoteEntry> votes = new TreeMap<>();
+        final byte[] voteXor;
+        long voteWeight;
+        boolean notarized;
+
+        Entry(Message msg, byte[] encoded, Key key, long tick, Entry parent, int hashLength) {
+            this.msg = msg;
+            this.encoded = encoded;
+            this.key = key;
+            this.tick = tick;
+            this.parent = parent;
+            this.depth = parent == null ? 0 : parent.depth + 1;
+            this.root = parent == null ? this : parent.root;
+            this.voteXor = new byte[hashLength];
+        }
+
+        boolean isProposal() {
+            return msg instanceof Proposal;
+        }
+
+        byte[] body() {
+            return ((Proposal) root.msg).body();
+        }
+    }
+
+    /** A stored vote. */
+    record VoteEntry(Vote vote, byte[] encoded, Key key) {
+    }
+
+    private record Slot(long tick, NodeId source) {
+    }
+
+    private final InstanceId instance;
+    private final Committee committee;
+    private final Crypto crypto;
+    private final Leaders leaders;
+    private final FaultLog faults;
+    private final int hashLength;
+    private final Mutations mutations;
+
+    private final TreeMap<Key, Entry> entries = new TreeMap<>();
+    private final Map<Key, VoteEntry> votesByKey = new HashMap<>();
+    private final Map<Slot, Message> leaderSlots = new HashMap<>();
+    private final Map<Slot, VoteEntry> voteSlots = new HashMap<>();
+    private final TreeSet<Key> tips = new TreeSet<>();
+    private int tipDepth = -1;
+    private long maxTick = 1;
+    private final List<byte[]> added = new ArrayList<>();
+    private final List<Entry> newlyNotarized = new ArrayList<>();
+
+    MessageTree(InstanceId instance, Committee committee, Crypto crypto, Leaders leaders, FaultLog faults,
+                Mutations mutations) {
+        this.instance = instance;
+        this.committee = committee;
+        this.crypto = crypto;
+        this.leaders = leaders;
+        this.faults = faults;
+        this.hashLength = crypto.hashLength();
+        this.mutations = mutations;
+    }
+
+    long maxTick() {
+        return maxTick;
+    }
+
+    void setMaxTick(long t) {
+        maxTick = Math.max(maxTick, t);
+    }
+
+    int hashLength() {
+        return hashLength;
+    }
+
+    /**
+     * Inserts a decoded message after every rule above.
+     *
+     * @param m the message
+     * @param encoded its encoding (stored and relayed as is)
+     * @param from the peer that delivered it, or null for our own or reloaded messages
+     * @return true if added, false if we already had it
+     * @throws InvalidMessageException if a rule rejects it
+     */
+    boolean insert(Message m, byte[] encoded, NodeId from) {
+        if (!m.instance().equals(instance)) {
+            fault(from, Fault.Kind.MALFORMED, "relayed a message of instance " + m.instance(), encoded);
+            throw new InvalidMessageException(Reason.WRONG_INSTANCE,
+                    "message of instance " + m.instance() + ", expected " + instance);
+        }
+        if (!committee.contains(m.source())) {
+            fault(from, Fault.Kind.MALFORMED, "relayed a message signed by non-member " + m.source(), encoded);
+            throw new InvalidMessageException(Reason.NOT_MEMBER, "signer " + m.source() + " is not a member");
+        }
+        byte[] chash = Wire.contentHash(crypto, m);
+        Key key = new Key(chash);
+        if (entries.containsKey(key) || votesByKey.containsKey(key)) {
+            return false;
+        }
+        if (!mutations.skipSignatureCheck && !Wire.verify(crypto, m, chash)) {
+            fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed a message whose signature does not verify under "
+                    + m.source(), encoded);
+            throw new InvalidMessageException(Reason.BAD_SIGNATURE, "signature of " + m.source() + " does not verify");
+        }
+        if (m instanceof Vote v) {
+            insertVote(v, encoded, key);
+        } else {
+            insertLeaderMessage(m, encoded, key);
+        }
+        added.add(encoded);
+        return true;
+    }
+
+    private void insertLeaderMessage(Message m, byte[] encoded, Key key) {
+        long tick = m instanceof Proposal p ? p.tick() : ((Solicit) m).tick();
+        if (!mutations.skipLeaderCheck && !leaders.leader(tick).equals(m.source())) {
+            fault(m.source(), Fault.Kind.NOT_ENTITLED, "signed a leader message for tick " + tick
+                    + " whose leader is " + leaders.leader(tick), encoded);
+            throw new InvalidMessageException(Reason.NOT_ALLOWED,
+                    m.source() + " is not the leader of tick " + tick);
+        }
+        if (tick > maxTick) {
+            throw new InvalidMessageException(Reason.TOO_EARLY, "tick " + tick + " is beyond " + maxTick);
+        }
+        Entry parent = null;
+        if (m instanceof Solicit s) {
+            parent = entries.get(new Key(s.previous()));
+            if (parent == null) {
+                throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "solicit extends an unknown message");
+            }
+            if (tick <= parent.tick) {
+                fault(m.source(), Fault.Kind.MALFORMED, "signed a solicit for tick " + tick
+                        + " extending tick " + parent.tick, encoded);
+                throw new InvalidMessageException(Reason.MALFORMED,
+                        "solicit tick " + tick + " does not exceed its parent's " + parent.tick);
+            }
+        }
+        Slot slot = new Slot(tick, m.source());
+        Message earlier = leaderSlots.get(slot);
+        if (earlier != null) {
+            faults.add(new Fault(m.source(), Fault.Kind.EQUIVOCATION, "two leader messages for tick " + tick,
+                    List.of(Wire.encode(earlier), encoded)));
+            throw new InvalidMessageException(Reason.CONFLICT,
+                    m.source() + " already sent a leader message for tick " + tick);
+        }
+        leaderSlots.put(slot, m);
+        Entry e = new Entry(m, encoded, key, tick, parent, hashLength);
+        entries.put(key, e);
+        if (parent != null) {
+            parent.children.add(key);
+        }
+    }
+
+    private void insertVote(Vote v, byte[] encoded, Key key) {
+        Entry target = entries.get(new Key(v.target()));
+        if (target == null) {
+            throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "vote for an unknown message");
+        }
+        Slot slot = new Slot(target.tick, v.source());
+        VoteEntry earlier = voteSlots.get(slot);
+        if (earlier != null) {
+            faults.add(new Fault(v.source(), Fault.Kind.EQUIVOCATION, "two votes for tick " + target.tick,
+                    List.of(earlier.encoded(), encoded)));
+            throw new InvalidMessageException(Reason.CONFLICT,
+                    v.source() + " already voted in tick " + target.tick);
+        }
+        VoteEntry ve = new VoteEntry(v, encoded, key);
+        voteSlots.put(slot, ve);
+        votesByKey.put(key, ve);
+        target.votes.put(v.source(), ve);
+        Key.xorInto(target.voteXor, key.bytes());
+        target.voteWeight += committee.weight(v.source());
+        if (!target.notarized && notarizes(target.voteWeight)) {
+            target.notarized = true;
+            newlyNotarized.add(target);
+            if (target.depth > tipDepth) {
+                tips.clear();
+                tipDepth = target.depth;
+            }
+            if (target.depth == tipDepth) {
+                tips.add(target.key);
+            }
+        }
+    }
+
+    private boolean notarizes(long weight) {
+        if (mutations.halfThreshold) {
+            return 2 * weight > committee.totalWeight(); // deliberately broken: more than 1/2
+        }
+        return committee.isSupermajority(weight);
+    }
+
+    private void fault(NodeId who, Fault.Kind kind, String detail, byte[] evidence) {
+        if (who != null) {
+            faults.add(new Fault(who, kind, detail, List.of(evidence)));
+        }
+    }
+
+    /** @return and clears the encodings added since the last call, in insertion order */
+    List<byte[]> drainAdded() {
+        List<byte[]> out = List.copyOf(added);
+        added.clear();
+        return out;
+    }
+
+    /** @return and clears the entries that became notarized since the last call */
+    List<Entry> drainNotarized() {
+        List<Entry> out = List.copyOf(newlyNotarized);
+        newlyNotarized.clear();
+        return out;
+    }
+
+    Entry get(Key key) {
+        return entries.get(key);
+    }
+
+    /** @return the tips of the longest notarized chains, in unsigned hash order (empty if nothing is notarized) */
+    List<Entry> lncTips() {
+        List<Entry> out = new ArrayList<>(tips.size());
+        for (Key k : tips) {
+            out.add(entries.get(k));
+        }
+        return out;
+    }
+
+    boolean isLncTip(Entry e) {
+        return e.notarized && e.depth == tipDepth;
+    }
+
+    /** @return the leader messages with a tick in (after, upTo], highest tick first, then hash order */
+    List<Entry> leaderMessagesBetween(long after, long upTo) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.tick > after && e.tick <= upTo) {
+                out.add(e);
+            }
+        }
+        out.sort(Comparator.comparingLong((Entry e) -> -e.tick).thenComparing(e -> e.key));
+        return out;
+    }
+
+    /**
+     * Finality: a notarized chain with three consecutive ticks {@code t, t+1, t+2} finalizes its root (Streamlet
+     * finalizes the middle block and its prefix; every chain here has one root). Checked around each newly
+     * notarized entry.
+     *
+     * @param e a notarized entry
+     * @return the three entries of a consecutive notarized triple that includes {@code e}, lowest tick first
+     */
+    Entry[] consecutiveTriple(Entry e) {
+        // e on top
+        Entry p = e.parent;
+        if (p != null && p.notarized && p.tick == e.tick - 1 && p.parent != null && p.parent.notarized
+                && p.parent.tick == e.tick - 2) {
+            return new Entry[] {p.parent, p, e};
+        }
+        for (Key ck : e.children) {
+            Entry c = entries.get(ck);
+            if (!c.notarized || c.tick != e.tick + 1) {
+                continue;
+            }
+            if (p != null && p.notarized && p.tick == e.tick - 1) {
+                return new Entry[] {p, e, c};
+            }
+            for (Key gk : c.children) {
+                Entry g = entries.get(gk);
+                if (g.notarized && g.tick == e.tick + 2) {
+                    return new Entry[] {e, c, g};
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The summary: every leader message's hash and the XOR of its votes' hashes, in hash order. */
+    List<byte[][]> summary() {
+        List<byte[][]> out = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) {
+            out.add(new byte[][] {e.key.bytes(), e.voteXor});
+        }
+        return out;
+    }
+
+    int size() {
+        return entries.size() + votesByKey.size();
+    }
+
+    /**
+     * What a peer with this summary lacks: each leader message whose vote summary differs from theirs, unless they
+     * have it, then all our votes for it; sorted by tick (parents first), votes last; cut to the limits from the
+     * end so the order still holds.
+     */
+    List<byte[]> diff(List<byte[][]> theirs, int maxMessages, long maxBytes) {
+        Map<Key, byte[]> their = new HashMap<>(theirs.size() * 2);
+        for (byte[][] e : theirs) {
+            their.put(new Key(e[0]), e[1]);
+        }
+        List<Entry> lacking = new ArrayList<>();
+        List<VoteEntry> votes = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            byte[] xor = their.get(e.key);
+            if (xor != null && Arrays.equals(xor, e.voteXor)) {
+                continue;
+            }
+            if (xor == null) {
+                lacking.add(e);
+            }
+            votes.addAll(e.votes.values());
+        }
+        lacking.sort(Comparator.comparingLong((Entry e) -> e.tick).thenComparing(e -> e.key));
+        List<byte[]> out = new ArrayList<>(lacking.size() + votes.size());
+        long bytes = 0;
+        for (Entry e : lacking) {
+            if (out.size() >= maxMessages || bytes + e.encoded.length > maxBytes) {
+                return out;
+            }
+            out.add(e.encoded);
+            bytes += e.encoded.length;
+        }
+        for (VoteEntry v : votes) {
+            if (out.size() >= maxMessages || bytes + v.encoded().length > maxBytes) {
+                return out;
+            }
+            out.add(v.encoded());
+            bytes += v.encoded().length;
+        }
+        return out;
+    }
+
+    /** Every stored message in an order that re-inserts cleanly: leader messages by tick, then votes. */
+    List<Entry> entriesByTick() {
+        List<Entry> out = new ArrayList<>(entries.values());
+        out.sort(Comparator.comparingLong((Entry e) -> e.tick).thenComparing(e -> e.key));
+        return out;
+    }
+
+    /** @return whether the signer already has a leader message for the tick */
+    boolean hasLeaderMessage(long tick, NodeId source) {
+        return leaderSlots.containsKey(new Slot(tick, source));
+    }
+
+    /** @return true if the voter already voted for a message of this tick */
+    boolean hasVoted(long tick, NodeId voter) {
+        return voteSlots.containsKey(new Slot(tick, voter));
+    }
+
+    /** @return the entries in hash order, for DOT output */
+    Iterable<Entry> entries() {
+        return entries.values();
+    }
+}

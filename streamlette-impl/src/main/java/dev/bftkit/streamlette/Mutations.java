@@ -1,0 +1,31 @@
+package dev.bftkit.streamlette;
+
+/**
+ * Deliberate defects for mutation testing: the conformance kit must catch a Streamlette with any of these. Only
+ * tests in this package can switch them on; {@link #NONE} is what every real Decider runs.
+ */
+final class Mutations {
+    static final Mutations NONE = new Mutations(false, false, false, false);
+
+    /** Notarize at more than 1/2 of the weight instead of more than 2/3. */
+    final boolean halfThreshold;
+    /** Accept messages without checking their signatures. */
+    final boolean skipSignatureCheck;
+    /** Accept proposals and solicits from anyone, not only the tick's leader. */
+    final boolean skipLeaderCheck;
+    /** Make own messages pullable before they are durable (persisted one phase late). */
+    final boolean voteBeforePersist;
+
+    Mutations(boolean halfThreshold, boolean skipSignatureCheck, boolean skipLeaderCheck, boolean voteBeforePersist) {
+        this.halfThreshold = halfThreshold;
+        this.skipSignatureCheck = skipSignatureCheck;
+        this.skipLeaderCheck = skipLeaderCheck;
+        this.voteBeforePersist = voteBeforePersist;
+    }
+
+    @Override
+    public String toString() {
+        return halfThreshold ? "half-threshold" : skipSignatureCheck ? "skip-signature-check"
+                : skipLeaderCheck ? "skip-leader-check" : voteBeforePersist ? "vote-before-persist" : "none";
+    }
+}

@@ -1,0 +1,473 @@
+package dev.bftkit.streamlette;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.Fault;
+import dev.bftkit.api.FaultLog;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.InvalidMessageException.Reason;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import dev.bftkit.api.SeededRandom;
+import dev.bftkit.api.StorageException;
+import dev.bftkit.api.codec.Decoder;
+import dev.bftkit.api.codec.Encoder;
+import dev.bftkit.api.spi.Application;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.WriteBatch;
+import dev.bftkit.streamlette.Message.Proposal;
+import dev.bftkit.streamlette.Message.Solicit;
+import dev.bftkit.streamlette.Message.Vote;
+import dev.bftkit.streamlette.MessageTree.Entry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Streamlette: a one-shot BFT decision made from Streamlet.
+ *
+ * <p>Each logical tick has two phases. In the first (the reference's pre-tick) the tick's leader signs a
+ * <em>solicit</em> extending the smallest-hash tip of the longest notarized chains it has seen, or, if nothing is
+ * notarized yet, a <em>proposal</em> of a new value. In the second (post-tick) every node votes. After each phase
+ * the node pulls from every peer: it sends its summary, the peer answers with what it lacks.
+ *
+ * <h2>Voting rule and why it is safe</h2>
+ * A node votes only for the leader's proposal or solicit of a tick, at most once per tick, in strictly increasing
+ * tick order (never for a tick at or below one it voted in), and only if the message extends one of the longest
+ * notarized chains it has seen when it votes (a proposal only when nothing is notarized, and only if the
+ * application validates its value). The last tick voted in is durable before the vote can be pulled, so a restart
+ * never breaks these facts.
+ *
+ * <p>Safety, following Streamlet's proof. Write |X| for a message's depth in its chain.
+ * <ol>
+ *   <li>At most one message per tick is notarized: two quorums of more than 2/3 of the weight share more than 1/3,
+ *       so some honest node would have voted twice in one tick.</li>
+ *   <li>Every ancestor of a notarized message is notarized: an honest voter of the message saw its parent as a
+ *       notarized tip.</li>
+ *   <li>Let B0, B1, B2 be notarized at ticks t, t+1, t+2, each extending the one before (so B1's root is final),
+ *       and let B' ≠ B1 be notarized with |B'| = |B1|, at tick t'. By (1), t' is none of t, t+1, t+2. If t' &lt; t,
+ *       some honest node voted for both B' and B0, for B' first (votes go in increasing tick order); when it voted
+ *       for B' it had seen B'’s parent notarized at depth |B0|, so B0, which extends a chain of depth |B0| − 1, was
+ *       not on a longest notarized chain when it voted for B0 — a contradiction. If t' &gt; t+2, some honest node
+ *       voted for B2 and later for B'; voting for B2 it had seen B1 notarized at depth |B1|, so B'’s parent, of
+ *       depth |B1| − 1, was not a longest notarized tip when it voted for B' — a contradiction.</li>
+ *   <li>So, with (2), every notarized message of depth at least |B1| extends B1. Another root R' could only be
+ *       final through a triple whose middle message M is at depth at least 1: if |M| ≥ |B1|, M extends B1 and
+ *       shares its root; otherwise the same argument with the roles swapped makes B1 extend M. Either way the
+ *       roots are equal.</li>
+ * </ol>
+ * The proof uses exactly two facts about honest nodes: one vote per tick in increasing tick order (durable across
+ * restarts), and votes only on a longest notarized chain.
+ *
+ * <h2>Departures from the reference (0.2.7)</h2>
+ * Leader messages need the leader <em>and</em> a valid signature; votes follow the rule above (the reference
+ * voted for every solicit extending a tip); {@code validate} is called before voting for a proposal; non-members'
+ * votes are rejected; the first decision is kept and a different finalized value is
+ * {@link FatalConsensusException}; a decided node stops proposing and voting but keeps answering pulls; every
+ * message, summary and diff is bounded; own messages are durable before they can be pulled; a node that sees a
+ * notarized message from a later tick than its own catches its tick up to it (ticks only move forward, so the
+ * rule above still holds, and a restarted or lagging node can take part again).
+ */
+final class StreamletteDecider implements Decider {
+    static final int PHASES = 2;
+
+    private final InstanceId instance;
+    private final Committee committee;
+    private final NodeId self;
+    private final SigningKey key;
+    private final Crypto crypto;
+    private final Storage storage;
+    private final Application app;
+    private final Mutations mutations;
+    private final int maxBody;
+    private final int maxDiffMessages;
+    private final long maxDiffBytes;
+    private final int maxSummary;
+    private final byte[] prefix;
+
+    private final FaultLog faults = new FaultLog();
+    private final Leaders leaders;
+    private final MessageTree tree;
+    private final SeededRandom rng;
+    private final ArrayDeque<Outbound> outbox = new ArrayDeque<>();
+    private final Set<NodeId> awaiting = new HashSet<>();
+    private final List<byte[]> unpersisted = new ArrayList<>();
+
+    private long tick;
+    private int phase;
+    private long lastVotedTick = -1;
+    private Entry decidedRoot;
+    private Decision decision;
+    private boolean polled;
+
+    StreamletteDecider(DeciderConfig config, Mutations mutations) {
+        this.instance = config.instance();
+        this.committee = config.committee();
+        this.self = config.self();
+        this.key = config.key();
+        this.crypto = config.crypto();
+        this.storage = config.storage();
+        this.app = config.application();
+        this.mutations = mutations;
+        this.maxBody = (int) Math.min(Integer.MAX_VALUE - 1024, config.longOption("streamlette.maxBody", 1 << 20));
+        this.maxDiffMessages = (int) config.longOption("streamlette.maxDiffMessages", 8192);
+        this.maxDiffBytes = config.longOption("streamlette.maxDiffBytes", 8L << 20);
+        this.maxSummary = (int) config.longOption("streamlette.maxSummaryEntries", 65_536);
+        long leaderSeed = config.option("streamlette.leaderSeed").map(Long::parseLong)
+                .orElse(SeededRandom.seedOf(instance.bytes()));
+        this.leaders = new Leaders(committee, leaderSeed);
+        this.tree = new MessageTree(instance, committee, crypto, leaders, faults, mutations);
+        this.rng = new SeededRandom(config.seed());
+        this.prefix = new Encoder().bytes("streamlette".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .bytes(instance.bytes()).toByteArray();
+        reload();
+    }
+
+    // ---- persistence -------------------------------------------------------------------------------------
+
+    private void reload() {
+        Optional<byte[]> state = storage.get(stateKey());
+        if (state.isPresent()) {
+            try {
+                Decoder in = new Decoder(state.get());
+                tick = in.nonNegative("tick");
+                lastVotedTick = in.i64();
+                in.finish();
+            } catch (InvalidMessageException e) {
+                throw new StorageException("damaged Streamlette state for instance " + instance + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        List<Storage.Entry> stored = storage.scan(messagesPrefix());
+        List<Message> decoded = new ArrayList<>(stored.size());
+        for (Storage.Entry e : stored) {
+            try {
+                decoded.add(Wire.decode(e.value(), maxBody, crypto.hashLength()));
+            } catch (InvalidMessageException ex) {
+                throw new StorageException("damaged Streamlette message in storage for instance " + instance
+                        + ": " + ex.getMessage(), ex);
+            }
+        }
+        // re-insert through every rule: leader messages by tick (parents first), then votes
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < decoded.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(sortTick(decoded.get(a)), sortTick(decoded.get(b))));
+        long highest = tick + 1;
+        for (Message m : decoded) {
+            if (!(m instanceof Vote)) {
+                highest = Math.max(highest, sortTick(m));
+            }
+        }
+        tree.setMaxTick(highest);
+        for (int i : order) {
+            try {
+                tree.insert(decoded.get(i), stored.get(i).value(), null);
+            } catch (InvalidMessageException ex) {
+                throw new StorageException("stored Streamlette message rejected for instance " + instance + ": "
+                        + ex.getMessage(), ex);
+            }
+        }
+        tree.drainAdded();
+        tree.setMaxTick(tick + 1);
+        absorbNotarizations();
+    }
+
+    private static long sortTick(Message m) {
+        return m instanceof Proposal p ? p.tick() : m instanceof Solicit s ? s.tick() : Long.MAX_VALUE;
+    }
+
+    private byte[] stateKey() {
+        return Arrays.copyOf(prefix, prefix.length + 1);
+    }
+
+    private byte[] messagesPrefix() {
+        byte[] p = Arrays.copyOf(prefix, prefix.length + 1);
+        p[prefix.length] = 1;
+        return p;
+    }
+
+    /** Writes every newly stored message and the tick state in one atomic batch. */
+    private void persist(boolean includeLatest) {
+        List<byte[]> fresh = tree.drainAdded();
+        List<byte[]> now = new ArrayList<>(unpersisted);
+        unpersisted.clear();
+        if (mutations.voteBeforePersist && !includeLatest) {
+            unpersisted.addAll(fresh); // deliberately broken: made pullable now, durable only later
+        } else {
+            now.addAll(fresh);
+        }
+        WriteBatch batch = new WriteBatch();
+        byte[] mp = messagesPrefix();
+        for (byte[] m : now) {
+            batch.put(dev.bftkit.api.Bytes.concat(mp, crypto.hash(m)), m);
+        }
+        batch.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
+        storage.write(batch);
+    }
+
+    // ---- the Decider -----------------------------------------------------------------------------------------
+
+    @Override
+    public InstanceId instance() {
+        return instance;
+    }
+
+    @Override
+    public void submit(byte[] payload) {
+        // Streamlette decides one leader's proposal; values come from Application.propose()
+    }
+
+    @Override
+    public int phasesPerTick() {
+        return PHASES;
+    }
+
+    @Override
+    public long currentTick() {
+        return tick;
+    }
+
+    @Override
+    public void tick() {
+        if (decision != null) {
+            return; // decided: stop proposing and voting; the tick freezes; pulls are still answered
+        }
+        tree.setMaxTick(tick + 1);
+        if (phase == 0) {
+            propose();
+            phase = 1;
+        } else {
+            vote();
+            phase = 0;
+            tick++;
+            tree.setMaxTick(tick + 1);
+        }
+        persist(false);
+        checkFinality();
+        if (decision == null) {
+            pullFromAll();
+        }
+    }
+
+    private void propose() {
+        if (!leaders.leader(tick).equals(self) || tree.hasLeaderMessage(tick, self)) {
+            return;
+        }
+        List<Entry> tips = tree.lncTips();
+        Message unsigned;
+        if (!tips.isEmpty()) {
+            unsigned = new Solicit(instance, tick, tips.get(0).key.bytes(), self, new byte[0]);
+        } else {
+            Optional<byte[]> value = app.propose();
+            if (value.isEmpty() || value.get().length > maxBody) {
+                return;
+            }
+            unsigned = new Proposal(instance, tick, value.get(), self, new byte[0]);
+        }
+        insertOwn(signed(unsigned));
+    }
+
+    private Message signed(Message unsigned) {
+        byte[] sig = Wire.sign(key, unsigned, Wire.contentHash(crypto, unsigned));
+        if (unsigned instanceof Proposal p) {
+            return new Proposal(p.instance(), p.tick(), p.body(), p.source(), sig);
+        }
+        if (unsigned instanceof Solicit s) {
+            return new Solicit(s.instance(), s.tick(), s.previous(), s.source(), sig);
+        }
+        Vote v = (Vote) unsigned;
+        return new Vote(v.instance(), v.target(), v.source(), sig);
+    }
+
+    private void insertOwn(Message m) {
+        tree.insert(m, Wire.encode(m), null);
+    }
+
+    /** Streamlet's voting rule: the newest eligible leader message above the last tick voted in. */
+    private void vote() {
+        if (committee.weight(self) == 0) {
+            return;
+        }
+        boolean nothingNotarized = tree.lncTips().isEmpty();
+        for (Entry e : tree.leaderMessagesBetween(lastVotedTick, tree.maxTick())) {
+            boolean eligible = e.isProposal()
+                    ? nothingNotarized && app.validate(((Proposal) e.msg).body())
+                    : tree.isLncTip(e.parent);
+            if (eligible && !tree.hasVoted(e.tick, self)) {
+                lastVotedTick = e.tick;
+                insertOwn(signed(new Vote(instance, e.key.bytes(), self, new byte[0])));
+                return;
+            }
+        }
+    }
+
+    private void pullFromAll() {
+        List<NodeId> peers = new ArrayList<>(committee.size());
+        for (NodeId id : committee.members()) {
+            if (!id.equals(self) && !awaiting.contains(id)) {
+                peers.add(id);
+            }
+        }
+        rng.shuffle(peers); // seeded: no peer is always asked first
+        byte[] request = Wire.pull(tree.summary());
+        for (NodeId p : peers) {
+            awaiting.add(p);
+            outbox.add(new Outbound(p, request));
+        }
+    }
+
+    @Override
+    public Optional<Outbound> nextGossip() {
+        return Optional.ofNullable(outbox.poll());
+    }
+
+    @Override
+    public byte[] onRequest(NodeId from, byte[] request) {
+        if (!committee.contains(from)) {
+            throw new InvalidMessageException(Reason.NOT_MEMBER, from + " is not a member");
+        }
+        List<byte[][]> theirs;
+        try {
+            theirs = Wire.decodePull(request, maxSummary, crypto.hashLength());
+        } catch (InvalidMessageException e) {
+            faults.add(new Fault(from, Fault.Kind.MALFORMED, "malformed pull: " + e.getMessage(), List.of(request)));
+            throw e;
+        }
+        return Wire.diff(tree.diff(theirs, maxDiffMessages, maxDiffBytes));
+    }
+
+    @Override
+    public void onResponse(NodeId from, byte[] response) {
+        awaiting.remove(from);
+        List<byte[]> messages;
+        try {
+            messages = Wire.decodeDiff(response, maxDiffMessages, maxBody + 4096);
+        } catch (InvalidMessageException e) {
+            faults.add(new Fault(from, Fault.Kind.MALFORMED, "malformed diff: " + e.getMessage(), List.of(response)));
+            throw e;
+        }
+        InvalidMessageException firstFault = null;
+        for (byte[] encoded : messages) {
+            try {
+                Message m = Wire.decode(encoded, maxBody, crypto.hashLength());
+                tree.insert(m, encoded, from);
+            } catch (InvalidMessageException e) {
+                Reason r = e.reason();
+                boolean expected = r == Reason.TOO_EARLY || r == Reason.UNKNOWN_REFERENCE || r == Reason.DUPLICATE;
+                if (!expected) {
+                    if (r == Reason.MALFORMED || r == Reason.UNSUPPORTED_VERSION || r == Reason.UNKNOWN_KIND
+                            || r == Reason.TOO_LARGE || r == Reason.TRAILING_BYTES) {
+                        if (!(r == Reason.MALFORMED && e.getMessage().contains("solicit tick"))) {
+                            faults.add(new Fault(from, Fault.Kind.MALFORMED, "relayed a malformed message: "
+                                    + e.getMessage(), List.of(encoded)));
+                        }
+                    }
+                    if (firstFault == null) {
+                        firstFault = e;
+                    }
+                }
+            }
+        }
+        absorbNotarizations();
+        persist(true);
+        checkFinality();
+        if (firstFault != null) {
+            throw firstFault;
+        }
+    }
+
+    @Override
+    public void onRequestFailed(NodeId peer) {
+        awaiting.remove(peer);
+    }
+
+    /** Catch-up: a notarized message from a later tick proves the committee moved on; follow it. */
+    private void absorbNotarizations() {
+        for (Entry e : tree.drainNotarized()) {
+            if (e.tick > tick && decision == null) {
+                tick = e.tick;
+                phase = 0;
+                tree.setMaxTick(tick + 1);
+            }
+            pendingFinality.add(e);
+        }
+    }
+
+    private final List<Entry> pendingFinality = new ArrayList<>();
+
+    private void checkFinality() {
+        absorbNotarizations();
+        List<Entry> check = List.copyOf(pendingFinality);
+        pendingFinality.clear();
+        for (Entry e : check) {
+            Entry[] triple = tree.consecutiveTriple(e);
+            if (triple == null) {
+                continue;
+            }
+            Entry root = triple[1].root;
+            if (decision == null) {
+                decidedRoot = root;
+                decision = new Decision(instance, 0, root.body(),
+                        Proofs.encode(Proofs.chainTo(triple[2]), triple));
+            } else if (root != decidedRoot && !Arrays.equals(root.body(), decision.value())) {
+                throw new FatalConsensusException("two different values finalized in instance " + instance,
+                        conflictEvidence(decidedRoot, root));
+            }
+        }
+    }
+
+    /** Voters who supported both chains: by quorum intersection more than a third of the weight, all suspects. */
+    private List<Fault> conflictEvidence(Entry a, Entry b) {
+        Set<NodeId> onA = votersUnder(a);
+        List<Fault> out = new ArrayList<>();
+        for (NodeId v : new TreeSet<>(votersUnder(b))) {
+            if (onA.contains(v)) {
+                out.add(new Fault(v, Fault.Kind.EQUIVOCATION, "voted on two chains that both finalized",
+                        List.of(a.encoded, b.encoded)));
+            }
+        }
+        return out;
+    }
+
+    private Set<NodeId> votersUnder(Entry root) {
+        Set<NodeId> out = new HashSet<>();
+        for (Entry e : tree.entries()) {
+            if (e.root == root) {
+                out.addAll(e.votes.keySet());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Decision> poll() {
+        if (decision != null && !polled) {
+            polled = true;
+            return Optional.of(decision);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public FaultLog faults() {
+        return faults;
+    }
+
+    @Override
+    public String toDot() {
+        return Dot.render(tree, self, decidedRoot);
+    }
+}
