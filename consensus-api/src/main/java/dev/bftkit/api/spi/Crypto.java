@@ -14,6 +14,17 @@ public interface Crypto {
     /** @return the suite name, naming both the signature scheme and the hash */
     String suite();
 
+    /**
+     * Whether the suite may protect real nodes on a network; the same answer as its provider's
+     * {@link CryptoProvider#secure()}. A test suite built for simulation speed answers false, and
+     * {@link Plugins#requireSecure(Crypto)} refuses it wherever real sockets are opened.
+     *
+     * @return true for real cryptography
+     */
+    default boolean secure() {
+        return true;
+    }
+
     /** @return the length of a seed for {@link #keyFromSeed}, in bytes */
     int seedLength();
 

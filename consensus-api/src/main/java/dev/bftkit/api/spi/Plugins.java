@@ -56,6 +56,39 @@ public final class Plugins {
         return find(DeciderProvider.class, "decider", name, deciderProviders(), DeciderProvider::name);
     }
 
+    /**
+     * Refuses a test-only crypto provider where real nodes talk over a network.
+     *
+     * @param provider the provider
+     * @return {@code provider}, if it is {@link CryptoProvider#secure() secure}
+     * @throws ConfigurationException if it is not
+     */
+    public static CryptoProvider requireSecure(CryptoProvider provider) {
+        if (!provider.secure()) {
+            throw insecure("crypto provider '" + provider.name() + "'");
+        }
+        return provider;
+    }
+
+    /**
+     * Refuses a test-only crypto suite where real nodes talk over a network; {@link TransportConfig} calls it.
+     *
+     * @param crypto the suite
+     * @return {@code crypto}, if it is {@link Crypto#secure() secure}
+     * @throws ConfigurationException if it is not
+     */
+    public static Crypto requireSecure(Crypto crypto) {
+        if (!crypto.secure()) {
+            throw insecure("crypto suite '" + crypto.suite() + "'");
+        }
+        return crypto;
+    }
+
+    private static ConfigurationException insecure(String what) {
+        return new ConfigurationException(what + " is an insecure test double (anyone can forge its signatures): "
+                + "it is for simulations only, never for nodes on a network; use a real suite such as 'bc'");
+    }
+
     /** @return every crypto provider found, sorted by name */
     public static List<CryptoProvider> cryptoProviders() {
         return load(ServiceLoader.load(CryptoProvider.class), CryptoProvider::name);

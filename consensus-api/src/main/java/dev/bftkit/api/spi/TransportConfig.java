@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param self our node id
  * @param key our signing key; the transport signs handshake challenges with it
- * @param crypto the suite that verifies peers' handshake signatures
+ * @param crypto the suite that verifies peers' handshake signatures; it must be {@link Crypto#secure() secure}
  * @param bind the address to listen on
  * @param peers every other committee member's address; a connection from anyone else is refused
  * @param limits bounds on frames, pending requests and timeouts
@@ -18,8 +18,14 @@ import java.util.Map;
 public record TransportConfig(NodeId self, SigningKey key, Crypto crypto, InetSocketAddress bind,
                               Map<NodeId, InetSocketAddress> peers, TransportLimits limits) {
 
-    /** Copies the peer map and checks that the key matches {@code self}. */
+    /**
+     * Copies the peer map, checks that the key matches {@code self}, and refuses an insecure crypto suite (a test
+     * double) through {@link Plugins#requireSecure(Crypto)}: a transport puts real nodes on a network.
+     *
+     * @throws dev.bftkit.api.ConfigurationException if {@code crypto} is not secure
+     */
     public TransportConfig {
+        Plugins.requireSecure(crypto);
         peers = Map.copyOf(peers);
         if (!key.publicKey().nodeId().equals(self)) {
             throw new IllegalArgumentException("the signing key does not belong to " + self);
