@@ -36,9 +36,14 @@ import java.util.TreeSet;
  *   <li>proposals and solicits: {@code tick <= maxTick} ({@link Reason#TOO_EARLY}, accepted later);</li>
  *   <li>solicits: the previous message is stored ({@link Reason#UNKNOWN_REFERENCE}) and has a lower tick;</li>
  *   <li>votes: the target is stored ({@link Reason#UNKNOWN_REFERENCE});</li>
- *   <li>one proposal-or-solicit per (tick, signer), one vote per (target tick, voter) ({@link Reason#CONFLICT}:
- *       equivocation, recorded with both signed messages as evidence).</li>
  * </ol>
+ * A second proposal-or-solicit for one (tick, signer), or a second vote for one (target tick, voter), is
+ * equivocation: it is recorded in the fault log with both signed messages as evidence, <em>and kept</em>. Honest
+ * nodes must be able to follow whichever branch the committee notarizes — the reference's rule of one message per
+ * slot leaves a node that saw the other twin first stuck forever. Memory stays bounded: at most
+ * {@link #MAX_VARIANTS} versions of one leader slot enter the tree directly; further ones wait in a bounded overflow
+ * and enter only when a vote or solicit refers to them. Honest voting (one vote per tick) is unchanged, so the
+ * safety argument holds: Byzantine votes count for whatever they vote for, within the tolerated weight.
  *
  * <p>Faults name only who provably misbehaved: the signer of a validly signed but forbidden message, or the peer
  * that relayed bytes no honest node would relay (honest nodes store, and so relay, only messages that passed these
@@ -87,6 +92,11 @@ final class MessageTree {
     private record Slot(long tick, NodeId source) {
     }
 
+    /** Versions of one leader slot admitted straight into the tree. */
+    static final int MAX_VARIANTS = 3;
+    /** Further versions waiting to be referred to. */
+    static final int MAX_OVERFLOW = 1024;
+
     private final InstanceId instance;
     private final Committee committee;
     private final Crypto crypto;
@@ -97,11 +107,14 @@ final class MessageTree {
 
     private final TreeMap<Key, Entry> entries = new TreeMap<>();
     private final Map<Key, VoteEntry> votesByKey = new HashMap<>();
-    private final Map<Slot, Message> leaderSlots = new HashMap<>();
+    private final Map<Slot, List<byte[]>> leaderSlots = new HashMap<>();
     private final Map<Slot, VoteEntry> voteSlots = new HashMap<>();
+    private final Map<Slot, Boolean> reportedVoteSlots = new HashMap<>();
+    private final java.util.LinkedHashMap<Key, Object[]> overflow = new java.util.LinkedHashMap<>();
     private final TreeSet<Key> tips = new TreeSet<>();
     private int tipDepth = -1;
     private long maxTick = 1;
+    private long highestLeaderTick = -1;
     private final List<byte[]> added = new ArrayList<>();
     private final List<Entry> newlyNotarized = new ArrayList<>();
 
@@ -122,6 +135,11 @@ final class MessageTree {
 
     void setMaxTick(long t) {
         maxTick = Math.max(maxTick, t);
+    }
+
+    /** @return the highest tick of any stored leader message, or -1 */
+    long highestLeaderTick() {
+        return highestLeaderTick;
     }
 
     int hashLength() {
@@ -181,6 +199,9 @@ final class MessageTree {
         if (m instanceof Solicit s) {
             parent = entries.get(new Key(s.previous()));
             if (parent == null) {
+                parent = admitFromOverflow(new Key(s.previous()));
+            }
+            if (parent == null) {
                 throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "solicit extends an unknown message");
             }
             if (tick <= parent.tick) {
@@ -191,14 +212,23 @@ final class MessageTree {
             }
         }
         Slot slot = new Slot(tick, m.source());
-        Message earlier = leaderSlots.get(slot);
-        if (earlier != null) {
-            faults.add(new Fault(m.source(), Fault.Kind.EQUIVOCATION, "two leader messages for tick " + tick,
-                    List.of(Wire.encode(earlier), encoded)));
-            throw new InvalidMessageException(Reason.CONFLICT,
-                    m.source() + " already sent a leader message for tick " + tick);
+        List<byte[]> versions = leaderSlots.computeIfAbsent(slot, k -> new ArrayList<>(1));
+        if (!versions.isEmpty()) {
+            if (versions.size() == 1) {
+                faults.add(new Fault(m.source(), Fault.Kind.EQUIVOCATION, "two leader messages for tick " + tick,
+                        List.of(versions.get(0), encoded)));
+            }
+            if (versions.size() >= MAX_VARIANTS && !admitting) {
+                if (overflow.size() >= MAX_OVERFLOW) {
+                    overflow.remove(overflow.keySet().iterator().next());
+                }
+                overflow.put(key, new Object[] {m, encoded});
+                throw new InvalidMessageException(Reason.CONFLICT, m.source() + " sent more than " + MAX_VARIANTS
+                        + " leader messages for tick " + tick + "; kept aside until one is referred to");
+            }
         }
-        leaderSlots.put(slot, m);
+        versions.add(encoded);
+        highestLeaderTick = Math.max(highestLeaderTick, tick);
         Entry e = new Entry(m, encoded, key, tick, parent, hashLength);
         entries.put(key, e);
         if (parent != null) {
@@ -206,21 +236,43 @@ final class MessageTree {
         }
     }
 
+    private boolean admitting;
+
+    /** Admits a kept-aside leader message that something now refers to. */
+    private Entry admitFromOverflow(Key key) {
+        Object[] held = overflow.remove(key);
+        if (held == null) {
+            return null;
+        }
+        admitting = true;
+        try {
+            insertLeaderMessage((Message) held[0], (byte[]) held[1], key);
+            added.add((byte[]) held[1]);
+        } catch (InvalidMessageException e) {
+            return null;
+        } finally {
+            admitting = false;
+        }
+        return entries.get(key);
+    }
+
     private void insertVote(Vote v, byte[] encoded, Key key) {
         Entry target = entries.get(new Key(v.target()));
+        if (target == null) {
+            target = admitFromOverflow(new Key(v.target()));
+        }
         if (target == null) {
             throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "vote for an unknown message");
         }
         Slot slot = new Slot(target.tick, v.source());
         VoteEntry earlier = voteSlots.get(slot);
-        if (earlier != null) {
-            faults.add(new Fault(v.source(), Fault.Kind.EQUIVOCATION, "two votes for tick " + target.tick,
-                    List.of(earlier.encoded(), encoded)));
-            throw new InvalidMessageException(Reason.CONFLICT,
-                    v.source() + " already voted in tick " + target.tick);
-        }
         VoteEntry ve = new VoteEntry(v, encoded, key);
-        voteSlots.put(slot, ve);
+        if (earlier == null) {
+            voteSlots.put(slot, ve);
+        } else if (reportedVoteSlots.put(slot, Boolean.TRUE) == null) {
+            faults.add(new Fault(v.source(), Fault.Kind.EQUIVOCATION, "two votes in tick " + target.tick,
+                    List.of(earlier.encoded(), encoded)));
+        }
         votesByKey.put(key, ve);
         target.votes.put(v.source(), ve);
         Key.xorInto(target.voteXor, key.bytes());

@@ -37,10 +37,12 @@ import java.util.TreeSet;
 /**
  * Streamlette: a one-shot BFT decision made from Streamlet.
  *
- * <p>Each logical tick has two phases. In the first (the reference's pre-tick) the tick's leader signs a
- * <em>solicit</em> extending the smallest-hash tip of the longest notarized chains it has seen, or, if nothing is
- * notarized yet, a <em>proposal</em> of a new value. In the second (post-tick) every node votes. After each phase
- * the node pulls from every peer: it sends its summary, the peer answers with what it lacks.
+ * <p>Each logical tick has two phases, each followed by a pull from every peer (the node sends its summary, the peer
+ * answers with what it lacks). In the first (the reference's pre-tick) the tick's leader signs a <em>solicit</em>
+ * extending the smallest-hash tip of the longest notarized chains it has seen, or, if nothing is notarized yet, a
+ * <em>proposal</em> of a new value. Votes are cast as in Streamlet, when the leader's message arrives (after every
+ * tick and every absorbed response), not only at the reference's post-tick: a vote that waits for a fixed moment
+ * loses the race against a leader whose clock runs a little behind.
  *
  * <h2>Voting rule and why it is safe</h2>
  * A node votes only for the leader's proposal or solicit of a tick, at most once per tick, in strictly increasing
@@ -250,11 +252,11 @@ final class StreamletteDecider implements Decider {
             propose();
             phase = 1;
         } else {
-            vote();
             phase = 0;
             tick++;
             tree.setMaxTick(tick + 1);
         }
+        vote();
         persist(false);
         checkFinality();
         if (decision == null) {
@@ -296,13 +298,16 @@ final class StreamletteDecider implements Decider {
         tree.insert(m, Wire.encode(m), null);
     }
 
-    /** Streamlet's voting rule: the newest eligible leader message above the last tick voted in. */
+    /**
+     * Streamlet's voting rule: the newest eligible leader message of a tick above the last one voted in and not
+     * beyond our own (a message of our own tick, or, for a node that lags, the newest it has).
+     */
     private void vote() {
-        if (committee.weight(self) == 0) {
+        if (decision != null || committee.weight(self) == 0) {
             return;
         }
         boolean nothingNotarized = tree.lncTips().isEmpty();
-        for (Entry e : tree.leaderMessagesBetween(lastVotedTick, tree.maxTick())) {
+        for (Entry e : tree.leaderMessagesBetween(lastVotedTick, tick)) {
             boolean eligible = e.isProposal()
                     ? nothingNotarized && app.validate(((Proposal) e.msg).body())
                     : tree.isLncTip(e.parent);
@@ -361,27 +366,27 @@ final class StreamletteDecider implements Decider {
         }
         InvalidMessageException firstFault = null;
         for (byte[] encoded : messages) {
+            Message m;
             try {
-                Message m = Wire.decode(encoded, maxBody, crypto.hashLength());
+                m = Wire.decode(encoded, maxBody, crypto.hashLength());
+            } catch (InvalidMessageException e) {
+                faults.add(new Fault(from, Fault.Kind.MALFORMED, "relayed a malformed message: " + e.getMessage(),
+                        List.of(encoded)));
+                firstFault = firstFault == null ? e : firstFault;
+                continue;
+            }
+            try {
                 tree.insert(m, encoded, from);
             } catch (InvalidMessageException e) {
                 Reason r = e.reason();
                 boolean expected = r == Reason.TOO_EARLY || r == Reason.UNKNOWN_REFERENCE || r == Reason.DUPLICATE;
-                if (!expected) {
-                    if (r == Reason.MALFORMED || r == Reason.UNSUPPORTED_VERSION || r == Reason.UNKNOWN_KIND
-                            || r == Reason.TOO_LARGE || r == Reason.TRAILING_BYTES) {
-                        if (!(r == Reason.MALFORMED && e.getMessage().contains("solicit tick"))) {
-                            faults.add(new Fault(from, Fault.Kind.MALFORMED, "relayed a malformed message: "
-                                    + e.getMessage(), List.of(encoded)));
-                        }
-                    }
-                    if (firstFault == null) {
-                        firstFault = e;
-                    }
+                if (!expected && firstFault == null) {
+                    firstFault = e; // the tree already logged what the message proves
                 }
             }
         }
         absorbNotarizations();
+        vote();
         persist(true);
         checkFinality();
         if (firstFault != null) {
@@ -394,15 +399,24 @@ final class StreamletteDecider implements Decider {
         awaiting.remove(peer);
     }
 
-    /** Catch-up: a notarized message from a later tick proves the committee moved on; follow it. */
+    /**
+     * Tick synchronisation: a validly signed leader message (or a notarized message) from a later tick than ours
+     * shows that the committee's clocks have moved on; follow it. Ticks only move forward, so the voting rule still
+     * holds; at worst a faulty leader pulls honest nodes one tick ahead per tick it leads.
+     */
     private void absorbNotarizations() {
+        catchUp(tree.highestLeaderTick());
         for (Entry e : tree.drainNotarized()) {
-            if (e.tick > tick && decision == null) {
-                tick = e.tick;
-                phase = 0;
-                tree.setMaxTick(tick + 1);
-            }
+            catchUp(e.tick);
             pendingFinality.add(e);
+        }
+    }
+
+    private void catchUp(long t) {
+        if (t > tick && decision == null) {
+            tick = t;
+            phase = 0;
+            tree.setMaxTick(tick + 1);
         }
     }
 

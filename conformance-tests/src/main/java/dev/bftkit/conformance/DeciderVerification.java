@@ -1,0 +1,129 @@
+package dev.bftkit.conformance;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.DeciderProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The conformance verification for a Decider plugin. Subclass it in your plugin's tests and supply the provider:
+ *
+ * <pre>{@code
+ * class MyDeciderVerificationTest extends DeciderVerification {
+ *     protected DeciderProvider provider() { return new MyDeciderProvider(); }
+ * }
+ * }</pre>
+ *
+ * Every rule of {@link DeciderChecks} runs for each committee size ({@link #committeeSizes()}) over seeds:
+ * {@code -Dbftkit.seeds=N} seeds per rule and size (default {@link #defaultSeeds()}), or exactly one with
+ * {@code -Dbftkit.seed=S} (with {@code -Dbftkit.n=N} for one size and {@code -Dbftkit.rule=ID} for one rule). Rules that need a capability the provider does
+ * not claim are skipped. A failure prints the seed, the scenario, the plugins, and the one command that replays it.
+ */
+public abstract class DeciderVerification {
+
+    /** For subclasses. */
+    protected DeciderVerification() {
+    }
+
+    /** @return the provider under test */
+    protected abstract DeciderProvider provider();
+
+    /** @return the crypto suite for simulated nodes; the fast test suite by default */
+    protected Crypto crypto() {
+        return Kit.insecureCrypto();
+    }
+
+    /** @return Decider options */
+    protected Map<String, String> options() {
+        return Map.of();
+    }
+
+    /** @return the committee sizes every rule runs at */
+    protected int[] committeeSizes() {
+        return new int[] {4, 7, 10, 16};
+    }
+
+    /** @return seeds per rule and size when {@code bftkit.seeds} is not set */
+    protected int defaultSeeds() {
+        return 3;
+    }
+
+    /** @return ticks after healing within which every honest node must decide */
+    protected int livenessTicks() {
+        return 100;
+    }
+
+    /** @return the checks this verification runs */
+    protected final DeciderChecks checks() {
+        return new DeciderChecks(provider(), crypto(), options(), livenessTicks());
+    }
+
+    /** @return one dynamic test per rule and committee size, named after the rule id */
+    @TestFactory
+    public Stream<DynamicTest> rules() {
+        DeciderChecks checks = checks();
+        List<DynamicTest> tests = new ArrayList<>();
+        String only = System.getProperty("bftkit.rule");
+        for (DeciderChecks.Rule rule : checks.rules()) {
+            if (only != null && !only.isBlank() && !only.trim().equals(rule.id())) {
+                continue;
+            }
+            for (int n : sizes()) {
+                tests.add(DynamicTest.dynamicTest(rule.id() + " [n=" + n + "]", () -> run(checks, rule, n)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private int[] sizes() {
+        String one = System.getProperty("bftkit.n");
+        return one == null || one.isBlank() ? committeeSizes() : new int[] {Integer.parseInt(one.trim())};
+    }
+
+    private void run(DeciderChecks checks, DeciderChecks.Rule rule, int n) {
+        assumeTrue(rule.applies().test(provider().capabilities()),
+                () -> rule.id() + " needs a capability " + provider().name() + " does not claim");
+        for (long seed : seeds(rule, n)) {
+            Optional<DeciderChecks.Failure> f = checks.check(rule, n, seed);
+            if (f.isPresent()) {
+                throw new AssertionError(f.get().report() + "\n  plugins: decider=" + provider().name()
+                        + " crypto=" + crypto().suite() + " storage=memory transport=simulated"
+                        + "\n  replay: " + replayCommand(rule, n, seed));
+            }
+        }
+    }
+
+    private long[] seeds(DeciderChecks.Rule rule, int n) {
+        String one = System.getProperty("bftkit.seed");
+        if (one != null && !one.isBlank()) {
+            return new long[] {Long.parseLong(one.trim())};
+        }
+        String count = System.getProperty("bftkit.seeds");
+        int k = count == null || count.isBlank() ? defaultSeeds() : Integer.parseInt(count.trim());
+        return DeciderChecks.seeds(rule.id(), n, k);
+    }
+
+    /**
+     * The one command that replays a failing seed from the project root.
+     *
+     * @param rule the rule
+     * @param n the committee size
+     * @param seed the seed
+     * @return the command
+     */
+    protected String replayCommand(DeciderChecks.Rule rule, int n, long seed) {
+        String module = Optional.ofNullable(System.getProperty("basedir")).map(b -> Path.of(b).getFileName()
+                .toString()).orElse("<module>");
+        return "mvn -B verify -pl " + module + " -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest="
+                + getClass().getSimpleName() + " -Dbftkit.rule=" + rule.id() + " -Dbftkit.n=" + n
+                + " -Dbftkit.seed=" + seed;
+    }
+}
