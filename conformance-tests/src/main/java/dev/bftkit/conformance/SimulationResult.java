@@ -11,7 +11,7 @@ import java.util.Map;
  * @param traceHash a hash of every delivery (time, sender, receiver, bytes): equal on every replay of the seed
  * @param decisions honest node index → its decisions, in order
  * @param decideTimeMs honest node index → virtual time of its first decision, or -1
- * @param decideTick honest node index → its Decider's tick at its first decision, or -1
+ * @param decideTick honest node index → how many ticks of its clock had begun when it first decided, or -1
  * @param requests requests delivered
  * @param responses responses delivered
  * @param bytes bytes delivered (requests and responses)

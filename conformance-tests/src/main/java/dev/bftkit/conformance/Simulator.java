@@ -98,7 +98,7 @@ public final class Simulator {
         boolean up = true;
         boolean restarted;
         long epoch;
-        long phases;
+        long phases; // phases run since the start, across restarts
         long decideTime = -1;
         long decideTick = -1;
 
@@ -496,7 +496,7 @@ public final class Simulator {
         list.add(d);
         if (node.decideTime < 0) {
             node.decideTime = now;
-            node.decideTick = node.decider.currentTick();
+            node.decideTick = (node.phases + phasesPerTick - 1) / phasesPerTick; // ticks begun so far
         }
     }
 
