@@ -283,15 +283,7 @@ final class StreamletteDecider implements Decider {
     }
 
     private Message signed(Message unsigned) {
-        byte[] sig = Wire.sign(key, unsigned, Wire.contentHash(crypto, unsigned));
-        if (unsigned instanceof Proposal p) {
-            return new Proposal(p.instance(), p.tick(), p.body(), p.source(), sig);
-        }
-        if (unsigned instanceof Solicit s) {
-            return new Solicit(s.instance(), s.tick(), s.previous(), s.source(), sig);
-        }
-        Vote v = (Vote) unsigned;
-        return new Vote(v.instance(), v.target(), v.source(), sig);
+        return Wire.signed(key, crypto, unsigned);
     }
 
     private void insertOwn(Message m) {

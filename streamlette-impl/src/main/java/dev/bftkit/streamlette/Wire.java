@@ -122,6 +122,23 @@ final class Wire {
         return TAG + (m instanceof Proposal ? "proposal" : m instanceof Solicit ? "solicit" : "vote");
     }
 
+    /** @return a copy of {@code m} carrying {@code signature} */
+    static Message withSignature(Message m, byte[] signature) {
+        if (m instanceof Proposal p) {
+            return new Proposal(p.instance(), p.tick(), p.body(), p.source(), signature);
+        }
+        if (m instanceof Solicit s) {
+            return new Solicit(s.instance(), s.tick(), s.previous(), s.source(), signature);
+        }
+        Vote v = (Vote) m;
+        return new Vote(v.instance(), v.target(), v.source(), signature);
+    }
+
+    /** @return {@code unsigned}, signed by {@code key} */
+    static Message signed(SigningKey key, Crypto crypto, Message unsigned) {
+        return withSignature(unsigned, sign(key, unsigned, contentHash(crypto, unsigned)));
+    }
+
     static byte[] sign(SigningKey key, Message unsigned, byte[] chash) {
         return key.sign(Domain.signingBytes(kindTag(unsigned), unsigned.instance(), chash));
     }

@@ -75,16 +75,7 @@ final class Fixture {
     }
 
     private Message sign(int signer, Message unsigned) {
-        byte[] chash = Wire.contentHash(crypto, unsigned);
-        byte[] sig = Wire.sign(keys[signer], unsigned, chash);
-        if (unsigned instanceof Proposal p) {
-            return new Proposal(p.instance(), p.tick(), p.body(), p.source(), sig);
-        }
-        if (unsigned instanceof Solicit s) {
-            return new Solicit(s.instance(), s.tick(), s.previous(), s.source(), sig);
-        }
-        Vote v = (Vote) unsigned;
-        return new Vote(v.instance(), v.target(), v.source(), sig);
+        return Wire.signed(keys[signer], crypto, unsigned);
     }
 
     Message proposal(int signer, long tick, String body) {
