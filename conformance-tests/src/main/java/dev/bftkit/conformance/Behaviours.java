@@ -255,6 +255,23 @@ public final class Behaviours {
     }
 
     /**
+     * A node configured differently from the committee (for example with another leader schedule), so it signs
+     * messages it is not entitled to; an honest node must reject them and can prove the misbehaviour.
+     *
+     * @param options the options it runs with instead of the committee's
+     * @return the behaviour
+     */
+    public static Behaviour misconfigured(java.util.Map<String, String> options) {
+        java.util.Map<String, String> opts = java.util.Map.copyOf(options);
+        return new Driven("misconfigured") {
+            @Override
+            Decider decider(ByzantineContext ctx) {
+                return ctx.decider("misconfigured", ctx.instance(), opts);
+            }
+        };
+    }
+
+    /**
      * @param name a name from {@link #names()}
      * @param sideA for twins: the node indexes the first twin serves; for withholding: the indexes served
      * @return the behaviour

@@ -44,6 +44,17 @@ public interface ByzantineContext {
      */
     Decider decider(String label, InstanceId instance);
 
+    /**
+     * Like {@link #decider(String, InstanceId)}, with Decider options of its own (a node configured differently
+     * from the committee, for example with another leader schedule).
+     *
+     * @param label distinguishes Deciders
+     * @param instance the instance it runs
+     * @param options options that replace the committee's
+     * @return the Decider
+     */
+    Decider decider(String label, InstanceId instance, java.util.Map<String, String> options);
+
     /** @return the scenario's instance */
     InstanceId instance();
 }

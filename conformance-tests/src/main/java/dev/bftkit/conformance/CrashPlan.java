@@ -2,13 +2,28 @@ package dev.bftkit.conformance;
 
 /**
  * An honest node that crashes at {@code atMs} and, unless {@code restartAtMs} is negative, restarts at
- * {@code restartAtMs} from what its Storage holds. Whatever it had not made durable is lost.
+ * {@code restartAtMs} from what its Storage holds. Whatever it had not made durable is lost. With
+ * {@code afterNextSend}, the crash waits from {@code atMs} for the worst moment: right after the node next hands a
+ * response to a peer (called off if the restart time comes first).
  *
  * @param node the node index
  * @param atMs when it crashes
  * @param restartAtMs when it restarts, or -1 for never
+ * @param afterNextSend crash right after the next response it sends from {@code atMs} on
  */
-public record CrashPlan(int node, long atMs, long restartAtMs) {
+public record CrashPlan(int node, long atMs, long restartAtMs, boolean afterNextSend) {
+
+    /**
+     * A crash at a fixed time.
+     *
+     * @param node the node index
+     * @param atMs when it crashes
+     * @param restartAtMs when it restarts, or -1 for never
+     */
+    public CrashPlan(int node, long atMs, long restartAtMs) {
+        this(node, atMs, restartAtMs, false);
+    }
+
     /** Validates. */
     public CrashPlan {
         if (restartAtMs >= 0 && restartAtMs < atMs) {

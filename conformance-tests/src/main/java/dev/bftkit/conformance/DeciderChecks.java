@@ -73,19 +73,33 @@ public final class DeciderChecks {
     private final Crypto crypto;
     private final Map<String, String> options;
     private final int livenessTicks;
+    private final Map<String, String> misconfigured;
 
     /**
      * @param provider the algorithm under test
      * @param crypto the suite the simulated nodes use
      * @param options Decider options
      * @param livenessTicks how many ticks after healing every honest node has to decide
+     * @param misconfigured options that make a Byzantine node sign messages it is not entitled to (for example
+     *     another leader schedule); empty to skip {@code required_byzantine_misconfigured}
      */
-    public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks) {
+    public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks,
+                         Map<String, String> misconfigured) {
         this.provider = provider;
         this.crypto = crypto;
         this.options = Map.copyOf(options);
         this.livenessTicks = livenessTicks;
+        this.misconfigured = Map.copyOf(misconfigured);
     }
+
+    /** Behaviours that misbehave provably in every response: each such node must be in an honest fault log. */
+    static final Set<String> PROVABLE_EACH = Set.of("forger", "garbage", "truncating", "oversized");
+    /**
+     * Behaviours that misbehave provably only when they get the chance (a replayer's other instance needs a
+     * message, a misconfigured node signs out of turn only when its own schedule makes it leader): at least one
+     * such node must be in an honest fault log.
+     */
+    static final Set<String> PROVABLE_SOME = Set.of("replayer", "misconfigured");
 
     /** @return the tick budget after healing */
     public int livenessTicks() {
@@ -115,18 +129,30 @@ public final class DeciderChecks {
                 c -> c.contains(Capability.RESTART_FROM_STORAGE),
                 (n, seed) -> crashing(base(n, seed), n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
                         .maxTicks(livenessTicks).build()));
-        for (String behaviour : Behaviours.names()) {
+        List<String> behaviours = new ArrayList<>(Behaviours.names());
+        if (!misconfigured.isEmpty()) {
+            behaviours.add("misconfigured");
+        }
+        for (String behaviour : behaviours) {
             rules.add(new Rule("required_byzantine_" + behaviour,
-                    "⌊(n−1)/3⌋ of the weight " + behaviour + ", lossy and partitioned until healing, then progress",
+                    "⌊(n−1)/3⌋ of the weight " + behaviour + ", lossy and partitioned until healing, then progress"
+                            + (PROVABLE_EACH.contains(behaviour) ? "; each faulty node is named in an honest fault log"
+                            : PROVABLE_SOME.contains(behaviour) ? "; a faulty node is named in an honest fault log"
+                            : ""),
                     all, (n, seed) -> {
                         Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
                                 .maxTicks(livenessTicks);
-                        if (behaviour.equals("twins")) {
-                            b = partitioned(b, n, seed);
+                        if (behaviour.equals("twins") || PROVABLE_SOME.contains(behaviour)) {
+                            b = partitioned(b, n, seed); // longer runs: more chances to misbehave visibly
                         }
-                        return withByzantine(b, n, seed, (i, side) -> Behaviours.byName(behaviour, side)).build();
+                        return withByzantine(b, n, seed, (i, side) -> behaviour.equals("misconfigured")
+                                ? Behaviours.misconfigured(misconfigured) : Behaviours.byName(behaviour, side))
+                                .build();
                     }));
         }
+        rules.add(new Rule("required_safety_crash_after_send_with_twins",
+                "honest nodes crash right after handing out a response and restart, while equivocating twins run",
+                c -> c.contains(Capability.RESTART_FROM_STORAGE), (n, seed) -> crashAfterSend(n, seed)));
         rules.add(new Rule("required_safety_twins_split_committee",
                 "the honest nodes split in two halves for 40 ticks while ⌊(n−1)/3⌋ equivocating twins serve both",
                 all, (n, seed) -> twinsSplit(n, seed)));
@@ -161,6 +187,24 @@ public final class DeciderChecks {
         Scenario s = rule.factory().build(n, seed);
         SimulationResult r = new Simulator(provider, crypto, s, options).run();
         List<String> violations = new ArrayList<>(r.violations());
+        if (rule.id().startsWith("required_byzantine_")) {
+            boolean someAccused = false;
+            boolean someProvable = false;
+            for (Map.Entry<Integer, Behaviour> b : s.byzantine().entrySet()) {
+                String name = b.getValue().name();
+                boolean accused = r.accused().contains(b.getKey());
+                if (PROVABLE_EACH.contains(name) && !accused) {
+                    violations.add("accountability: " + name + " node " + b.getKey()
+                            + " is in no honest node's fault log");
+                }
+                someProvable |= PROVABLE_SOME.contains(name);
+                someAccused |= PROVABLE_SOME.contains(name) && accused;
+            }
+            if (someProvable && !someAccused) {
+                violations.add("accountability: no " + s.byzantine().values().iterator().next().name()
+                        + " node is in any honest node's fault log");
+            }
+        }
         if (rule.id().equals("required_determinism")) {
             SimulationResult again = new Simulator(provider, crypto, rule.factory().build(n, seed), options).run();
             if (again.traceHash() != r.traceHash()) {
@@ -292,6 +336,24 @@ public final class DeciderChecks {
         withTwinsB.addAll(faulty);
         b.partition(new Partition(0, 80_000, List.of(withTwinsA, withTwinsB))); // about 30 growing ticks
         return b.maxTicks(80).build();
+    }
+
+    private Scenario crashAfterSend(int n, long seed) {
+        Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY).maxTicks(60);
+        withByzantine(b, n, seed, (i, side) -> Behaviours.twins(side));
+        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xaf7eL));
+        for (int i = 0; i < n; i++) {
+            if (b.isByzantine(i)) {
+                continue;
+            }
+            long t = r.nextLong(1_000);
+            while (t < 40_000) {
+                long restart = t + 100 + r.nextLong(900);
+                b.crash(new CrashPlan(i, t, restart, true));
+                t = restart + 100 + r.nextLong(1_400);
+            }
+        }
+        return b.build();
     }
 
     private Scenario weighted(int n, long seed) {

@@ -61,9 +61,17 @@ public abstract class DeciderVerification {
         return 100;
     }
 
+    /**
+     * @return options that make a node sign messages it is not entitled to (for example another leader schedule),
+     *     for {@code required_byzantine_misconfigured}; empty (the default) skips that rule
+     */
+    protected Map<String, String> misconfiguredOptions() {
+        return Map.of();
+    }
+
     /** @return the checks this verification runs */
     protected final DeciderChecks checks() {
-        return new DeciderChecks(provider(), crypto(), options(), livenessTicks());
+        return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions());
     }
 
     /** @return one dynamic test per rule and committee size, named after the rule id */

@@ -157,6 +157,11 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
             return this;
         }
 
+        /** @param node a node index @return true if it was made Byzantine */
+        public boolean isByzantine(int node) {
+            return byzantine.containsKey(node);
+        }
+
         /** @param atMs when the network heals and progress becomes required @return this */
         public Builder healAt(long atMs) {
             this.healAtMs = atMs;

@@ -97,6 +97,7 @@ public final class Simulator {
         Decider decider;
         boolean up = true;
         boolean restarted;
+        boolean crashAfterSend;
         long epoch;
         long phases; // phases run since the start, across restarts
         long decideTime = -1;
@@ -165,13 +166,18 @@ public final class Simulator {
 
         @Override
         public Decider decider(String label, InstanceId inst) {
+            return decider(label, inst, options);
+        }
+
+        @Override
+        public Decider decider(String label, InstanceId inst, Map<String, String> opts) {
             String k = label + "@" + inst;
             Decider d = byzDeciders.get(k);
             if (d == null) {
                 String value = "v:byz" + index + "-" + label;
                 d = provider.create(new DeciderConfig(inst, committee, keys[index], crypto, new MemoryStorage(),
                         application(value), SeededRandom.mix(scenario.seed() ^ SeededRandom.seedOf(k.getBytes(
-                                StandardCharsets.UTF_8))), options));
+                                StandardCharsets.UTF_8))), opts));
                 byzDeciders.put(k, d);
             }
             return d;
@@ -293,7 +299,7 @@ public final class Simulator {
             }
         }
         for (CrashPlan c : scenario.crashes()) {
-            schedule(c.atMs(), CRASH, c.node(), c.node(), 0, 0, null);
+            schedule(c.atMs(), CRASH, c.node(), c.node(), 0, c.afterNextSend() ? 1 : 0, null);
             if (c.restartAtMs() >= 0) {
                 schedule(c.restartAtMs(), RESTART, c.node(), c.node(), 0, 0, null);
             }
@@ -410,7 +416,13 @@ public final class Simulator {
                     node.behaviour.onRequestFailed(node, ids[e.from], e.tag);
                 }
             }
-            case CRASH -> crash(node);
+            case CRASH -> {
+                if (e.tag == 1) {
+                    node.crashAfterSend = node.up;
+                } else {
+                    crash(node);
+                }
+            }
             case RESTART -> restart(node);
             default -> throw new IllegalStateException("unknown event " + e.type);
         }
@@ -438,6 +450,9 @@ public final class Simulator {
         }
         if (response != null) {
             transmit(RESPONSE, node.index, e.from, e.id, e.tag, response);
+            if (node.crashAfterSend) {
+                crash(node); // the worst moment: right after handing something out
+            }
         }
     }
 
@@ -555,6 +570,7 @@ public final class Simulator {
             return;
         }
         node.up = false;
+        node.crashAfterSend = false;
         node.epoch++;
         node.pending.clear();
         if (node.decider != null) {
@@ -565,6 +581,7 @@ public final class Simulator {
     }
 
     private void restart(SimNode node) {
+        node.crashAfterSend = false; // a crash still waiting for its moment is called off
         if (node.up || !node.honest()) {
             return;
         }
@@ -625,6 +642,7 @@ public final class Simulator {
         Map<Integer, Long> ticks = new TreeMap<>();
         List<Decision> reference = new ArrayList<>();
         long faultEntries = 0;
+        Set<Integer> accused = new TreeSet<>();
         for (SimNode n : nodes) {
             if (!n.honest()) {
                 continue;
@@ -658,6 +676,7 @@ public final class Simulator {
             }
             faultEntries += faults.size();
             for (Fault f : faults) {
+                accused.add(n.indexOf(f.offender()));
                 if (honest.contains(f.offender())) {
                     violations.add("fault log: node " + n.index + " accuses honest node "
                             + n.indexOf(f.offender()) + " of " + f.kind() + " (" + f.detail() + ")");
@@ -678,7 +697,7 @@ public final class Simulator {
             }
         }
         return new SimulationResult(scenario, trace, decisions, times, ticks, requests, responses, bytes, now,
-                faultEntries, List.copyOf(violations));
+                faultEntries, Set.copyOf(accused), List.copyOf(violations));
     }
 
     private static String text(byte[] v) {

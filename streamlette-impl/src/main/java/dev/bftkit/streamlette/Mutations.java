@@ -13,7 +13,10 @@ final class Mutations {
     final boolean skipSignatureCheck;
     /** Accept proposals and solicits from anyone, not only the tick's leader. */
     final boolean skipLeaderCheck;
-    /** Make own messages pullable before they are durable (persisted one phase late). */
+    /**
+     * Hand out what was signed before it is durable: everything absorbed and signed during a phase is written only
+     * when the phase ends (a node that flushes once per tick but answers pulls at once).
+     */
     final boolean voteBeforePersist;
 
     Mutations(boolean halfThreshold, boolean skipSignatureCheck, boolean skipLeaderCheck, boolean voteBeforePersist) {

@@ -51,15 +51,15 @@ final class Proofs {
         return chain;
     }
 
-    static boolean verify(Committee committee, Crypto crypto, Decision d, int maxBody) {
+    static boolean verify(Committee committee, Crypto crypto, Decision d, int maxBody, Mutations mutations) {
         try {
-            return check(committee, crypto, d, maxBody);
+            return check(committee, crypto, d, maxBody, mutations);
         } catch (InvalidMessageException | IllegalArgumentException e) {
             return false;
         }
     }
 
-    private static boolean check(Committee committee, Crypto crypto, Decision d, int maxBody) {
+    private static boolean check(Committee committee, Crypto crypto, Decision d, int maxBody, Mutations mutations) {
         if (d.position() != 0) {
             return false;
         }
@@ -109,7 +109,10 @@ final class Proofs {
                     return false;
                 }
             }
-            if (!committee.isSupermajority(committee.weightOf(voters))) {
+            long weight = committee.weightOf(voters);
+            boolean quorum = mutations.halfThreshold ? 2 * weight > committee.totalWeight()
+                    : committee.isSupermajority(weight);
+            if (!quorum) {
                 return false;
             }
         }

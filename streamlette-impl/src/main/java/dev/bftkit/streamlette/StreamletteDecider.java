@@ -104,7 +104,7 @@ final class StreamletteDecider implements Decider {
     private final SeededRandom rng;
     private final ArrayDeque<Outbound> outbox = new ArrayDeque<>();
     private final Set<NodeId> awaiting = new HashSet<>();
-    private final List<byte[]> unpersisted = new ArrayList<>();
+    private WriteBatch deferred;
 
     private long tick;
     private int phase;
@@ -201,22 +201,19 @@ final class StreamletteDecider implements Decider {
         return p;
     }
 
-    /** Writes every newly stored message and the tick state in one atomic batch. */
-    private void persist(boolean includeLatest) {
-        List<byte[]> fresh = tree.drainAdded();
-        List<byte[]> now = new ArrayList<>(unpersisted);
-        unpersisted.clear();
-        if (mutations.voteBeforePersist && !includeLatest) {
-            unpersisted.addAll(fresh); // deliberately broken: made pullable now, durable only later
-        } else {
-            now.addAll(fresh);
-        }
-        WriteBatch batch = new WriteBatch();
+    /** Writes every newly stored message and the tick state in one atomic batch, before anything is handed out. */
+    private void persist(boolean phaseEnd) {
+        WriteBatch batch = deferred != null ? deferred : new WriteBatch();
         byte[] mp = messagesPrefix();
-        for (byte[] m : now) {
+        for (byte[] m : tree.drainAdded()) {
             batch.put(dev.bftkit.api.Bytes.concat(mp, crypto.hash(m)), m);
         }
         batch.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
+        if (mutations.voteBeforePersist && !phaseEnd) {
+            deferred = batch; // deliberately broken: handed out now, written only when the phase ends
+            return;
+        }
+        deferred = null;
         storage.write(batch);
     }
 
@@ -257,7 +254,7 @@ final class StreamletteDecider implements Decider {
             tree.setMaxTick(tick + 1);
         }
         vote();
-        persist(false);
+        persist(true);
         checkFinality();
         if (decision == null) {
             pullFromAll();
@@ -379,7 +376,7 @@ final class StreamletteDecider implements Decider {
         }
         absorbNotarizations();
         vote();
-        persist(true);
+        persist(false);
         checkFinality();
         if (firstFault != null) {
             throw firstFault;

@@ -45,7 +45,7 @@ public final class StreamletteProvider implements DeciderProvider {
 
     @Override
     public boolean verifyDecision(Committee committee, Crypto crypto, Decision decision) {
-        return Proofs.verify(committee, crypto, decision, 1 << 20);
+        return Proofs.verify(committee, crypto, decision, 1 << 20, mutations);
     }
 
     @Override
