@@ -458,6 +458,72 @@ public abstract class TransportVerification {
     }
 
     /**
+     * A server holds at most {@link TransportLimits#maxPendingRequests()} unanswered requests of one peer in its
+     * handlers at once, however many that peer sends: the rest wait (a slow handler cannot make the server buffer
+     * without bound) and are all served, correctly, as the handler catches up.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    public void required_serverBoundsOnePeersUnansweredRequests() throws InterruptedException {
+        int bound = 16;
+        int total = 200;
+        LoopbackNetwork net = network(2);
+        Transport server = net.open(provider(), 0, new TransportLimits(limits().maxFrameBytes(), bound,
+                limits().connectTimeout(), limits().handshakeTimeout()));
+        Transport client = net.open(provider(), 1, limits());
+        List<CompletableFuture<byte[]>> held = new ArrayList<>();
+        List<byte[]> heldRequests = new ArrayList<>();
+        AtomicInteger most = new AtomicInteger();
+        server.serve(CHANNEL_A, (from, request) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            synchronized (held) {
+                held.add(answer);
+                heldRequests.add(request);
+                most.accumulateAndGet(held.size(), Math::max);
+                held.notifyAll();
+            }
+            return answer;
+        });
+        // answers in batches: as soon as the bound is reached, or after a quiet moment (for smaller bounds)
+        Thread releaser = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    List<Runnable> release = new ArrayList<>();
+                    synchronized (held) {
+                        if (held.size() < bound) {
+                            held.wait(50);
+                        }
+                        for (int k = 0; k < held.size(); k++) {
+                            CompletableFuture<byte[]> f = held.get(k);
+                            byte[] r = heldRequests.get(k);
+                            release.add(() -> f.complete(r));
+                        }
+                        held.clear();
+                        heldRequests.clear();
+                    }
+                    release.forEach(Runnable::run);
+                }
+            } catch (InterruptedException e) {
+                // the test ended
+            }
+        }, "kit-releaser");
+        releaser.setDaemon(true);
+        helpers.add(releaser);
+        releaser.start();
+        List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        for (int k = 0; k < total; k++) {
+            futures.add(client.request(net.id(0), CHANNEL_A, ByteBuffer.allocate(4).putInt(k).array(),
+                    requestTimeout()).toCompletableFuture());
+        }
+        for (int k = 0; k < total; k++) {
+            assertThat(await(futures.get(k))).isEqualTo(ByteBuffer.allocate(4).putInt(k).array());
+        }
+        assertThat(most.get()).as("the most unanswered requests of one peer in the server's handlers at once")
+                .isBetween(1, bound);
+    }
+
+    /**
      * A peer that closes and comes back on the same address is reached again: requests to it fail while it is
      * down and succeed once it is back, in both directions.
      */

@@ -103,6 +103,11 @@ abstract class Connection {
         return writeBlocked;
     }
 
+    /** @return true while reading is paused for backpressure */
+    final boolean isPaused() {
+        return paused;
+    }
+
     /** The handshake succeeded: lifts the small pre-authentication frame limit and the handshake deadline. */
     final void authenticated() {
         authenticated = true;

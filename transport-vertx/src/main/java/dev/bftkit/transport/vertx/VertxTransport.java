@@ -211,22 +211,20 @@ final class VertxTransport implements Transport {
 
     void track(Connection c) {
         connections.add(c);
-        if (!c.isAuthenticated()) {
+        if (c instanceof AcceptorConnection) {
             unauthenticated++;
         }
     }
 
     void untrack(Connection c) {
-        if (connections.remove(c) && !c.isAuthenticated()) {
+        if (connections.remove(c) && c instanceof AcceptorConnection && !c.isAuthenticated()) {
             unauthenticated--;
         }
     }
 
     void authenticated(Connection c) {
-        if (connections.contains(c)) {
+        if (c instanceof AcceptorConnection a && connections.contains(a)) {
             unauthenticated--;
-        }
-        if (c instanceof AcceptorConnection a) {
             AcceptorConnection older = inbound.put(a.peer(), a);
             if (older != null && older != a) {
                 // a peer keeps one connection to us; a new one means the old one is stale
@@ -508,6 +506,14 @@ final class VertxTransport implements Transport {
                 }
             }
         }
+    }
+
+    /** @return how many inbound connections have paused reading for backpressure right now (for tests) */
+    int pausedInboundConnections() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        onLoop(() -> count.complete((int) connections.stream()
+                .filter(c -> c instanceof AcceptorConnection && c.isPaused()).count()));
+        return count.join();
     }
 
     @Override

@@ -1,0 +1,151 @@
+package dev.bftkit.transport.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
+import io.vertx.core.buffer.Buffer;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Backpressure and post-handshake deadlines of the {@code vertx} transport, seen from a raw client that speaks the
+ * wire protocol itself (and so can misbehave after authenticating as a member).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class VertxBackpressureTest {
+    private static final InstanceId CHANNEL = InstanceId.of("backpressure");
+    private static final long PATIENCE_MS = 60_000;
+
+    private final Crypto crypto = new JdkEd25519TestCrypto();
+    private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 42);
+
+    @AfterEach
+    void close() {
+        net.close();
+    }
+
+    /** A raw socket authenticated as member 1 towards member 0. */
+    private final class RawMember implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        RawMember() throws IOException {
+            socket = new Socket(net.address(0).getAddress(), net.address(0).getPort());
+            socket.setSoTimeout((int) PATIENCE_MS);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            NodeId self = net.id(1);
+            byte[] ours = Handshake.challenge();
+            write(Wire.hello(self, ours));
+            Wire.Reader challenge = read(Wire.CHALLENGE);
+            NodeId acceptor = challenge.nodeId("id");
+            byte[] theirs = challenge.raw(Wire.CHALLENGE_BYTES, "challenge");
+            assertThat(acceptor).isEqualTo(net.id(0));
+            write(Wire.proof(net.key(1).sign(Handshake.transcript(Handshake.DIALER, self, acceptor, ours, theirs))));
+            read(Wire.ACCEPT);
+        }
+
+        void write(Buffer frame) throws IOException {
+            out.write(frame.getBytes());
+            out.flush();
+        }
+
+        Wire.Reader read(int expectedType) throws IOException {
+            byte[] body = new byte[in.readInt()];
+            in.readFully(body);
+            assertThat(body[1] & 0xff).as("frame type").isEqualTo(expectedType);
+            return new Wire.Reader(Buffer.buffer(body), 2, body.length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A member that sends requests but never reads the answers fills the server's write queue: the server pauses
+     * reading that connection (so it stops calling the handler and buffering answers) and resumes once the member
+     * reads; every request is answered, none lost.
+     */
+    @Test
+    void serverPausesReadingWhileAnswersCannotBeWritten() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        AtomicInteger handled = new AtomicInteger();
+        server.serve(CHANNEL, (from, request) -> {
+            handled.incrementAndGet();
+            return CompletableFuture.completedFuture(new byte[64 * 1024]);
+        });
+        int requests = 2000;
+        try (RawMember member = new RawMember()) {
+            for (int id = 1; id <= requests; id++) {
+                member.write(Wire.request(id, CHANNEL.bytes(), new byte[100]));
+            }
+            eventually("the server pauses reading", () -> server.pausedInboundConnections() == 1);
+            int atPause = handled.get();
+            assertThat(atPause).as("requests handled before pausing (answers are 64 KiB each)")
+                    .isLessThan(1024);
+            BitSet answered = new BitSet();
+            for (int k = 0; k < requests; k++) {
+                Wire.Reader response = member.read(Wire.RESPONSE);
+                long id = response.u64("id");
+                assertThat(response.rest()).hasSize(64 * 1024);
+                answered.set((int) id);
+            }
+            assertThat(answered.cardinality()).isEqualTo(requests);
+            assertThat(handled.get()).isEqualTo(requests);
+            eventually("the server resumes reading", () -> server.pausedInboundConnections() == 0);
+        }
+    }
+
+    /**
+     * After authenticating, a member that starts a frame and never finishes it is cut off by the frame deadline.
+     */
+    @Test
+    void unfinishedFrameAfterHandshakeIsCutOff() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(1));
+        net.open(new VertxTransportProvider(), 0, limits).serve(CHANNEL,
+                (from, request) -> CompletableFuture.completedFuture(request));
+        try (RawMember member = new RawMember()) {
+            member.write(Wire.request(1, CHANNEL.bytes(), new byte[] {7}));
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
+            byte[] partial = Wire.request(2, CHANNEL.bytes(), new byte[1000]).getBytes(0, 40);
+            member.out.write(partial);
+            member.out.flush();
+            InputStream in = member.socket.getInputStream();
+            try {
+                assertThat(in.read()).as("end of stream: the server closed the connection").isEqualTo(-1);
+            } catch (SocketException reset) {
+                // reset by the server: closed too
+            }
+        }
+    }
+}
