@@ -30,6 +30,7 @@ abstract class Connection {
     private Buffer pending;
     private int pos;
     private long partialSince;
+    private boolean exact;
     private boolean processing;
     private boolean paused;
     private boolean writeBlocked;
@@ -193,6 +194,10 @@ abstract class Connection {
         }
     }
 
+    /**
+     * Drops consumed frames. A partial frame whose length is known moves into a buffer of exactly its size, so a
+     * large frame arriving in many chunks is copied once, not regrown.
+     */
     private void compact() {
         if (pending == null) {
             return;
@@ -202,11 +207,24 @@ abstract class Connection {
             pending = null;
             pos = 0;
             partialSince = 0;
-        } else if (pos > 0) {
+            exact = false;
+            return;
+        }
+        boolean newFrame = pos > 0;
+        int left = length - pos;
+        if (newFrame) {
+            exact = false;
+        }
+        if (!exact && left >= Wire.HEADER) {
+            int size = (int) (Wire.HEADER + pending.getUnsignedInt(pos));
+            pending = Buffer.buffer(size).appendBuffer(pending, pos, left);
+            pos = 0;
+            exact = true;
+        } else if (newFrame) {
             pending = pending.getBuffer(pos, length);
             pos = 0;
-            partialSince = System.nanoTime();
-        } else if (partialSince == 0) {
+        }
+        if (newFrame || partialSince == 0) {
             partialSince = System.nanoTime();
         }
     }
