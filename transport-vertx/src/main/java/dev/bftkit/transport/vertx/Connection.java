@@ -31,6 +31,7 @@ abstract class Connection {
     private int pos;
     private long partialSince;
     private boolean exact;
+    private long lastReceivedNanos;
     private boolean processing;
     private boolean paused;
     private boolean writeBlocked;
@@ -104,6 +105,14 @@ abstract class Connection {
         return writeBlocked;
     }
 
+    /**
+     * @param since a {@link System#nanoTime()}
+     * @return true if the connection is open and nothing has arrived on it since then
+     */
+    final boolean silentSince(long since) {
+        return !closed && lastReceivedNanos - since < 0;
+    }
+
     /** @return true while reading is paused for backpressure */
     final boolean isPaused() {
         return paused;
@@ -148,6 +157,7 @@ abstract class Connection {
         if (closed) {
             return;
         }
+        lastReceivedNanos = System.nanoTime();
         if (pending == null) {
             pending = chunk;
             pos = 0;

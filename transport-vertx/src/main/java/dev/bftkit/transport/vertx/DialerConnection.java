@@ -51,6 +51,7 @@ final class DialerConnection extends Connection {
     void send(Pending p) {
         inFlight.put(p.id, p);
         p.sentOn = this;
+        p.sentNanos = System.nanoTime();
         send(p.frame);
         p.frame = null;
     }

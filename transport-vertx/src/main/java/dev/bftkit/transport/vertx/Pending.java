@@ -13,6 +13,7 @@ final class Pending {
     Buffer frame;
     long timer = -1;
     DialerConnection sentOn;
+    long sentNanos;
 
     Pending(long id, PeerLink link, long timeoutMillis, Buffer frame) {
         this.id = id;

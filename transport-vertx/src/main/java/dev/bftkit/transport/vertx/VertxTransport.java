@@ -346,8 +346,14 @@ final class VertxTransport implements Transport {
         }
         p.timer = vertx.setTimer(p.timeoutMillis, t -> {
             p.timer = -1;
+            DialerConnection sentOn = p.sentOn;
             finish(p, null, new TransportException(Kind.TIMEOUT, "no response from " + p.link.id() + " within "
                     + p.timeoutMillis + " ms"));
+            if (sentOn != null && sentOn.silentSince(p.sentNanos)) {
+                // not a byte since the request left: presume the connection dead (a half-open socket never
+                // errors) and dial afresh for the next request
+                sentOn.close(Kind.UNREACHABLE, "nothing received since a request that timed out was sent");
+            }
         });
         p.link.submit(p);
     }

@@ -3,6 +3,7 @@ package dev.bftkit.transport.vertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.TransportException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.TransportLimits;
@@ -13,10 +14,12 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,11 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Backpressure and post-handshake deadlines of the {@code vertx} transport, seen from a raw client that speaks the
- * wire protocol itself (and so can misbehave after authenticating as a member).
+ * Backpressure, post-handshake deadlines and dead-connection detection of the {@code vertx} transport, seen from a
+ * raw peer that speaks the wire protocol itself (and so can misbehave after authenticating as a member).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class VertxBackpressureTest {
+class VertxWireTest {
     private static final InstanceId CHANNEL = InstanceId.of("backpressure");
     private static final long PATIENCE_MS = 60_000;
 
@@ -147,5 +150,80 @@ class VertxBackpressureTest {
                 // reset by the server: closed too
             }
         }
+    }
+
+    /**
+     * A peer that authenticates and then goes silent (as a half-open connection does: no error, no bytes) is
+     * presumed dead when a request sent on the connection times out with nothing received since: the transport
+     * drops the connection and dials afresh for the next request.
+     */
+    @Test
+    void silentConnectionIsReplacedAfterATimeout() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        LinkedBlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Socket> endedByRequester = new LinkedBlockingQueue<>();
+        AtomicInteger requestsSeen = new AtomicInteger();
+        ServerSocket silent = new ServerSocket();
+        try {
+            silent.setReuseAddress(true);
+            silent.bind(net.address(1));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = silent.accept();
+                        accepted.add(s);
+                        DataInputStream in = authenticateAsMember1(s);
+                        try {
+                            while (true) {
+                                in.readFully(new byte[in.readInt()]);
+                                requestsSeen.incrementAndGet();
+                            }
+                        } catch (IOException ended) {
+                            endedByRequester.add(s);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the test closed the server socket
+                }
+            }, "silent-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            VertxTransport requester = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+            // until one request has certainly left on the connection before timing out
+            for (int attempt = 0; attempt < 10 && requestsSeen.get() == 0; attempt++) {
+                Throwable failure = requester.request(net.id(1), CHANNEL, new byte[] {1}, Duration.ofSeconds(1))
+                        .toCompletableFuture().handle((r, e) -> e).get(PATIENCE_MS, TimeUnit.MILLISECONDS);
+                assertThat(failure).isInstanceOf(TransportException.class);
+                assertThat(((TransportException) failure).kind()).isEqualTo(TransportException.Kind.TIMEOUT);
+            }
+            assertThat(requestsSeen.get()).as("requests that reached the silent peer").isPositive();
+            assertThat(endedByRequester.poll(PATIENCE_MS, TimeUnit.MILLISECONDS))
+                    .as("the silent connection, closed by the requester").isSameAs(accepted.peek());
+            requester.request(net.id(1), CHANNEL, new byte[] {2}, Duration.ofSeconds(1));
+            eventually("a fresh connection", () -> accepted.size() >= 2);
+        } finally {
+            silent.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** Answers the acceptor's side of the handshake as member 1, then reads nothing and says nothing. */
+    private DataInputStream authenticateAsMember1(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] hello = new byte[in.readInt()];
+        in.readFully(hello);
+        Wire.Reader r = new Wire.Reader(Buffer.buffer(hello), 2, hello.length);
+        NodeId dialer = r.nodeId("id");
+        byte[] theirs = r.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] ours = Handshake.challenge();
+        byte[] signature = net.key(1).sign(Handshake.transcript(Handshake.ACCEPTOR, dialer, net.id(1), theirs, ours));
+        s.getOutputStream().write(Wire.challenge(net.id(1), ours, signature).getBytes());
+        byte[] proof = new byte[in.readInt()];
+        in.readFully(proof);
+        s.getOutputStream().write(Wire.accept().getBytes());
+        s.getOutputStream().flush();
+        return in;
     }
 }
