@@ -770,10 +770,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_closeReleasesThreadsAndPorts() throws IOException {
-        LoopbackNetwork warmUp = network(2);
-        warmUp.openAll(provider(), limits());
-        warmUp.close();
-        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        Set<Thread> before = threadsAfterWarmUp();
         LoopbackNetwork net = network(4);
         List<Transport> ts = openServing(net, limits());
         exchange(ts, net);
@@ -783,6 +780,50 @@ public abstract class TransportVerification {
         for (Transport t : ts) {
             t.close();
         }
+        awaitNoNewThreads(before);
+        for (int i = 0; i < net.size(); i++) {
+            try (ServerSocket again = new ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(net.address(i));
+                assertThat(again.getLocalPort()).isEqualTo(net.address(i).getPort());
+            }
+        }
+    }
+
+    /**
+     * Opening a transport on an address another socket already listens on fails with a {@link TransportException}
+     * (so a caller can pick another port), and leaves no thread behind.
+     *
+     * @throws IOException if the blocking socket cannot be bound
+     */
+    @Test
+    public void required_openOnABusyAddressFails() throws IOException {
+        Set<Thread> before = threadsAfterWarmUp();
+        LoopbackNetwork net = network(2);
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(net.address(0));
+            try {
+                Transport t = net.open(provider(), 0, limits());
+                t.close();
+                fail("opened a transport on " + net.address(0) + ", where another socket listens");
+            } catch (TransportException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        awaitNoNewThreads(before);
+    }
+
+    /**
+     * Opens and closes two transports (so threads a library starts once per JVM exist), then lists live threads.
+     */
+    private Set<Thread> threadsAfterWarmUp() {
+        LoopbackNetwork warmUp = network(2);
+        warmUp.openAll(provider(), limits());
+        warmUp.close();
+        return new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+
+    private void awaitNoNewThreads(Set<Thread> before) {
         AtomicReference<List<String>> left = new AtomicReference<>(List.of());
         try {
             eventually("every thread the transports started ends", () -> {
@@ -797,13 +838,6 @@ public abstract class TransportVerification {
             });
         } catch (AssertionError e) {
             throw new AssertionError("threads left after close(): " + left.get(), e);
-        }
-        for (int i = 0; i < net.size(); i++) {
-            try (ServerSocket again = new ServerSocket()) {
-                again.setReuseAddress(true);
-                again.bind(net.address(i));
-                assertThat(again.getLocalPort()).isEqualTo(net.address(i).getPort());
-            }
         }
     }
 
