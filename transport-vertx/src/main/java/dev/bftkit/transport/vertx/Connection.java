@@ -148,6 +148,10 @@ abstract class Connection {
             socket.pause();
         } else if (!hold && paused) {
             paused = false;
+            if (partialSince != 0) {
+                // the stall was ours: the partial frame's time starts again
+                partialSince = System.nanoTime();
+            }
             socket.resume();
             process();
         }
@@ -241,13 +245,14 @@ abstract class Connection {
 
     /**
      * @param now {@link System#nanoTime()}
-     * @return true if the handshake or a partial frame has taken longer than allowed
+     * @return true if the handshake or a partial frame has taken longer than allowed (not counting time we
+     *     ourselves paused reading)
      */
     final boolean overdue(long now) {
         if (!authenticated) {
             return now - startedNanos > handshakeNanos;
         }
-        if (pending == null || partialSince == 0) {
+        if (pending == null || partialSince == 0 || paused) {
             return false;
         }
         long known = pending.length() - pos >= Wire.HEADER ? pending.getUnsignedInt(pos) : 0;

@@ -2,6 +2,7 @@ package dev.bftkit.transport.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bftkit.api.Bytes;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.NodeId;
@@ -18,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +151,38 @@ class VertxWireTest {
             } catch (SocketException reset) {
                 // reset by the server: closed too
             }
+        }
+    }
+
+    /**
+     * While the server itself has paused reading (its handlers hold as many of the peer's requests as allowed), a
+     * partial frame waiting in its buffer is not cut off by the frame deadline: the stall is the server's own.
+     */
+    @Test
+    void pausedConnectionIsNotCutOffForItsOwnStall() throws Exception {
+        Duration deadline = Duration.ofMillis(500);
+        TransportLimits limits = new TransportLimits(64 * 1024, 1, Duration.ofSeconds(10), deadline);
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        server.serve(CHANNEL, (from, request) -> {
+            calls.incrementAndGet();
+            return request[0] == 1 ? gate.thenApply(v -> request) : CompletableFuture.completedFuture(request);
+        });
+        try (RawMember member = new RawMember()) {
+            byte[] first = Wire.request(1, CHANNEL.bytes(), new byte[] {1}).getBytes();
+            byte[] second = Wire.request(2, CHANNEL.bytes(), new byte[] {2}).getBytes();
+            member.out.write(Bytes.concat(first, Arrays.copyOf(second, 10)));
+            member.out.flush();
+            eventually("the first request reaches the handler", () -> calls.get() == 1);
+            eventually("the server pauses reading", () -> server.pausedInboundConnections() == 1);
+            // let several frame deadlines pass while the server holds the first request
+            Thread.sleep(deadline.toMillis() * 4);
+            gate.complete(null);
+            member.out.write(Arrays.copyOfRange(second, 10, second.length));
+            member.out.flush();
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(2);
         }
     }
 
