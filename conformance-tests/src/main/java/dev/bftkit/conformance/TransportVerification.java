@@ -1,0 +1,875 @@
+package dev.bftkit.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.bftkit.api.Bytes;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.PublicKey;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Transport;
+import dev.bftkit.api.spi.TransportConfig;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.api.spi.TransportProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The rules every {@link Transport} must pass, on real sockets on 127.0.0.1. A transport author subclasses it in
+ * their own tests, supplies the provider and a real signature suite, and may override the capability hooks:
+ *
+ * <pre>
+ * class MyTransportTest extends TransportVerification {
+ *     protected TransportProvider provider() { return new MyTransportProvider(); }
+ *     protected Crypto crypto() { return Plugins.crypto("bc").create(); }
+ * }
+ * </pre>
+ *
+ * <p>Each test's name is its rule id: {@code required_…} rules hold for every transport, {@code optional_…} rules
+ * are skipped (not failed) when a capability hook says the transport does not claim them. The kit's README lists
+ * the rules. No rule measures speed: every wait is bounded by {@link #patience()} and waits for an outcome.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@SuppressWarnings("exports") // JUnit is `requires static`: only the verifications use it, and their users have it
+public abstract class TransportVerification {
+    /** Channel A. */
+    protected static final InstanceId CHANNEL_A = InstanceId.of("kit/transport/a");
+    /** Channel B. */
+    protected static final InstanceId CHANNEL_B = InstanceId.of("kit/transport/b");
+
+    private final List<LoopbackNetwork> networks = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Thread> helpers = new CopyOnWriteArrayList<>();
+
+    /** For subclasses. */
+    protected TransportVerification() {
+    }
+
+    /** @return the transport plugin under test */
+    protected abstract TransportProvider provider();
+
+    /** @return a real signature suite; handshakes on real sockets need real signatures */
+    protected abstract Crypto crypto();
+
+    /**
+     * The limits most rules use: 64 KiB frames, 2,048 pending requests, and generous connect and handshake
+     * deadlines (10 s) so a loaded machine does not fail honest handshakes.
+     *
+     * @return the limits
+     */
+    protected TransportLimits limits() {
+        return new TransportLimits(64 * 1024, 2048, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    /**
+     * The handshake deadline of the node under attack in the garbage, truncated-frame and slow-sender rules: short,
+     * so those rules end soon.
+     *
+     * @return the deadline; 2 s by default
+     */
+    protected Duration attackHandshakeTimeout() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** @return the longest the kit waits for any one outcome; 60 s by default */
+    protected Duration patience() {
+        return Duration.ofSeconds(60);
+    }
+
+    /**
+     * Capability: the largest committee the transport claims to serve in one JVM. Below 16, the 16-peer rule is
+     * skipped.
+     *
+     * @return the largest committee; 16 by default
+     */
+    protected int maxPeers() {
+        return 16;
+    }
+
+    /**
+     * Threads that belong to the JVM or the test runner rather than to a transport, ignored when the kit checks
+     * that {@link Transport#close()} ends every thread a transport started.
+     *
+     * @param thread a thread that appeared while the transports were open
+     * @return true if it is shared and may outlive the transports
+     */
+    protected boolean isSharedJvmThread(Thread thread) {
+        String name = thread.getName();
+        return name.startsWith("ForkJoinPool.commonPool") || name.startsWith("CompletableFutureDelayScheduler")
+                || name.startsWith("Common-Cleaner") || name.startsWith("process reaper")
+                || name.startsWith("Attach Listener") || name.startsWith("JFR ") || name.startsWith("surefire")
+                || name.startsWith("junit");
+    }
+
+    /** @return the seed of the members' keys and of random payloads; printed by failing rules */
+    protected long seed() {
+        return 20_260_705L;
+    }
+
+    // ------------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * A new network of members whose transports the kit closes after the test.
+     *
+     * @param size the number of members
+     * @return the network
+     */
+    protected final LoopbackNetwork network(int size) {
+        LoopbackNetwork net = LoopbackNetwork.create(crypto(), size, seed() + networks.size());
+        networks.add(net);
+        return net;
+    }
+
+    /** Closes everything the test opened. */
+    @AfterEach
+    public final void closeEverything() throws InterruptedException {
+        for (Thread t : helpers) {
+            t.interrupt();
+        }
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+        for (Thread t : helpers) {
+            t.join(patience().toMillis());
+        }
+        for (LoopbackNetwork net : networks) {
+            net.close();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** A handler answering {@code from}'s id bytes followed by the request, which proves who the server saw. */
+    private static Transport.RequestHandler tagged(String tag) {
+        byte[] t = tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return (from, request) -> CompletableFuture.completedFuture(Bytes.concat(t, from.bytes(), request));
+    }
+
+    private static byte[] expectTagged(String tag, NodeId from, byte[] request) {
+        return Bytes.concat(tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII), from.bytes(), request);
+    }
+
+    private static Transport.RequestHandler echo() {
+        return (from, request) -> CompletableFuture.completedFuture(request);
+    }
+
+    /**
+     * Waits for a response.
+     *
+     * @param stage the request's stage
+     * @return its response
+     */
+    protected final byte[] await(CompletionStage<byte[]> stage) {
+        try {
+            return stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the request failed: " + e.getCause() + " (seed " + seed() + ")", e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("the request did not complete within " + patience() + " (seed " + seed() + ")");
+        }
+    }
+
+    /**
+     * Waits for a request to fail and checks that it failed with a {@link TransportException}.
+     *
+     * @param stage the request's stage
+     * @return the failure
+     */
+    protected final TransportException failure(CompletionStage<byte[]> stage) {
+        try {
+            byte[] response = stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected a TransportException, got a response of " + response.length + " bytes");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            assertThat(cause).as("the failure of a request").isInstanceOf(TransportException.class);
+            return (TransportException) cause;
+        } catch (TimeoutException e) {
+            throw new AssertionError("the request neither failed nor succeeded within " + patience());
+        }
+    }
+
+    private void assertKind(CompletionStage<byte[]> stage, Kind... kinds) {
+        TransportException e = failure(stage);
+        assertThat(e.kind()).as("kind of %s", e.getMessage()).isIn((Object[]) kinds);
+    }
+
+    /**
+     * Polls a condition until it holds or {@link #patience()} runs out, for outcomes that have no event to wait on.
+     *
+     * @param what the outcome, for the failure message
+     * @param condition the outcome
+     */
+    protected final void eventually(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + patience().toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + patience() + ": " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    private byte[] random(int length, long salt) {
+        byte[] out = new byte[length];
+        new Random(seed() * 31 + salt).nextBytes(out);
+        return out;
+    }
+
+    private Duration requestTimeout() {
+        return patience();
+    }
+
+    private void exchange(List<Transport> ts, LoopbackNetwork net) {
+        List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        List<byte[]> expected = new ArrayList<>();
+        for (int i = 0; i < ts.size(); i++) {
+            for (int j = 0; j < ts.size(); j++) {
+                if (i == j) {
+                    continue;
+                }
+                for (InstanceId channel : List.of(CHANNEL_A, CHANNEL_B)) {
+                    String tag = channel == CHANNEL_A ? "a" : "b";
+                    byte[] request = random(1 + (i * 7 + j) % 200, i * 1000L + j);
+                    futures.add(ts.get(i).request(net.id(j), channel, request, requestTimeout()).toCompletableFuture());
+                    expected.add(expectTagged(tag, net.id(i), request));
+                }
+            }
+        }
+        for (int k = 0; k < futures.size(); k++) {
+            assertThat(await(futures.get(k))).as("response %d: tag, the requester's authenticated id, the request", k)
+                    .isEqualTo(expected.get(k));
+        }
+    }
+
+    private List<Transport> openServing(LoopbackNetwork net, TransportLimits limits) {
+        List<Transport> ts = net.openAll(provider(), limits);
+        for (Transport t : ts) {
+            t.serve(CHANNEL_A, tagged("a"));
+            t.serve(CHANNEL_B, tagged("b"));
+        }
+        return ts;
+    }
+
+    // --------------------------------------------------------------------------------------------------- rules
+
+    /** Every member requests from every other on two channels; each answer names the requester the server saw. */
+    @Test
+    public void required_requestResponseAmongFourPeers() {
+        LoopbackNetwork net = network(4);
+        List<Transport> ts = openServing(net, limits());
+        for (int i = 0; i < ts.size(); i++) {
+            assertThat(ts.get(i).self()).isEqualTo(net.id(i));
+        }
+        exchange(ts, net);
+        // an empty request is a request too
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, new byte[0], requestTimeout())))
+                .isEqualTo(expectTagged("a", net.id(0), new byte[0]));
+    }
+
+    /** The same among 16 members (skipped if {@link #maxPeers()} is below 16). */
+    @Test
+    public void optional_requestResponseAmongSixteenPeers() {
+        Assumptions.assumeTrue(maxPeers() >= 16, "the transport claims at most " + maxPeers() + " peers");
+        LoopbackNetwork net = network(16);
+        exchange(openServing(net, limits()), net);
+    }
+
+    /**
+     * 1,000 requests from one member to another are in flight at once: the server answers none until it holds all
+     * of them, then answers them in reverse order, and each response reaches its own request.
+     */
+    @Test
+    public void required_thousandConcurrentRequestsInFlight() {
+        int count = 1000;
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        List<CompletableFuture<byte[]>> held = new ArrayList<>();
+        List<byte[]> heldRequests = new ArrayList<>();
+        ts.get(1).serve(CHANNEL_A, (from, request) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            List<Runnable> release = new ArrayList<>();
+            synchronized (held) {
+                held.add(answer);
+                heldRequests.add(request);
+                if (held.size() == count) {
+                    for (int k = count - 1; k >= 0; k--) {
+                        CompletableFuture<byte[]> f = held.get(k);
+                        byte[] r = heldRequests.get(k);
+                        release.add(() -> f.complete(Bytes.concat(r, r)));
+                    }
+                }
+            }
+            release.forEach(Runnable::run);
+            return answer;
+        });
+        List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            byte[] request = ByteBuffer.allocate(8).putInt(k).putInt(~k).array();
+            futures.add(ts.get(0).request(net.id(1), CHANNEL_A, request, requestTimeout()).toCompletableFuture());
+        }
+        for (int k = 0; k < count; k++) {
+            byte[] request = ByteBuffer.allocate(8).putInt(k).putInt(~k).array();
+            byte[] response;
+            try {
+                response = await(futures.get(k));
+            } catch (AssertionError e) {
+                synchronized (held) {
+                    throw new AssertionError("request " + k + " failed; the server held " + held.size() + " of "
+                            + count + " at once", e);
+                }
+            }
+            assertThat(response).as("response to request %d", k).isEqualTo(Bytes.concat(request, request));
+        }
+    }
+
+    /** A request and a response of exactly {@link TransportLimits#maxFrameBytes()} bytes pass. */
+    @Test
+    public void required_frameAtTheLimitPasses() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        ts.get(1).serve(CHANNEL_A, echo());
+        byte[] request = random(limits().maxFrameBytes(), 1);
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, request, requestTimeout()))).isEqualTo(request);
+    }
+
+    /**
+     * A request one byte over the limit fails with {@link Kind#FRAME_TOO_LARGE}, and so does a response one byte
+     * over; the transports keep working afterwards, on the same pair.
+     */
+    @Test
+    public void required_frameOneByteOverFailsCleanly() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        int max = limits().maxFrameBytes();
+        ts.forEach(t -> t.serve(CHANNEL_A, echo()));
+        ts.get(1).serve(CHANNEL_B, (from, request) -> CompletableFuture.completedFuture(new byte[max + 1]));
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {1}, requestTimeout())))
+                .isEqualTo(new byte[] {1});
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[max + 1], requestTimeout()), Kind.FRAME_TOO_LARGE);
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_B, new byte[] {2}, requestTimeout()), Kind.FRAME_TOO_LARGE);
+        byte[] full = random(max, 2);
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, full, requestTimeout()))).isEqualTo(full);
+        assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, new byte[0], requestTimeout())).length).isZero();
+    }
+
+    /** A request to a node that is not a configured peer, or to ourselves, fails with {@link Kind#UNKNOWN_PEER}. */
+    @Test
+    public void required_unknownPeerIsRefused() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = openServing(net, limits());
+        NodeId stranger = LoopbackNetwork.key(crypto(), seed() ^ 0x5eedL).publicKey().nodeId();
+        assertKind(ts.get(0).request(stranger, CHANNEL_A, new byte[] {1}, requestTimeout()), Kind.UNKNOWN_PEER);
+        assertKind(ts.get(0).request(net.id(0), CHANNEL_A, new byte[] {1}, requestTimeout()), Kind.UNKNOWN_PEER);
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {1}, requestTimeout()))).isNotEmpty();
+    }
+
+    /** A handler that never answers makes the request fail with {@link Kind#TIMEOUT}; other channels still work. */
+    @Test
+    public void required_requestTimesOut() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        ts.get(1).serve(CHANNEL_A, (from, request) -> new CompletableFuture<>());
+        ts.get(1).serve(CHANNEL_B, echo());
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {1}, Duration.ofMillis(300)), Kind.TIMEOUT);
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_B, new byte[] {2}, requestTimeout())))
+                .isEqualTo(new byte[] {2});
+    }
+
+    /**
+     * With {@link TransportLimits#maxPendingRequests()} requests awaiting answers, one more fails with
+     * {@link Kind#OVERLOADED} while the others stay pending; closing the transport fails them with
+     * {@link Kind#CLOSED}, and so does any request after closing.
+     */
+    @Test
+    public void required_pendingRequestsAreBoundedAndFailOnClose() {
+        LoopbackNetwork net = network(2);
+        TransportLimits small = new TransportLimits(limits().maxFrameBytes(), 8, limits().connectTimeout(),
+                limits().handshakeTimeout());
+        List<Transport> ts = net.openAll(provider(), small);
+        AtomicInteger arrived = new AtomicInteger();
+        ts.get(1).serve(CHANNEL_A, (from, request) -> {
+            arrived.incrementAndGet();
+            return new CompletableFuture<>();
+        });
+        List<CompletableFuture<byte[]>> held = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            held.add(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {(byte) k}, requestTimeout())
+                    .toCompletableFuture());
+        }
+        eventually("8 requests reach the handler", () -> arrived.get() == 8);
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {9}, requestTimeout()), Kind.OVERLOADED);
+        assertThat(held).as("the requests within the bound").noneMatch(CompletableFuture::isDone);
+        ts.get(0).close();
+        for (CompletableFuture<byte[]> f : held) {
+            assertThat(failure(f).kind()).isEqualTo(Kind.CLOSED);
+        }
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {10}, requestTimeout()), Kind.CLOSED);
+    }
+
+    /**
+     * A server holds at most {@link TransportLimits#maxPendingRequests()} unanswered requests of one peer in its
+     * handlers at once, however many that peer sends: the rest wait (a slow handler cannot make the server buffer
+     * without bound) and are all served, correctly, as the handler catches up.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    public void required_serverBoundsOnePeersUnansweredRequests() throws InterruptedException {
+        int bound = 16;
+        int total = 200;
+        LoopbackNetwork net = network(2);
+        Transport server = net.open(provider(), 0, new TransportLimits(limits().maxFrameBytes(), bound,
+                limits().connectTimeout(), limits().handshakeTimeout()));
+        Transport client = net.open(provider(), 1, limits());
+        List<CompletableFuture<byte[]>> held = new ArrayList<>();
+        List<byte[]> heldRequests = new ArrayList<>();
+        AtomicInteger most = new AtomicInteger();
+        server.serve(CHANNEL_A, (from, request) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            synchronized (held) {
+                held.add(answer);
+                heldRequests.add(request);
+                most.accumulateAndGet(held.size(), Math::max);
+                held.notifyAll();
+            }
+            return answer;
+        });
+        // answers in batches: as soon as the bound is reached, or after a quiet moment (for smaller bounds)
+        Thread releaser = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    List<Runnable> release = new ArrayList<>();
+                    synchronized (held) {
+                        if (held.size() < bound) {
+                            held.wait(50);
+                        }
+                        for (int k = 0; k < held.size(); k++) {
+                            CompletableFuture<byte[]> f = held.get(k);
+                            byte[] r = heldRequests.get(k);
+                            release.add(() -> f.complete(r));
+                        }
+                        held.clear();
+                        heldRequests.clear();
+                    }
+                    release.forEach(Runnable::run);
+                }
+            } catch (InterruptedException e) {
+                // the test ended
+            }
+        }, "kit-releaser");
+        releaser.setDaemon(true);
+        helpers.add(releaser);
+        releaser.start();
+        List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        for (int k = 0; k < total; k++) {
+            futures.add(client.request(net.id(0), CHANNEL_A, ByteBuffer.allocate(4).putInt(k).array(),
+                    requestTimeout()).toCompletableFuture());
+        }
+        for (int k = 0; k < total; k++) {
+            assertThat(await(futures.get(k))).isEqualTo(ByteBuffer.allocate(4).putInt(k).array());
+        }
+        assertThat(most.get()).as("the most unanswered requests of one peer in the server's handlers at once")
+                .isBetween(1, bound);
+    }
+
+    /**
+     * A peer that closes and comes back on the same address is reached again: requests to it fail while it is
+     * down and succeed once it is back, in both directions.
+     */
+    @Test
+    public void required_peerThatGoesDownAndComesBackIsReachedAgain() {
+        LoopbackNetwork net = network(3);
+        List<Transport> ts = openServing(net, limits());
+        assertThat(await(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {1}, requestTimeout()))).isNotEmpty();
+        assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, new byte[] {1}, requestTimeout()))).isNotEmpty();
+        ts.get(1).close();
+        failure(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {2}, Duration.ofSeconds(5)));
+        assertThat(await(ts.get(0).request(net.id(2), CHANNEL_A, new byte[] {3}, requestTimeout())))
+                .as("an unaffected peer").isNotEmpty();
+        Transport back = net.open(provider(), 1, limits());
+        back.serve(CHANNEL_A, tagged("a"));
+        AtomicReference<byte[]> answer = new AtomicReference<>();
+        eventually("a request to the restarted peer succeeds", () -> {
+            try {
+                answer.set(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {4}, Duration.ofSeconds(5))
+                        .toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS));
+                return true;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        });
+        assertThat(answer.get()).isEqualTo(expectTagged("a", net.id(0), new byte[] {4}));
+        assertThat(await(back.request(net.id(0), CHANNEL_A, new byte[] {5}, requestTimeout())))
+                .isEqualTo(expectTagged("a", net.id(1), new byte[] {5}));
+    }
+
+    /**
+     * A handler that throws, one whose stage fails, and a channel nobody serves all give the requester
+     * {@link Kind#REMOTE_ERROR}; the server keeps serving, on the same connection.
+     */
+    @Test
+    public void required_failingHandlerGivesRemoteErrorAndServerKeepsServing() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        ts.get(1).serve(CHANNEL_A, (from, request) -> {
+            throw new IllegalStateException("handler blew up");
+        });
+        ts.get(1).serve(CHANNEL_B, (from, request) -> CompletableFuture.failedFuture(new IOException("stage failed")));
+        InstanceId unserved = InstanceId.of("kit/transport/unserved");
+        InstanceId working = InstanceId.of("kit/transport/working");
+        ts.get(1).serve(working, echo());
+        for (int round = 0; round < 3; round++) {
+            assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {1}, requestTimeout()), Kind.REMOTE_ERROR);
+            assertKind(ts.get(0).request(net.id(1), CHANNEL_B, new byte[] {1}, requestTimeout()), Kind.REMOTE_ERROR);
+            assertKind(ts.get(0).request(net.id(1), unserved, new byte[] {1}, requestTimeout()), Kind.REMOTE_ERROR);
+            assertThat(await(ts.get(0).request(net.id(1), working, new byte[] {7}, requestTimeout())))
+                    .isEqualTo(new byte[] {7});
+        }
+        ts.get(1).unserve(working);
+        assertKind(ts.get(0).request(net.id(1), working, new byte[] {1}, requestTimeout()), Kind.REMOTE_ERROR);
+    }
+
+    private List<Transport> attackTarget(LoopbackNetwork net) {
+        TransportLimits strict = new TransportLimits(limits().maxFrameBytes(), limits().maxPendingRequests(),
+                limits().connectTimeout(), attackHandshakeTimeout());
+        List<Transport> ts = new ArrayList<>();
+        List<Transport> opened = net.openAll(provider(), strict);
+        ts.addAll(opened);
+        for (Transport t : ts) {
+            t.serve(CHANNEL_A, tagged("a"));
+        }
+        return ts;
+    }
+
+    private Socket rawSocket(InetSocketAddress target) throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.connect(target, (int) patience().toMillis());
+        s.setSoTimeout((int) patience().toMillis());
+        return s;
+    }
+
+    /** Reads until the server closes the connection (end of stream or reset); fails after {@link #patience()}. */
+    private void awaitClosedByServer(Socket s, String what) {
+        byte[] sink = new byte[4096];
+        try {
+            InputStream in = s.getInputStream();
+            while (in.read(sink) != -1) {
+                // a server may answer before it closes; keep reading
+            }
+        } catch (SocketTimeoutException e) {
+            fail("the server did not close the connection within " + patience() + " after " + what);
+        } catch (SocketException e) {
+            // reset by the server: closed
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Requests between the attacked node and its peers, both ways. The first round runs before the attack, so the
+     * honest handshakes are done before the attacked node's short handshake deadline could matter to them.
+     */
+    private void othersUnaffected(List<Transport> ts, LoopbackNetwork net, int round) {
+        byte[] request = {(byte) round};
+        assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, request, requestTimeout())))
+                .isEqualTo(expectTagged("a", net.id(1), request));
+        assertThat(await(ts.get(0).request(net.id(2), CHANNEL_A, request, requestTimeout())))
+                .isEqualTo(expectTagged("a", net.id(0), request));
+    }
+
+    /**
+     * Garbage bytes on a raw socket (an HTTP request, then seeded random bytes) get the connection closed; the
+     * attacked node keeps serving its peers.
+     *
+     * @throws IOException if the raw socket cannot connect
+     */
+    @Test
+    public void required_garbageBytesAreCutOff() throws IOException {
+        LoopbackNetwork net = network(3);
+        List<Transport> ts = attackTarget(net);
+        othersUnaffected(ts, net, 0);
+        Socket http = rawSocket(net.address(0));
+        http.getOutputStream().write("GET / HTTP/1.1\r\nHost: bftkit\r\n\r\n".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        Socket noise = rawSocket(net.address(0));
+        noise.getOutputStream().write(random(4096, 3));
+        othersUnaffected(ts, net, 1);
+        awaitClosedByServer(http, "an HTTP request");
+        awaitClosedByServer(noise, "4 KiB of random bytes");
+        othersUnaffected(ts, net, 2);
+    }
+
+    /**
+     * A frame that announces more bytes than ever arrive (the sender keeps the connection open) is cut off after
+     * the handshake deadline; the attacked node keeps serving its peers.
+     *
+     * @throws IOException if the raw socket cannot connect
+     */
+    @Test
+    public void required_truncatedFrameIsCutOff() throws IOException {
+        LoopbackNetwork net = network(3);
+        List<Transport> ts = attackTarget(net);
+        othersUnaffected(ts, net, 0);
+        Socket s = rawSocket(net.address(0));
+        OutputStream out = s.getOutputStream();
+        out.write(ByteBuffer.allocate(14).putInt(100).put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0, 0, 0}).array());
+        out.flush();
+        othersUnaffected(ts, net, 1);
+        awaitClosedByServer(s, "a truncated frame");
+        othersUnaffected(ts, net, 2);
+    }
+
+    /**
+     * A peer that sends one byte a second and never finishes its handshake is cut off after the handshake deadline;
+     * the attacked node keeps serving its peers meanwhile.
+     *
+     * @throws IOException if the raw socket cannot connect
+     */
+    @Test
+    public void required_slowSenderIsCutOff() throws IOException {
+        LoopbackNetwork net = network(3);
+        List<Transport> ts = attackTarget(net);
+        othersUnaffected(ts, net, 0);
+        Socket s = rawSocket(net.address(0));
+        OutputStream out = s.getOutputStream();
+        Thread trickle = new Thread(() -> {
+            try {
+                for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                    out.write(i == 3 ? 40 : 1);
+                    out.flush();
+                    Thread.sleep(1000);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the server closed the connection, or the test ended
+            }
+        }, "kit-slow-sender");
+        trickle.setDaemon(true);
+        helpers.add(trickle);
+        trickle.start();
+        othersUnaffected(ts, net, 1);
+        awaitClosedByServer(s, "one byte a second");
+        othersUnaffected(ts, net, 2);
+    }
+
+    /**
+     * A key outside the peers cannot get a request served: its requests fail and the handler never sees them.
+     */
+    @Test
+    public void required_nonMemberIsRefused() {
+        LoopbackNetwork net = network(2);
+        List<Transport> ts = net.openAll(provider(), limits());
+        List<NodeId> seen = new CopyOnWriteArrayList<>();
+        ts.get(0).serve(CHANNEL_A, (from, request) -> {
+            seen.add(from);
+            return CompletableFuture.completedFuture(request);
+        });
+        SigningKey outsider = LoopbackNetwork.key(crypto(), seed() ^ 0x0575_1deL);
+        Transport stranger = net.open(provider(), new TransportConfig(outsider.publicKey().nodeId(), outsider,
+                crypto(), LoopbackNetwork.freeLoopbackAddress(), Map.of(net.id(0), net.address(0)), limits()));
+        failure(stranger.request(net.id(0), CHANNEL_A, new byte[] {1}, Duration.ofSeconds(10)));
+        assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, new byte[] {2}, requestTimeout())))
+                .isEqualTo(new byte[] {2});
+        assertThat(seen).as("ids the handler served").containsExactly(net.id(1));
+    }
+
+    /**
+     * A node that knows only a member's public key cannot pass as that member: the requests it sends under the
+     * member's id are never served, and a member that dials it believing it is the member fails with
+     * {@link Kind#AUTHENTICATION} without sending the request.
+     */
+    @Test
+    public void required_impersonationIsRefused() {
+        LoopbackNetwork net = network(3);
+        List<Transport> ts = net.openAll(provider(), limits());
+        List<NodeId> seenBy0 = new CopyOnWriteArrayList<>();
+        ts.get(0).serve(CHANNEL_A, (from, request) -> {
+            seenBy0.add(from);
+            return CompletableFuture.completedFuture(request);
+        });
+        // the impostor claims member 1's id and public key but signs with a key of its own
+        SigningKey own = LoopbackNetwork.key(crypto(), seed() ^ 0x1a2b3cL);
+        SigningKey forged = new ForgedKey(net.key(1).publicKey(), own);
+        InetSocketAddress impostorAddress = LoopbackNetwork.freeLoopbackAddress();
+        Transport impostor = net.open(provider(), new TransportConfig(net.id(1), forged, crypto(), impostorAddress,
+                Map.of(net.id(0), net.address(0), net.id(2), net.address(2)), limits()));
+        AtomicInteger impostorServed = new AtomicInteger();
+        impostor.serve(CHANNEL_A, (from, request) -> {
+            impostorServed.incrementAndGet();
+            return CompletableFuture.completedFuture(request);
+        });
+        failure(impostor.request(net.id(0), CHANNEL_A, new byte[] {1}, Duration.ofSeconds(10)));
+
+        // member 2's view of the network has the impostor at member 1's address
+        Map<NodeId, InetSocketAddress> misled = Map.of(net.id(0), net.address(0), net.id(1), impostorAddress);
+        Transport victim = net.open(provider(), new TransportConfig(net.id(2), net.key(2), crypto(),
+                LoopbackNetwork.freeLoopbackAddress(), misled, limits()));
+        assertKind(victim.request(net.id(1), CHANNEL_A, new byte[] {2}, Duration.ofSeconds(10)),
+                Kind.AUTHENTICATION);
+
+        assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, new byte[] {3}, requestTimeout())))
+                .isEqualTo(new byte[] {3});
+        assertThat(seenBy0).as("ids member 0 served").containsExactly(net.id(1));
+        assertThat(impostorServed.get()).as("requests the impostor received").isZero();
+    }
+
+    /**
+     * After {@link Transport#close()} returns, every thread the transports started ends (bounded wait) and their
+     * ports can be bound again; a second close does nothing. Threads a library starts once per JVM (a static
+     * cleaner, say) are not the transports': one transport is opened and closed before the threads are counted.
+     *
+     * @throws IOException if a freed port cannot be bound
+     */
+    @Test
+    public void required_closeReleasesThreadsAndPorts() throws IOException {
+        Set<Thread> before = threadsAfterWarmUp();
+        LoopbackNetwork net = network(4);
+        List<Transport> ts = openServing(net, limits());
+        exchange(ts, net);
+        for (Transport t : ts) {
+            t.close();
+        }
+        for (Transport t : ts) {
+            t.close();
+        }
+        awaitNoNewThreads(before);
+        for (int i = 0; i < net.size(); i++) {
+            try (ServerSocket again = new ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(net.address(i));
+                assertThat(again.getLocalPort()).isEqualTo(net.address(i).getPort());
+            }
+        }
+    }
+
+    /**
+     * Opening a transport on an address another socket already listens on fails with a {@link TransportException}
+     * (so a caller can pick another port), and leaves no thread behind.
+     *
+     * @throws IOException if the blocking socket cannot be bound
+     */
+    @Test
+    public void required_openOnABusyAddressFails() throws IOException {
+        Set<Thread> before = threadsAfterWarmUp();
+        LoopbackNetwork net = network(2);
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(net.address(0));
+            try {
+                Transport t = net.open(provider(), 0, limits());
+                t.close();
+                fail("opened a transport on " + net.address(0) + ", where another socket listens");
+            } catch (TransportException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        awaitNoNewThreads(before);
+    }
+
+    /**
+     * Opens and closes two transports (so threads a library starts once per JVM exist), then lists live threads.
+     */
+    private Set<Thread> threadsAfterWarmUp() {
+        LoopbackNetwork warmUp = network(2);
+        warmUp.openAll(provider(), limits());
+        warmUp.close();
+        return new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+
+    private void awaitNoNewThreads(Set<Thread> before) {
+        AtomicReference<List<String>> left = new AtomicReference<>(List.of());
+        try {
+            eventually("every thread the transports started ends", () -> {
+                List<String> names = new ArrayList<>();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.isAlive() && !before.contains(t) && !isSharedJvmThread(t)) {
+                        names.add(t.getName());
+                    }
+                }
+                left.set(names);
+                return names.isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("threads left after close(): " + left.get(), e);
+        }
+    }
+
+    /** A key that claims another node's public key but signs with its own: what an impostor has. */
+    private static final class ForgedKey implements SigningKey {
+        private final PublicKey claimed;
+        private final SigningKey actual;
+
+        ForgedKey(PublicKey claimed, SigningKey actual) {
+            this.claimed = claimed;
+            this.actual = actual;
+        }
+
+        @Override
+        public PublicKey publicKey() {
+            return claimed;
+        }
+
+        @Override
+        public byte[] sign(byte[] message) {
+            return actual.sign(message);
+        }
+
+        @Override
+        public byte[] seed() {
+            return actual.seed();
+        }
+    }
+}

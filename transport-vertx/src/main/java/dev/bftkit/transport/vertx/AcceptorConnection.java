@@ -1,0 +1,122 @@
+package dev.bftkit.transport.vertx;
+
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.PublicKey;
+import io.vertx.core.net.NetSocket;
+import java.util.Optional;
+
+/**
+ * A connection a peer opened to us: it carries that peer's requests and our responses. The peer first names itself
+ * and sends a challenge (HELLO); we answer with our id, our challenge and our signature over both (CHALLENGE); it
+ * proves its key by signing both challenges (PROOF); we ACCEPT. Only then are requests read, and their {@code from}
+ * is the proven id.
+ */
+final class AcceptorConnection extends Connection {
+    private enum State { HELLO, PROOF, OPEN }
+
+    private State state = State.HELLO;
+    private NodeId peer;
+    private PublicKey peerKey;
+    private byte[] dialerChallenge;
+    private byte[] ourChallenge;
+    private int inflight;
+
+    AcceptorConnection(VertxTransport transport, NetSocket socket) {
+        super(transport, socket, System.nanoTime(), transport.limits().handshakeTimeout().toNanos());
+    }
+
+    /** @return the authenticated peer, or null before the handshake completes */
+    NodeId peer() {
+        return state == State.OPEN ? peer : null;
+    }
+
+    @Override
+    String describe() {
+        return "inbound connection from " + (peer == null ? socket.remoteAddress() : peer);
+    }
+
+    @Override
+    void frame(int type, Wire.Reader body) {
+        switch (state) {
+            case HELLO -> hello(type, body);
+            case PROOF -> proof(type, body);
+            case OPEN -> {
+                if (type != Wire.REQUEST) {
+                    throw Wire.protocol("unexpected frame type " + type + " on an open connection");
+                }
+                long id = body.u64("request id");
+                transport.serveRequest(this, id, body.channel(), body.rest());
+            }
+        }
+    }
+
+    private void hello(int type, Wire.Reader body) {
+        if (type != Wire.HELLO) {
+            throw Wire.protocol("expected HELLO, got frame type " + type);
+        }
+        NodeId claimed = body.nodeId("node id");
+        byte[] challenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        body.finish("HELLO");
+        if (!transport.isPeer(claimed)) {
+            refuse(Kind.AUTHENTICATION, claimed + " is not a configured peer");
+            return;
+        }
+        Optional<PublicKey> key = transport.crypto().decodePublicKey(claimed.bytes());
+        if (key.isEmpty()) {
+            refuse(Kind.AUTHENTICATION, claimed + " is not a valid public key");
+            return;
+        }
+        peer = claimed;
+        peerKey = key.get();
+        dialerChallenge = challenge;
+        ourChallenge = Handshake.challenge();
+        byte[] signature = transport.sign(
+                Handshake.transcript(Handshake.ACCEPTOR, peer, transport.self(), dialerChallenge, ourChallenge));
+        send(Wire.challenge(transport.self(), ourChallenge, signature));
+        state = State.PROOF;
+    }
+
+    private void proof(int type, Wire.Reader body) {
+        if (type != Wire.PROOF) {
+            throw Wire.protocol("expected PROOF, got frame type " + type);
+        }
+        byte[] signature = body.u16Bytes("signature");
+        body.finish("PROOF");
+        byte[] transcript = Handshake.transcript(Handshake.DIALER, peer, transport.self(), dialerChallenge,
+                ourChallenge);
+        if (!transport.crypto().verify(peerKey, transcript, signature)) {
+            refuse(Kind.AUTHENTICATION, "the handshake signature does not verify for " + peer);
+            return;
+        }
+        dialerChallenge = null;
+        ourChallenge = null;
+        state = State.OPEN;
+        send(Wire.accept());
+        authenticated();
+    }
+
+    /** A request went to the handler. */
+    void started() {
+        inflight++;
+        updateReading();
+    }
+
+    /** A handler finished: send its answer (unless the connection is gone) and read on. */
+    void answer(io.vertx.core.buffer.Buffer frame) {
+        inflight--;
+        send(frame);
+        updateReading();
+    }
+
+    @Override
+    boolean holdReading() {
+        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests();
+    }
+
+    @Override
+    void closed(TransportException reason) {
+        transport.inboundClosed(this);
+    }
+}

@@ -1,0 +1,291 @@
+package dev.bftkit.transport.vertx;
+
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.TransportException.Kind;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.lang.System.Logger.Level;
+
+/**
+ * One TCP connection: framing, the handshake and frame deadlines, write backpressure and closing. Everything here
+ * runs on the transport's single event-loop thread, so nothing is locked.
+ *
+ * <p>Reading: bytes accumulate until a whole frame is in; a length above the limit (small before authentication)
+ * closes the connection at once, so a peer can never make us buffer more than one bounded frame. A partial frame
+ * or an unfinished handshake older than its deadline closes the connection too (see {@link #overdue}).
+ */
+abstract class Connection {
+    /** A partial frame must arrive at least this fast, after a grace of the handshake timeout. */
+    static final long MIN_BYTES_PER_SECOND = 64 * 1024;
+    /** Bytes queued for writing beyond which the socket counts as full. */
+    static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+    final VertxTransport transport;
+    final NetSocket socket;
+    private final long startedNanos;
+    private final long handshakeNanos;
+
+    private Buffer pending;
+    private int pos;
+    private long partialSince;
+    private boolean exact;
+    private long lastReceivedNanos;
+    private boolean processing;
+    private boolean paused;
+    private boolean writeBlocked;
+    private boolean authenticated;
+    private boolean closed;
+
+    /**
+     * @param transport the owner
+     * @param socket the connected socket
+     * @param startedNanos when the connection attempt began ({@link System#nanoTime()})
+     * @param handshakeNanos how long the handshake may take from then
+     */
+    Connection(VertxTransport transport, NetSocket socket, long startedNanos, long handshakeNanos) {
+        this.transport = transport;
+        this.socket = socket;
+        this.startedNanos = startedNanos;
+        this.handshakeNanos = handshakeNanos;
+    }
+
+    /** Installs the socket's handlers; call once, on the loop. */
+    void start() {
+        socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+        socket.handler(this::received);
+        socket.drainHandler(v -> {
+            writeBlocked = false;
+            updateReading();
+            writable();
+        });
+        socket.exceptionHandler(e -> close(Kind.UNREACHABLE, "socket failed: " + e));
+        socket.closeHandler(v -> close(Kind.UNREACHABLE, "connection closed by the other side"));
+        transport.track(this);
+    }
+
+    /**
+     * Handles one whole frame.
+     *
+     * @param type the frame type
+     * @param body the body after the version and type bytes
+     * @throws TransportException to close the connection with that kind
+     */
+    abstract void frame(int type, Wire.Reader body);
+
+    /**
+     * The connection closed: fail what depends on it.
+     *
+     * @param reason why
+     */
+    abstract void closed(TransportException reason);
+
+    /** @return true while the subclass wants no more frames (its own backlog is full) */
+    boolean holdReading() {
+        return false;
+    }
+
+    /** The write queue drained after being full. */
+    void writable() {
+    }
+
+    /** @return a short name for messages */
+    abstract String describe();
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    final boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    final boolean isWriteBlocked() {
+        return writeBlocked;
+    }
+
+    /**
+     * @param since a {@link System#nanoTime()}
+     * @return true if the connection is open and nothing has arrived on it since then
+     */
+    final boolean silentSince(long since) {
+        return !closed && lastReceivedNanos - since < 0;
+    }
+
+    /** @return true while reading is paused for backpressure */
+    final boolean isPaused() {
+        return paused;
+    }
+
+    /** The handshake succeeded: lifts the small pre-authentication frame limit and the handshake deadline. */
+    final void authenticated() {
+        authenticated = true;
+        transport.authenticated(this);
+    }
+
+    /**
+     * Writes a frame unless closed; a full write queue marks the connection write-blocked until it drains.
+     *
+     * @param frame the frame
+     */
+    final void send(Buffer frame) {
+        if (closed) {
+            return;
+        }
+        socket.write(frame);
+        if (!writeBlocked && socket.writeQueueFull()) {
+            writeBlocked = true;
+            updateReading();
+        }
+    }
+
+    /** Pauses or resumes reading to match {@link #holdReading()} and, for servers, the write queue. */
+    final void updateReading() {
+        boolean hold = holdReading();
+        if (hold && !paused) {
+            paused = true;
+            socket.pause();
+        } else if (!hold && paused) {
+            paused = false;
+            if (partialSince != 0) {
+                // the stall was ours: the partial frame's time starts again
+                partialSince = System.nanoTime();
+            }
+            socket.resume();
+            process();
+        }
+    }
+
+    private void received(Buffer chunk) {
+        if (closed) {
+            return;
+        }
+        lastReceivedNanos = System.nanoTime();
+        if (pending == null) {
+            pending = chunk;
+            pos = 0;
+        } else {
+            pending.appendBuffer(chunk);
+        }
+        process();
+    }
+
+    private void process() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (!closed && !holdReading() && pending != null && pending.length() - pos >= Wire.HEADER) {
+                long body = pending.getUnsignedInt(pos);
+                long max = authenticated ? Wire.maxBody(transport.limits().maxFrameBytes()) : Wire.MAX_HANDSHAKE_BODY;
+                if (body < 2 || body > max) {
+                    close(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
+                    return;
+                }
+                if (pending.length() - pos - Wire.HEADER < body) {
+                    break;
+                }
+                int start = pos + Wire.HEADER;
+                int end = start + (int) body;
+                pos = end;
+                int version = pending.getUnsignedByte(start);
+                if (version != Wire.VERSION) {
+                    close(Kind.PROTOCOL, "unsupported protocol version " + version);
+                    return;
+                }
+                try {
+                    frame(pending.getUnsignedByte(start + 1), new Wire.Reader(pending, start + 2, end));
+                } catch (TransportException e) {
+                    close(e.kind(), e.getMessage());
+                    return;
+                }
+            }
+            compact();
+        } finally {
+            processing = false;
+        }
+    }
+
+    /**
+     * Drops consumed frames. A partial frame whose length is known moves into a buffer of exactly its size, so a
+     * large frame arriving in many chunks is copied once, not regrown.
+     */
+    private void compact() {
+        if (pending == null) {
+            return;
+        }
+        int length = pending.length();
+        if (pos == length) {
+            pending = null;
+            pos = 0;
+            partialSince = 0;
+            exact = false;
+            return;
+        }
+        boolean newFrame = pos > 0;
+        int left = length - pos;
+        if (newFrame) {
+            exact = false;
+        }
+        if (!exact && left >= Wire.HEADER) {
+            int size = (int) (Wire.HEADER + pending.getUnsignedInt(pos));
+            pending = Buffer.buffer(size).appendBuffer(pending, pos, left);
+            pos = 0;
+            exact = true;
+        } else if (newFrame) {
+            pending = pending.getBuffer(pos, length);
+            pos = 0;
+        }
+        if (newFrame || partialSince == 0) {
+            partialSince = System.nanoTime();
+        }
+    }
+
+    /**
+     * @param now {@link System#nanoTime()}
+     * @return true if the handshake or a partial frame has taken longer than allowed (not counting time we
+     *     ourselves paused reading)
+     */
+    final boolean overdue(long now) {
+        if (!authenticated) {
+            return now - startedNanos > handshakeNanos;
+        }
+        if (pending == null || partialSince == 0 || paused) {
+            return false;
+        }
+        long known = pending.length() - pos >= Wire.HEADER ? pending.getUnsignedInt(pos) : 0;
+        long allowed = transport.limits().handshakeTimeout().toNanos() + known * 1_000_000_000L / MIN_BYTES_PER_SECOND;
+        return now - partialSince > allowed;
+    }
+
+    /**
+     * Closes the socket and fails what depends on it. Idempotent.
+     *
+     * @param kind why, as the kind the failed requests carry
+     * @param message what happened
+     */
+    final void close(Kind kind, String message) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending = null;
+        LOG.log(Level.DEBUG, () -> transport.self() + ": closing " + describe() + ": " + message);
+        socket.close();
+        transport.untrack(this);
+        closed(new TransportException(kind, describe() + ": " + message));
+    }
+
+    /**
+     * Sends a refusal, then closes.
+     *
+     * @param kind the reason's kind
+     * @param message the reason, sent to the peer
+     */
+    final void refuse(Kind kind, String message) {
+        send(Wire.refuse(kind, message));
+        close(kind, message);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.bftkit.transport.vertx;
+
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.PublicKey;
+import io.vertx.core.net.NetSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A connection we opened to a peer: it carries our requests to that peer and its responses. We send HELLO with a
+ * challenge, check that the CHALLENGE answer is signed by the peer we meant to reach (a node that knows only the
+ * peer's public key cannot sign it), send our PROOF and wait for ACCEPT. No request leaves before that.
+ */
+final class DialerConnection extends Connection {
+    private enum State { CHALLENGE, ACCEPT, OPEN }
+
+    private final PeerLink link;
+    private final byte[] ourChallenge = Handshake.challenge();
+    private final Map<Long, Pending> inFlight = new HashMap<>();
+    private State state = State.CHALLENGE;
+
+    DialerConnection(VertxTransport transport, PeerLink link, NetSocket socket, long startedNanos) {
+        super(transport, socket, startedNanos, transport.limits().connectTimeout().toNanos());
+        this.link = link;
+    }
+
+    @Override
+    void start() {
+        super.start();
+        send(Wire.hello(transport.self(), ourChallenge));
+    }
+
+    @Override
+    String describe() {
+        return "connection to " + link.id();
+    }
+
+    /** @return true once the handshake completed */
+    boolean isOpen() {
+        return state == State.OPEN && !isClosed();
+    }
+
+    /**
+     * Sends a request on this open connection.
+     *
+     * @param p the request
+     */
+    void send(Pending p) {
+        inFlight.put(p.id, p);
+        p.sentOn = this;
+        p.sentNanos = System.nanoTime();
+        send(p.frame);
+        p.frame = null;
+    }
+
+    /** @param p a request that finished another way (timed out): forget it */
+    void forget(Pending p) {
+        inFlight.remove(p.id);
+    }
+
+    @Override
+    void frame(int type, Wire.Reader body) {
+        if (type == Wire.REFUSE) {
+            Kind kind = Wire.kind(body.u8("error code"));
+            throw new TransportException(kind, "refused by " + link.id() + ": " + body.text("message"));
+        }
+        switch (state) {
+            case CHALLENGE -> challenge(type, body);
+            case ACCEPT -> {
+                if (type != Wire.ACCEPT) {
+                    throw Wire.protocol("expected ACCEPT, got frame type " + type);
+                }
+                body.finish("ACCEPT");
+                state = State.OPEN;
+                authenticated();
+                link.opened(this);
+            }
+            case OPEN -> answer(type, body);
+        }
+    }
+
+    private void challenge(int type, Wire.Reader body) {
+        if (type != Wire.CHALLENGE) {
+            throw Wire.protocol("expected CHALLENGE, got frame type " + type);
+        }
+        NodeId answered = body.nodeId("node id");
+        byte[] theirs = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] signature = body.u16Bytes("signature");
+        body.finish("CHALLENGE");
+        if (!answered.equals(link.id())) {
+            throw new TransportException(Kind.AUTHENTICATION, link.address() + " answered as " + answered
+                    + ", not as " + link.id());
+        }
+        Optional<PublicKey> key = transport.crypto().decodePublicKey(answered.bytes());
+        byte[] transcript = Handshake.transcript(Handshake.ACCEPTOR, transport.self(), answered, ourChallenge, theirs);
+        if (key.isEmpty() || !transport.crypto().verify(key.get(), transcript, signature)) {
+            throw new TransportException(Kind.AUTHENTICATION, "the handshake signature does not verify for "
+                    + answered);
+        }
+        byte[] proof = transport.sign(
+                Handshake.transcript(Handshake.DIALER, transport.self(), answered, ourChallenge, theirs));
+        send(Wire.proof(proof));
+        state = State.ACCEPT;
+    }
+
+    private void answer(int type, Wire.Reader body) {
+        long id = body.u64("request id");
+        Pending p = inFlight.remove(id);
+        if (type == Wire.RESPONSE) {
+            byte[] payload = body.rest();
+            if (p != null) {
+                transport.finish(p, payload, null);
+            }
+        } else if (type == Wire.ERROR) {
+            Kind kind = Wire.kind(body.u8("error code"));
+            String message = body.text("message");
+            body.finish("ERROR");
+            if (p != null) {
+                transport.finish(p, null, new TransportException(kind, link.id() + " answered: " + message));
+            }
+        } else {
+            throw Wire.protocol("unexpected frame type " + type + " on an open connection");
+        }
+    }
+
+    @Override
+    void writable() {
+        link.flush();
+    }
+
+    @Override
+    void closed(TransportException reason) {
+        boolean wasOpen = state == State.OPEN;
+        TransportException failure = wasOpen && reason.kind() == Kind.UNREACHABLE
+                ? new TransportException(Kind.UNREACHABLE, "connection to " + link.id() + " lost before the response")
+                : reason;
+        for (Pending p : inFlight.values().toArray(new Pending[0])) {
+            transport.finish(p, null, failure);
+        }
+        inFlight.clear();
+        link.lost(this, reason, wasOpen);
+    }
+}

@@ -1,0 +1,529 @@
+package dev.bftkit.transport.vertx;
+
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Transport;
+import dev.bftkit.api.spi.TransportConfig;
+import dev.bftkit.api.spi.TransportLimits;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code vertx} transport: authenticated, framed request/response over Vert.x TCP.
+ *
+ * <p><b>Connections.</b> One connection per direction of each peer pair: we dial every peer we send requests to
+ * and carry only our requests (and its responses) on that connection; the peer's requests to us arrive on the
+ * connection it dialed. This needs no tie-breaking between simultaneous dials, keeps reconnection on the side that
+ * has something to send, and lets a restarted node simply dial again. Many requests share a connection, told apart
+ * by request ids; channels ({@link InstanceId}s) travel in each request. The wire format is in {@link Wire}, the
+ * handshake in {@link Handshake}, {@link AcceptorConnection} and {@link DialerConnection}.
+ *
+ * <p><b>Threads.</b> Each transport owns one Vert.x instance with a single event loop; every connection, timer and
+ * bookkeeping structure is confined to that loop, so nothing is locked. Handlers are called on the loop and may
+ * complete their stage on any thread (the answer is marshalled back onto the loop); request stages complete on the
+ * loop, so callers must not block in their callbacks. All the instance's threads are created inside one thread
+ * group, and {@link #close()} waits for that group to empty before it returns.
+ *
+ * <p><b>Bounds.</b> At most {@link TransportLimits#maxPendingRequests()} outgoing requests at once (more fail as
+ * {@link Kind#OVERLOADED}); at most that many requests of one peer in its handlers at once, and none read while
+ * the answers to it cannot be written (reading pauses until the socket drains); frames above the limit are refused
+ * before a byte is buffered; at most {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake; a handshake must
+ * finish within its deadline and a started frame must keep arriving (see {@link Connection#overdue}), else the
+ * connection is closed.
+ */
+final class VertxTransport implements Transport {
+    /** Connections that may be mid-handshake at once; more are closed on accept. */
+    static final int MAX_UNAUTHENTICATED = 64;
+    /** The longest request timeout honoured; longer ones count as this long. */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    private static final long CLOSE_WAIT_SECONDS = 30;
+    private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
+
+    private final TransportConfig config;
+    private final TransportLimits limits;
+    private final ThreadGroup threads;
+    private final Vertx vertx;
+    private final Context context;
+    private final NetServer server;
+    private final NetClient client;
+    private final Map<NodeId, PeerLink> links = new HashMap<>();
+    private final Map<InstanceId, RequestHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    // loop only
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
+    private int unauthenticated;
+    private long sweeper = -1;
+    private volatile Thread loop;
+
+    private VertxTransport(TransportConfig config, ThreadGroup threads) {
+        this.config = config;
+        this.limits = config.limits();
+        this.threads = threads;
+        config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setUseDaemonThread(true)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
+        this.context = vertx.getOrCreateContext();
+        this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis())));
+        server.connectHandler(this::accepted);
+    }
+
+    /**
+     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so every thread Vert.x
+     * starts belongs to that group), binds the listening address and starts the deadline sweeper.
+     *
+     * @param config the configuration
+     * @return the open transport
+     * @throws TransportException if the address cannot be bound
+     */
+    static VertxTransport open(TransportConfig config) {
+        ThreadGroup group = new ThreadGroup("bftkit-vertx-" + config.self());
+        CompletableFuture<VertxTransport> made = new CompletableFuture<>();
+        Thread starter = new Thread(group, () -> {
+            try {
+                made.complete(new VertxTransport(config, group));
+            } catch (RuntimeException | Error e) {
+                made.completeExceptionally(e);
+            }
+        }, "bftkit-vertx-open-" + config.self());
+        starter.start();
+        VertxTransport transport = await(made, "create Vert.x");
+        try {
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            transport.context.runOnContext(v -> {
+                try {
+                    transport.loop = Thread.currentThread();
+                    transport.sweeper = transport.vertx.setPeriodic(sweepMillis(transport.limits), t -> transport.sweep());
+                    transport.server.listen(SocketAddress.inetSocketAddress(config.bind())).onComplete(
+                            s -> ready.complete(null), ready::completeExceptionally);
+                } catch (RuntimeException e) {
+                    ready.completeExceptionally(e);
+                }
+            });
+            await(ready, "listen on " + config.bind());
+            return transport;
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    private static long sweepMillis(TransportLimits limits) {
+        long shortest = Math.min(limits.handshakeTimeout().toMillis(), limits.connectTimeout().toMillis());
+        return Math.max(10, Math.min(500, shortest / 4));
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(Kind.UNREACHABLE, "interrupted while trying to " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof TransportException te) {
+                throw te;
+            }
+            throw new TransportException(Kind.UNREACHABLE, "cannot " + what + ": " + cause, cause);
+        }
+    }
+
+    // ---- accessors for the connection classes (loop) ----
+
+    @Override
+    public NodeId self() {
+        return config.self();
+    }
+
+    TransportLimits limits() {
+        return limits;
+    }
+
+    Crypto crypto() {
+        return config.crypto();
+    }
+
+    byte[] sign(byte[] message) {
+        return config.key().sign(message);
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    NetClient client() {
+        return client;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isPeer(NodeId id) {
+        return links.containsKey(id);
+    }
+
+    boolean isPending(Pending p) {
+        return pending.get(p.id) == p;
+    }
+
+    void track(Connection c) {
+        connections.add(c);
+        if (c instanceof AcceptorConnection) {
+            unauthenticated++;
+        }
+    }
+
+    void untrack(Connection c) {
+        if (connections.remove(c) && c instanceof AcceptorConnection && !c.isAuthenticated()) {
+            unauthenticated--;
+        }
+    }
+
+    void authenticated(Connection c) {
+        if (c instanceof AcceptorConnection a && connections.contains(a)) {
+            unauthenticated--;
+            AcceptorConnection older = inbound.put(a.peer(), a);
+            if (older != null && older != a) {
+                // a peer keeps one connection to us; a new one means the old one is stale
+                older.close(Kind.CLOSED, "replaced by a newer connection from the same peer");
+            }
+        }
+    }
+
+    void inboundClosed(AcceptorConnection c) {
+        NodeId peer = c.peer();
+        if (peer != null) {
+            inbound.remove(peer, c);
+        }
+    }
+
+    // ---- serving ----
+
+    @Override
+    public void serve(InstanceId channel, RequestHandler handler) {
+        handlers.put(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public void unserve(InstanceId channel) {
+        handlers.remove(channel);
+    }
+
+    private void accepted(NetSocket socket) {
+        if (closed || unauthenticated >= MAX_UNAUTHENTICATED) {
+            LOG.log(Level.DEBUG, () -> self() + ": refusing a connection from " + socket.remoteAddress()
+                    + (closed ? ": closed" : ": too many connections mid-handshake"));
+            socket.close();
+            return;
+        }
+        new AcceptorConnection(this, socket).start();
+    }
+
+    /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */
+    void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request) {
+        RequestHandler handler = handlers.get(channel);
+        if (handler == null) {
+            c.send(Wire.error(id, Kind.REMOTE_ERROR, "no handler serves channel " + channel));
+            return;
+        }
+        c.started();
+        CompletionStage<byte[]> answer;
+        try {
+            answer = handler.handle(c.peer(), request);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        if (answer == null) {
+            answer = CompletableFuture.failedFuture(new IllegalStateException("the handler returned no stage"));
+        }
+        answer.whenComplete((response, error) -> onLoop(() -> c.answer(answerFrame(id, response, error))));
+    }
+
+    private Buffer answerFrame(long id, byte[] response, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            return Wire.error(id, Kind.REMOTE_ERROR, "handler failed: " + cause);
+        }
+        if (response == null) {
+            return Wire.error(id, Kind.REMOTE_ERROR, "handler answered null");
+        }
+        if (response.length > limits.maxFrameBytes()) {
+            return Wire.error(id, Kind.FRAME_TOO_LARGE, "response of " + response.length + " bytes exceeds the "
+                    + limits.maxFrameBytes() + "-byte limit");
+        }
+        return Wire.response(id, response);
+    }
+
+    // ---- requesting ----
+
+    @Override
+    public CompletionStage<byte[]> request(NodeId peer, InstanceId channel, byte[] request, Duration timeout) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(timeout, "timeout");
+        if (closed) {
+            return failed(Kind.CLOSED, "the transport is closed");
+        }
+        PeerLink link = links.get(peer);
+        if (link == null) {
+            return failed(Kind.UNKNOWN_PEER, peer + (peer.equals(self()) ? " is ourselves" : " is not a configured peer"));
+        }
+        if (request.length > limits.maxFrameBytes()) {
+            return failed(Kind.FRAME_TOO_LARGE, "request of " + request.length + " bytes exceeds the "
+                    + limits.maxFrameBytes() + "-byte limit");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            return failed(Kind.TIMEOUT, "the timeout " + timeout + " has already passed");
+        }
+        if (pendingCount.incrementAndGet() > limits.maxPendingRequests()) {
+            pendingCount.decrementAndGet();
+            return failed(Kind.OVERLOADED, limits.maxPendingRequests() + " requests are already pending");
+        }
+        long id = ids.incrementAndGet();
+        long millis = Math.max(1, (timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout).toMillis());
+        Pending p = new Pending(id, link, millis, Wire.request(id, channel.bytes(), request));
+        pending.put(id, p);
+        if (closed) {
+            finish(p, null, new TransportException(Kind.CLOSED, "the transport is closed"));
+        } else {
+            onLoop(() -> dispatch(p));
+        }
+        return p.future;
+    }
+
+    private void dispatch(Pending p) {
+        if (!isPending(p)) {
+            return;
+        }
+        if (closed) {
+            finish(p, null, new TransportException(Kind.CLOSED, "the transport is closed"));
+            return;
+        }
+        p.timer = vertx.setTimer(p.timeoutMillis, t -> {
+            p.timer = -1;
+            DialerConnection sentOn = p.sentOn;
+            finish(p, null, new TransportException(Kind.TIMEOUT, "no response from " + p.link.id() + " within "
+                    + p.timeoutMillis + " ms"));
+            if (sentOn != null && sentOn.silentSince(p.sentNanos)) {
+                // not a byte since the request left: presume the connection dead (a half-open socket never
+                // errors) and dial afresh for the next request
+                sentOn.close(Kind.UNREACHABLE, "nothing received since a request that timed out was sent");
+            }
+        });
+        p.link.submit(p);
+    }
+
+    /**
+     * Completes a request once; later calls for it do nothing. On the loop, or after the loop has ended.
+     *
+     * @return true if this call completed it
+     */
+    boolean finish(Pending p, byte[] response, TransportException error) {
+        if (!pending.remove(p.id, p)) {
+            return false;
+        }
+        pendingCount.decrementAndGet();
+        if (p.timer != -1) {
+            vertx.cancelTimer(p.timer);
+            p.timer = -1;
+        }
+        if (p.sentOn != null) {
+            p.sentOn.forget(p);
+        }
+        p.frame = null;
+        if (error != null) {
+            p.future.completeExceptionally(error);
+        } else {
+            p.future.complete(response);
+        }
+        return true;
+    }
+
+    private static CompletionStage<byte[]> failed(Kind kind, String message) {
+        return CompletableFuture.failedFuture(new TransportException(kind, message));
+    }
+
+    // ---- the loop ----
+
+    private void onLoop(Runnable task) {
+        if (Thread.currentThread() == loop) {
+            task.run();
+            return;
+        }
+        try {
+            context.runOnContext(v -> task.run());
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, () -> self() + ": event loop gone, dropping a task");
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Connection c : new ArrayList<>(connections)) {
+            if (c.overdue(now)) {
+                c.close(Kind.PROTOCOL, c.isAuthenticated() ? "a frame did not arrive in time"
+                        : "the handshake did not finish in time");
+            }
+        }
+    }
+
+    // ---- closing ----
+
+    /**
+     * Fails pending requests, closes every connection, the server and the client, closes the Vert.x instance and
+     * waits (up to 30 s each) for it and for every thread it started. Called from one of the transport's own threads
+     * (a callback), it starts the same shutdown but cannot wait for its own thread to end.
+     */
+    @Override
+    public void close() {
+        boolean first;
+        synchronized (this) {
+            first = !closed;
+            closed = true;
+        }
+        boolean ownThread = Thread.currentThread().getThreadGroup() == threads;
+        if (first) {
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            try {
+                context.runOnContext(v -> shutdownOnLoop(stopped));
+            } catch (RejectedExecutionException e) {
+                stopped.complete(null);
+            }
+            stopped.whenComplete((v, e) -> {
+                failAllPending();
+                if (ownThread) {
+                    closing.complete(null);
+                }
+            });
+            if (ownThread) {
+                return;
+            }
+            waitFor(stopped, "Vert.x to close");
+            joinThreads();
+            failAllPending();
+            closing.complete(null);
+        } else if (!ownThread) {
+            waitFor(closing, "another close() to finish");
+        }
+    }
+
+    private void shutdownOnLoop(CompletableFuture<Void> stopped) {
+        if (sweeper != -1) {
+            vertx.cancelTimer(sweeper);
+        }
+        TransportException closedError = new TransportException(Kind.CLOSED, "the transport closed");
+        links.values().forEach(l -> {
+            l.stop();
+            l.failQueued(closedError);
+        });
+        for (Connection c : new ArrayList<>(connections)) {
+            c.close(Kind.CLOSED, "the transport closed");
+        }
+        failAllPending();
+        server.close()
+                .transform(r -> client.close())
+                .transform(r -> vertx.close())
+                .onComplete(r -> stopped.complete(null));
+    }
+
+    private void failAllPending() {
+        for (Pending p : pending.values()) {
+            if (pending.remove(p.id, p)) {
+                pendingCount.decrementAndGet();
+                p.future.completeExceptionally(new TransportException(Kind.CLOSED, "the transport closed"));
+            }
+        }
+    }
+
+    private void waitFor(CompletableFuture<Void> future, String what) {
+        try {
+            future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, self() + ": gave up waiting for " + what + ": " + e);
+        }
+    }
+
+    private void joinThreads() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        while (true) {
+            Thread[] found = new Thread[threads.activeCount() + 8];
+            int n = threads.enumerate(found, true);
+            if (n == 0) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(Level.WARNING, self() + ": threads still running after close: " + threads.activeCount());
+                    return;
+                }
+                try {
+                    found[i].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** @return how many inbound connections have paused reading for backpressure right now (for tests) */
+    int pausedInboundConnections() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        onLoop(() -> count.complete((int) connections.stream()
+                .filter(c -> c instanceof AcceptorConnection && c.isPaused()).count()));
+        return count.join();
+    }
+
+    @Override
+    public String toString() {
+        return "vertx transport " + self() + " on " + config.bind();
+    }
+}

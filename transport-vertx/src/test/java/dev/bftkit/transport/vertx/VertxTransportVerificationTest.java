@@ -1,0 +1,20 @@
+package dev.bftkit.transport.vertx;
+
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.TransportProvider;
+import dev.bftkit.conformance.TransportVerification;
+import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
+
+/** The kit's transport rules, for the {@code vertx} transport found by name. */
+class VertxTransportVerificationTest extends TransportVerification {
+    @Override
+    protected TransportProvider provider() {
+        return Plugins.transport("vertx");
+    }
+
+    @Override
+    protected Crypto crypto() {
+        return new JdkEd25519TestCrypto();
+    }
+}

@@ -1,0 +1,263 @@
+package dev.bftkit.transport.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bftkit.api.Bytes;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
+import io.vertx.core.buffer.Buffer;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Backpressure, post-handshake deadlines and dead-connection detection of the {@code vertx} transport, seen from a
+ * raw peer that speaks the wire protocol itself (and so can misbehave after authenticating as a member).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class VertxWireTest {
+    private static final InstanceId CHANNEL = InstanceId.of("backpressure");
+    private static final long PATIENCE_MS = 60_000;
+
+    private final Crypto crypto = new JdkEd25519TestCrypto();
+    private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 42);
+
+    @AfterEach
+    void close() {
+        net.close();
+    }
+
+    /** A raw socket authenticated as member 1 towards member 0. */
+    private final class RawMember implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        RawMember() throws IOException {
+            socket = new Socket(net.address(0).getAddress(), net.address(0).getPort());
+            socket.setSoTimeout((int) PATIENCE_MS);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            NodeId self = net.id(1);
+            byte[] ours = Handshake.challenge();
+            write(Wire.hello(self, ours));
+            Wire.Reader challenge = read(Wire.CHALLENGE);
+            NodeId acceptor = challenge.nodeId("id");
+            byte[] theirs = challenge.raw(Wire.CHALLENGE_BYTES, "challenge");
+            assertThat(acceptor).isEqualTo(net.id(0));
+            write(Wire.proof(net.key(1).sign(Handshake.transcript(Handshake.DIALER, self, acceptor, ours, theirs))));
+            read(Wire.ACCEPT);
+        }
+
+        void write(Buffer frame) throws IOException {
+            out.write(frame.getBytes());
+            out.flush();
+        }
+
+        Wire.Reader read(int expectedType) throws IOException {
+            byte[] body = new byte[in.readInt()];
+            in.readFully(body);
+            assertThat(body[1] & 0xff).as("frame type").isEqualTo(expectedType);
+            return new Wire.Reader(Buffer.buffer(body), 2, body.length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A member that sends requests but never reads the answers fills the server's write queue: the server pauses
+     * reading that connection (so it stops calling the handler and buffering answers) and resumes once the member
+     * reads; every request is answered, none lost.
+     */
+    @Test
+    void serverPausesReadingWhileAnswersCannotBeWritten() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        AtomicInteger handled = new AtomicInteger();
+        server.serve(CHANNEL, (from, request) -> {
+            handled.incrementAndGet();
+            return CompletableFuture.completedFuture(new byte[64 * 1024]);
+        });
+        int requests = 2000;
+        try (RawMember member = new RawMember()) {
+            for (int id = 1; id <= requests; id++) {
+                member.write(Wire.request(id, CHANNEL.bytes(), new byte[100]));
+            }
+            eventually("the server pauses reading", () -> server.pausedInboundConnections() == 1);
+            int atPause = handled.get();
+            assertThat(atPause).as("requests handled before pausing (answers are 64 KiB each)")
+                    .isLessThan(1024);
+            BitSet answered = new BitSet();
+            for (int k = 0; k < requests; k++) {
+                Wire.Reader response = member.read(Wire.RESPONSE);
+                long id = response.u64("id");
+                assertThat(response.rest()).hasSize(64 * 1024);
+                answered.set((int) id);
+            }
+            assertThat(answered.cardinality()).isEqualTo(requests);
+            assertThat(handled.get()).isEqualTo(requests);
+            eventually("the server resumes reading", () -> server.pausedInboundConnections() == 0);
+        }
+    }
+
+    /**
+     * After authenticating, a member that starts a frame and never finishes it is cut off by the frame deadline.
+     */
+    @Test
+    void unfinishedFrameAfterHandshakeIsCutOff() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(1));
+        net.open(new VertxTransportProvider(), 0, limits).serve(CHANNEL,
+                (from, request) -> CompletableFuture.completedFuture(request));
+        try (RawMember member = new RawMember()) {
+            member.write(Wire.request(1, CHANNEL.bytes(), new byte[] {7}));
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
+            byte[] partial = Wire.request(2, CHANNEL.bytes(), new byte[1000]).getBytes(0, 40);
+            member.out.write(partial);
+            member.out.flush();
+            InputStream in = member.socket.getInputStream();
+            try {
+                assertThat(in.read()).as("end of stream: the server closed the connection").isEqualTo(-1);
+            } catch (SocketException reset) {
+                // reset by the server: closed too
+            }
+        }
+    }
+
+    /**
+     * While the server itself has paused reading (its handlers hold as many of the peer's requests as allowed), a
+     * partial frame waiting in its buffer is not cut off by the frame deadline: the stall is the server's own.
+     */
+    @Test
+    void pausedConnectionIsNotCutOffForItsOwnStall() throws Exception {
+        Duration deadline = Duration.ofMillis(500);
+        TransportLimits limits = new TransportLimits(64 * 1024, 1, Duration.ofSeconds(10), deadline);
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        server.serve(CHANNEL, (from, request) -> {
+            calls.incrementAndGet();
+            return request[0] == 1 ? gate.thenApply(v -> request) : CompletableFuture.completedFuture(request);
+        });
+        try (RawMember member = new RawMember()) {
+            byte[] first = Wire.request(1, CHANNEL.bytes(), new byte[] {1}).getBytes();
+            byte[] second = Wire.request(2, CHANNEL.bytes(), new byte[] {2}).getBytes();
+            member.out.write(Bytes.concat(first, Arrays.copyOf(second, 10)));
+            member.out.flush();
+            eventually("the first request reaches the handler", () -> calls.get() == 1);
+            eventually("the server pauses reading", () -> server.pausedInboundConnections() == 1);
+            // let several frame deadlines pass while the server holds the first request
+            Thread.sleep(deadline.toMillis() * 4);
+            gate.complete(null);
+            member.out.write(Arrays.copyOfRange(second, 10, second.length));
+            member.out.flush();
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
+            assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A peer that authenticates and then goes silent (as a half-open connection does: no error, no bytes) is
+     * presumed dead when a request sent on the connection times out with nothing received since: the transport
+     * drops the connection and dials afresh for the next request.
+     */
+    @Test
+    void silentConnectionIsReplacedAfterATimeout() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        LinkedBlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Socket> endedByRequester = new LinkedBlockingQueue<>();
+        AtomicInteger requestsSeen = new AtomicInteger();
+        ServerSocket silent = new ServerSocket();
+        try {
+            silent.setReuseAddress(true);
+            silent.bind(net.address(1));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = silent.accept();
+                        accepted.add(s);
+                        DataInputStream in = authenticateAsMember1(s);
+                        try {
+                            while (true) {
+                                in.readFully(new byte[in.readInt()]);
+                                requestsSeen.incrementAndGet();
+                            }
+                        } catch (IOException ended) {
+                            endedByRequester.add(s);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the test closed the server socket
+                }
+            }, "silent-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            VertxTransport requester = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+            // until one request has certainly left on the connection before timing out
+            for (int attempt = 0; attempt < 10 && requestsSeen.get() == 0; attempt++) {
+                Throwable failure = requester.request(net.id(1), CHANNEL, new byte[] {1}, Duration.ofSeconds(1))
+                        .toCompletableFuture().handle((r, e) -> e).get(PATIENCE_MS, TimeUnit.MILLISECONDS);
+                assertThat(failure).isInstanceOf(TransportException.class);
+                assertThat(((TransportException) failure).kind()).isEqualTo(TransportException.Kind.TIMEOUT);
+            }
+            assertThat(requestsSeen.get()).as("requests that reached the silent peer").isPositive();
+            assertThat(endedByRequester.poll(PATIENCE_MS, TimeUnit.MILLISECONDS))
+                    .as("the silent connection, closed by the requester").isSameAs(accepted.peek());
+            requester.request(net.id(1), CHANNEL, new byte[] {2}, Duration.ofSeconds(1));
+            eventually("a fresh connection", () -> accepted.size() >= 2);
+        } finally {
+            silent.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** Answers the acceptor's side of the handshake as member 1, then reads nothing and says nothing. */
+    private DataInputStream authenticateAsMember1(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] hello = new byte[in.readInt()];
+        in.readFully(hello);
+        Wire.Reader r = new Wire.Reader(Buffer.buffer(hello), 2, hello.length);
+        NodeId dialer = r.nodeId("id");
+        byte[] theirs = r.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] ours = Handshake.challenge();
+        byte[] signature = net.key(1).sign(Handshake.transcript(Handshake.ACCEPTOR, dialer, net.id(1), theirs, ours));
+        s.getOutputStream().write(Wire.challenge(net.id(1), ours, signature).getBytes());
+        byte[] proof = new byte[in.readInt()];
+        in.readFully(proof);
+        s.getOutputStream().write(Wire.accept().getBytes());
+        s.getOutputStream().flush();
+        return in;
+    }
+}
