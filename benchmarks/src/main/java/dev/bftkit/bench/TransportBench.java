@@ -6,7 +6,6 @@ import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.conformance.LoopbackNetwork;
-import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -78,7 +77,7 @@ public class TransportBench {
     public void open() throws IOException {
         payload = new byte[size];
         if (transport.equals("vertx")) {
-            network = LoopbackNetwork.create(new JdkEd25519TestCrypto(), 2, 1);
+            network = LoopbackNetwork.create(dev.bftkit.api.spi.Plugins.crypto("bc").create(), 2, 1);
             List<Transport> ts = network.openAll(Plugins.transport("vertx"), TransportLimits.DEFAULT);
             ts.get(1).serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
             client = ts.get(0);

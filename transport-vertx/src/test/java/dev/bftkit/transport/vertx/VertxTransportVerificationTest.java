@@ -4,7 +4,6 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.TransportProvider;
 import dev.bftkit.conformance.TransportVerification;
-import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
 
 /** The kit's transport rules, for the {@code vertx} transport found by name. */
 class VertxTransportVerificationTest extends TransportVerification {
@@ -15,6 +14,6 @@ class VertxTransportVerificationTest extends TransportVerification {
 
     @Override
     protected Crypto crypto() {
-        return new JdkEd25519TestCrypto();
+        return dev.bftkit.api.spi.Plugins.crypto("bc").create();
     }
 }

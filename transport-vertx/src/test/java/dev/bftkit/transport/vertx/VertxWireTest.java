@@ -9,7 +9,6 @@ import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.conformance.LoopbackNetwork;
-import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
 import io.vertx.core.buffer.Buffer;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -39,7 +38,7 @@ class VertxWireTest {
     private static final InstanceId CHANNEL = InstanceId.of("backpressure");
     private static final long PATIENCE_MS = 60_000;
 
-    private final Crypto crypto = new JdkEd25519TestCrypto();
+    private final Crypto crypto = dev.bftkit.api.spi.Plugins.crypto("bc").create();
     private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 42);
 
     @AfterEach
