@@ -6,7 +6,7 @@
  */
 module dev.bftkit.conformance {
     requires transitive dev.bftkit.api;
-    requires static transitive org.junit.jupiter.api;
+    requires static org.junit.jupiter.api;
     requires static org.junit.jupiter.params;
     requires static org.assertj.core;
 

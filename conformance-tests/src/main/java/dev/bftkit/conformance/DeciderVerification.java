@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code -Dbftkit.seed=S} (with {@code -Dbftkit.n=N} for one size and {@code -Dbftkit.rule=ID} for one rule). Rules that need a capability the provider does
  * not claim are skipped. A failure prints the seed, the scenario, the plugins, and the one command that replays it.
  */
+@SuppressWarnings("exports") // JUnit is `requires static`: only plugin tests, which have it, touch this class
 public abstract class DeciderVerification {
 
     /** For subclasses. */
