@@ -1,0 +1,171 @@
+package dev.bftkit.bench;
+
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.conformance.Behaviours;
+import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.NetworkModel;
+import dev.bftkit.conformance.Scenario;
+import dev.bftkit.conformance.SimulationResult;
+import dev.bftkit.conformance.Simulator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Streamlette's figures for docs/BENCHMARKS.md, from the deterministic simulator: ticks to decide without faults,
+ * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders), messages and
+ * bytes per decision against the floor, and simulated runs per minute.
+ *
+ * <pre>
+ * mvn -q -DskipTests package -pl benchmarks -am
+ * java -cp benchmarks/target/benchmarks.jar dev.bftkit.bench.StreamletteFigures [seeds-for-crash-figure]
+ * </pre>
+ */
+public final class StreamletteFigures {
+    private StreamletteFigures() {
+    }
+
+    /** Consensus messages and bytes in Streamlette diffs (version 1, kind 11, then a 4-byte count). */
+    static final class Traffic {
+        final AtomicLong messages = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+
+        Simulator.DeliveryListener listener() {
+            return (t, from, to, response, b) -> {
+                bytes.addAndGet(b.length);
+                if (response && b.length >= 6 && b[0] == 1 && b[1] == 11) {
+                    messages.addAndGet(((b[2] & 0xffL) << 24) | ((b[3] & 0xff) << 16) | ((b[4] & 0xff) << 8)
+                            | (b[5] & 0xff));
+                }
+            };
+        }
+    }
+
+    /**
+     * @param args optional: seeds for the crashed-nodes figure (default 1000)
+     * @throws Exception if a run fails
+     */
+    public static void main(String[] args) throws Exception {
+        int crashSeeds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        DeciderProvider streamlette = Plugins.decider("streamlette");
+        Crypto crypto = Kit.insecureCrypto();
+
+        System.out.println("## No faults: clean network (10-100 ms), all honest");
+        System.out.println("| n | seeds | ticks to decide (min / median / max) | messages per decision | floor 3(n+1)(n-1)"
+                + " | ratio | bytes per decision |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int n : new int[] {4, 7, 16, 31, 64}) {
+            int seeds = n <= 16 ? 100 : n == 31 ? 20 : 5;
+            long[] ticks = new long[seeds * n];
+            int k = 0;
+            Traffic traffic = new Traffic();
+            for (int s = 0; s < seeds; s++) {
+                SimulationResult r = new Simulator(streamlette, crypto, Scenario.builder(n, s + 1).build(), Map.of())
+                        .onDelivery(traffic.listener()).run();
+                check(r);
+                for (long t : r.decideTick().values()) {
+                    ticks[k++] = t;
+                }
+            }
+            Arrays.sort(ticks);
+            long floor = 3L * (n + 1) * (n - 1);
+            double msgs = traffic.messages.get() / (double) seeds;
+            System.out.printf("| %d | %d | %d / %d / %d | %.0f | %d | %.2f | %.0f |%n", n, seeds, ticks[0],
+                    ticks[ticks.length / 2], ticks[ticks.length - 1], msgs, floor, msgs / floor,
+                    traffic.bytes.get() / (double) seeds);
+        }
+
+        System.out.println();
+        System.out.println("## ⌊(n-1)/3⌋ nodes crashed from the start (silent), clean network");
+        System.out.println("| n | crashed | p = live weight | seeds | mean ticks to decide | E = (1-p^3)/((1-p)p^3) | "
+                + "difference |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int n : new int[] {4, 7, 10}) {
+            int f = (n - 1) / 3;
+            double p = (n - f) / (double) n;
+            double expected = (1 - p * p * p) / ((1 - p) * p * p * p);
+            double sum = 0;
+            long count = 0;
+            for (int s = 0; s < crashSeeds; s++) {
+                Scenario.Builder b = Scenario.builder(n, 1_000_000L + s).maxTicks(400);
+                for (int i = 0; i < f; i++) {
+                    b.byzantine(n - 1 - i, Behaviours.silent());
+                }
+                SimulationResult r = new Simulator(streamlette, crypto, b.build(), Map.of()).run();
+                check(r);
+                // the run's ticks to decide: the first tick by which an honest node decided
+                sum += r.decideTick().values().stream().mapToLong(Long::longValue).min().orElseThrow();
+                count++;
+            }
+            double mean = sum / count;
+            System.out.printf("| %d | %d | %.3f | %d | %.2f | %.2f | %+.1f%% |%n", n, f, p, count, mean, expected,
+                    100 * (mean - expected) / expected);
+        }
+
+        System.out.println();
+        System.out.println("## Simulated runs per minute: n=4, lossy network (20% loss, 5% duplication, 10-400 ms, "
+                + "reordering), insecure-fast crypto");
+        for (int threads : new int[] {1, 2}) {
+            double[] perMinute = new double[5];
+            for (int rep = 0; rep < perMinute.length; rep++) {
+                perMinute[rep] = runsPerMinute(streamlette, crypto, threads, 3_000);
+            }
+            Arrays.sort(perMinute);
+            System.out.printf("threads=%d: median %.0f runs/min over %d repetitions of 3 s (min %.0f, max %.0f)%n",
+                    threads, perMinute[2], perMinute.length, perMinute[0], perMinute[4]);
+        }
+    }
+
+    private static void check(SimulationResult r) {
+        if (!r.ok() || !r.allDecided()) {
+            throw new IllegalStateException("run failed: " + r.scenario().describe() + " " + r.violations());
+        }
+    }
+
+    private static double runsPerMinute(DeciderProvider p, Crypto crypto, int threads, long millis) throws Exception {
+        // warm-up
+        for (int s = 0; s < 200; s++) {
+            new Simulator(p, crypto, Scenario.builder(4, s).network(NetworkModel.LOSSY).build(), Map.of()).run();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong seeds = new AtomicLong(10_000_000);
+        AtomicLong runs = new AtomicLong();
+        long end = System.nanoTime() + millis * 1_000_000;
+        List<Future<?>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    SimulationResult r = new Simulator(p, crypto, Scenario.builder(4, seeds.incrementAndGet())
+                            .network(NetworkModel.LOSSY).build(), Map.of()).run();
+                    if (!r.ok()) {
+                        throw new IllegalStateException(r.violations().toString());
+                    }
+                    runs.incrementAndGet();
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        return runs.get() * 60e9 / elapsed;
+    }
+
+    static Map<Long, Long> histogram(long[] values) {
+        Map<Long, Long> h = new TreeMap<>();
+        for (long v : values) {
+            h.merge(v, 1L, Long::sum);
+        }
+        return h;
+    }
+}
