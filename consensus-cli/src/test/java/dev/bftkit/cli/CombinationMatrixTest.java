@@ -1,0 +1,85 @@
+package dev.bftkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bftkit.api.runtime.TickClock;
+import dev.bftkit.api.spi.CryptoProvider;
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.StorageProvider;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.api.spi.TransportProvider;
+import dev.bftkit.conformance.ClusterChecks;
+import dev.bftkit.conformance.LoopbackNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The combination matrix: every Decider × Transport × Storage × Crypto discovered on the module path runs the
+ * whole-cluster checks (4 and 7 nodes, and 4 with one node restarted from its storage) on real sockets. It lives in
+ * the CLI module because that is the module that requires every plugin; the kit cannot (the plugins' own tests
+ * depend on the kit, and Maven forbids the cycle).
+ */
+class CombinationMatrixTest {
+    static final TickClock CLOCK = new TickClock(Duration.ofMillis(40), 1.05, Duration.ofSeconds(2));
+
+    static List<ClusterChecks.Combination> combinations() {
+        List<ClusterChecks.Combination> out = new ArrayList<>();
+        for (DeciderProvider d : Plugins.deciderProviders()) {
+            for (TransportProvider t : Plugins.transportProviders()) {
+                for (StorageProvider s : Plugins.storageProviders()) {
+                    for (CryptoProvider c : Plugins.cryptoProviders()) {
+                        if (c.secure()) {
+                            out.add(new ClusterChecks.Combination(d, t, s, c));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCombinationDecidesOnRealSockets() {
+        List<ClusterChecks.Combination> all = combinations();
+        assertThat(all).as("at least the default combination is discovered").isNotEmpty();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ClusterChecks.Combination c : all) {
+            ClusterChecks checks = new ClusterChecks(c, CLOCK, Duration.ofSeconds(120));
+            tests.add(DynamicTest.dynamicTest(c + " n=4", () -> expectNoFailure(checks.run(4, false, 4))));
+            tests.add(DynamicTest.dynamicTest(c + " n=7", () -> expectNoFailure(checks.run(7, false, 7))));
+            if (c.decider().capabilities().contains(DeciderProvider.Capability.RESTART_FROM_STORAGE)) {
+                tests.add(DynamicTest.dynamicTest(c + " n=4, one node restarted",
+                        () -> expectNoFailure(checks.run(4, true, 44))));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void expectNoFailure(Optional<String> failure) {
+        assertThat(failure).as(() -> failure.orElse("")).isEmpty();
+    }
+
+    @Test
+    void theInsecureTestCryptoIsRefusedOnRealSockets() {
+        List<CryptoProvider> insecure = Plugins.cryptoProviders().stream().filter(c -> !c.secure()).toList();
+        assertThat(insecure).extracting(CryptoProvider::name).contains("insecure-fast");
+        for (CryptoProvider c : insecure) {
+            for (TransportProvider t : Plugins.transportProviders()) {
+                assertThatThrownBy(() -> {
+                    try (LoopbackNetwork net = LoopbackNetwork.create(c.create(), 2, 1)) {
+                        net.open(t, 0, TransportLimits.DEFAULT);
+                    }
+                }).as("%s over %s", c.name(), t.name()).isInstanceOf(RuntimeException.class)
+                        .hasMessageContaining("secure");
+            }
+        }
+    }
+}
