@@ -7,6 +7,8 @@ import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -185,14 +187,16 @@ public final class Behaviours {
     }
 
     /**
-     * @return a node that runs an honest Decider on another instance with its own key and answers every request
-     *     with that instance's (validly signed) messages
+     * @return a node that runs honest Deciders on four other instances with its own key and answers requests with
+     *     those instances' (validly signed) messages in turn
      */
     public static Behaviour replayer() {
-        return new Driven("replayer") {
+        List<String> instances = List.of("replay-0", "replay-1", "replay-2", "replay-3");
+        return new Rotating("replayer", instances.size()) {
             @Override
-            InstanceId instanceFor(ByzantineContext ctx) {
-                return InstanceId.of(("replay-" + ctx.instance()).getBytes(StandardCharsets.UTF_8));
+            Decider variant(ByzantineContext ctx, int k) {
+                return ctx.decider(instances.get(k), InstanceId.of((instances.get(k) + "-" + ctx.instance())
+                        .getBytes(StandardCharsets.UTF_8)));
             }
         };
     }
@@ -255,20 +259,67 @@ public final class Behaviours {
     }
 
     /**
-     * A node configured differently from the committee (for example with another leader schedule), so it signs
-     * messages it is not entitled to; an honest node must reject them and can prove the misbehaviour.
+     * A node configured differently from the committee (for example with other leader schedules), so it signs
+     * messages it is not entitled to; an honest node must reject them and can prove the misbehaviour. It runs one
+     * Decider per configuration and answers requests from each in turn, so that some configuration gives it the
+     * chance to misbehave early.
      *
-     * @param options the options it runs with instead of the committee's
+     * @param variants option sets, each replacing the committee's options
      * @return the behaviour
      */
-    public static Behaviour misconfigured(java.util.Map<String, String> options) {
-        java.util.Map<String, String> opts = java.util.Map.copyOf(options);
-        return new Driven("misconfigured") {
+    public static Behaviour misconfigured(List<Map<String, String>> variants) {
+        List<Map<String, String>> opts = List.copyOf(variants);
+        return new Rotating("misconfigured", opts.size()) {
             @Override
-            Decider decider(ByzantineContext ctx) {
-                return ctx.decider("misconfigured", ctx.instance(), opts);
+            Decider variant(ByzantineContext ctx, int k) {
+                return ctx.decider("misconfigured-" + k, ctx.instance(), opts.get(k));
             }
         };
+    }
+
+    /** Several honest Deciders with one key: all tick, each pulls for itself, requests are answered in turn. */
+    abstract static class Rotating implements Behaviour {
+        private final String name;
+        private final int count;
+        private long answered;
+
+        Rotating(String name, int count) {
+            this.name = name;
+            this.count = count;
+        }
+
+        abstract Decider variant(ByzantineContext ctx, int k);
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void onPhase(ByzantineContext ctx) {
+            for (int k = 0; k < count; k++) {
+                Decider d = variant(ctx, k);
+                Driven.safeTick(d);
+                drain(ctx, d, k, peer -> true);
+            }
+        }
+
+        @Override
+        public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+            return Driven.answer(variant(ctx, (int) (answered++ % count)), from, request);
+        }
+
+        @Override
+        public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
+            Decider d = variant(ctx, tag);
+            Driven.absorb(d, from, response);
+            drain(ctx, d, tag, peer -> true);
+        }
+
+        @Override
+        public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
+            variant(ctx, tag).onRequestFailed(peer);
+        }
     }
 
     /**
@@ -293,8 +344,8 @@ public final class Behaviours {
     }
 
     /** @return the names {@link #byName} knows */
-    public static java.util.List<String> names() {
-        return java.util.List.of("silent", "twins", "forger", "garbage", "truncating", "oversized", "replayer",
+    public static List<String> names() {
+        return List.of("silent", "twins", "forger", "garbage", "truncating", "oversized", "replayer",
                 "flooder", "withholding", "lagging");
     }
 

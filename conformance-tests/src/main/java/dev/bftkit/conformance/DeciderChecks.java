@@ -1,5 +1,6 @@
 package dev.bftkit.conformance;
 
+import dev.bftkit.api.Fault;
 import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
@@ -73,31 +74,31 @@ public final class DeciderChecks {
     private final Crypto crypto;
     private final Map<String, String> options;
     private final int livenessTicks;
-    private final Map<String, String> misconfigured;
+    private final List<Map<String, String>> misconfigured;
 
     /**
      * @param provider the algorithm under test
      * @param crypto the suite the simulated nodes use
      * @param options Decider options
      * @param livenessTicks how many ticks after healing every honest node has to decide
-     * @param misconfigured options that make a Byzantine node sign messages it is not entitled to (for example
-     *     another leader schedule); empty to skip {@code required_byzantine_misconfigured}
+     * @param misconfigured option sets that each make a Byzantine node sign messages it is not entitled to (for
+     *     example other leader schedules); empty to skip {@code required_byzantine_misconfigured}
      */
     public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks,
-                         Map<String, String> misconfigured) {
+                         List<Map<String, String>> misconfigured) {
         this.provider = provider;
         this.crypto = crypto;
         this.options = Map.copyOf(options);
         this.livenessTicks = livenessTicks;
-        this.misconfigured = Map.copyOf(misconfigured);
+        this.misconfigured = List.copyOf(misconfigured);
     }
 
     /** Behaviours that misbehave provably in every response: each such node must be in an honest fault log. */
     static final Set<String> PROVABLE_EACH = Set.of("forger", "garbage", "truncating", "oversized");
     /**
      * Behaviours that misbehave provably only when they get the chance (a replayer's other instance needs a
-     * message, a misconfigured node signs out of turn only when its own schedule makes it leader): at least one
-     * such node must be in an honest fault log.
+     * message, a misconfigured node signs out of turn only when one of its schedules makes it leader): at least one
+     * such node must be in an honest fault log — a misconfigured one for {@link Fault.Kind#NOT_ENTITLED}.
      */
     static final Set<String> PROVABLE_SOME = Set.of("replayer", "misconfigured");
 
@@ -138,6 +139,7 @@ public final class DeciderChecks {
                     "⌊(n−1)/3⌋ of the weight " + behaviour + ", lossy and partitioned until healing, then progress"
                             + (PROVABLE_EACH.contains(behaviour) ? "; each faulty node is named in an honest fault log"
                             : PROVABLE_SOME.contains(behaviour) ? "; a faulty node is named in an honest fault log"
+                            + (behaviour.equals("misconfigured") ? " for NOT_ENTITLED" : "")
                             : ""),
                     all, (n, seed) -> {
                         Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
@@ -192,7 +194,9 @@ public final class DeciderChecks {
             boolean someProvable = false;
             for (Map.Entry<Integer, Behaviour> b : s.byzantine().entrySet()) {
                 String name = b.getValue().name();
-                boolean accused = r.accused().contains(b.getKey());
+                boolean accused = name.equals("misconfigured")
+                        ? r.accused().getOrDefault(b.getKey(), Set.of()).contains(Fault.Kind.NOT_ENTITLED)
+                        : r.accused().containsKey(b.getKey());
                 if (PROVABLE_EACH.contains(name) && !accused) {
                     violations.add("accountability: " + name + " node " + b.getKey()
                             + " is in no honest node's fault log");

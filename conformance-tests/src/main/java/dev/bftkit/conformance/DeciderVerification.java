@@ -1,5 +1,6 @@
 package dev.bftkit.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bftkit.api.spi.Crypto;
@@ -10,8 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import dev.bftkit.api.SeededRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The conformance verification for a Decider plugin. Subclass it in your plugin's tests and supply the provider:
@@ -47,14 +53,60 @@ public abstract class DeciderVerification {
         return Map.of();
     }
 
-    /** @return the committee sizes every rule runs at */
-    protected int[] committeeSizes() {
-        return new int[] {4, 7, 10, 16};
+    /** @return true when the soak profile is on ({@code -Psoak}, system property {@code bftkit.soak=true}) */
+    protected static boolean soak() {
+        return Boolean.getBoolean("bftkit.soak");
     }
 
-    /** @return seeds per rule and size when {@code bftkit.seeds} is not set */
+    /** @return the committee sizes every rule runs at: 4, 7, 10 and 16, plus 31 and 64 in the soak profile */
+    protected int[] committeeSizes() {
+        return soak() ? new int[] {4, 7, 10, 16, 31, 64} : new int[] {4, 7, 10, 16};
+    }
+
+    /** @return seeds per rule and size when {@code bftkit.seeds} is not set: 3, or 100 in the soak profile */
     protected int defaultSeeds() {
-        return 3;
+        return soak() ? 100 : 3;
+    }
+
+    /**
+     * The soak: {@code bftkit.soak.runs} (default 1,000,000) seeded runs at n = 4, cycling through every rule,
+     * spread over the machine's cores; stops at the first failure and prints its replay command. Runs only in the
+     * soak profile.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bftkit.soak", matches = "true")
+    public void soak_millionsOfSeededRuns() throws InterruptedException {
+        DeciderChecks checks = checks();
+        List<DeciderChecks.Rule> rules = checks.rules().stream()
+                .filter(r -> r.applies().test(provider().capabilities())).toList();
+        long runs = Long.getLong("bftkit.soak.runs", 1_000_000L);
+        AtomicLong next = new AtomicLong();
+        AtomicReference<String> failure = new AtomicReference<>();
+        int threads = Runtime.getRuntime().availableProcessors();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                for (long i = next.getAndIncrement(); i < runs && failure.get() == null; i = next.getAndIncrement()) {
+                    DeciderChecks.Rule rule = rules.get((int) (i % rules.size()));
+                    long seed = SeededRandom.mix(0x50a4L + i) & Long.MAX_VALUE;
+                    Optional<DeciderChecks.Failure> f = checks.check(rule, 4, seed);
+                    if (f.isPresent()) {
+                        failure.compareAndSet(null, f.get().report() + "\n  replay: " + replayCommand(rule, 4, seed));
+                    }
+                    if (i % 100_000 == 0) {
+                        System.out.println("soak: " + i + " of " + runs + " runs");
+                    }
+                }
+            }, "bftkit-soak-" + t);
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertNull(failure.get(), failure::get);
     }
 
     /** @return ticks after healing within which every honest node must decide */
@@ -63,11 +115,12 @@ public abstract class DeciderVerification {
     }
 
     /**
-     * @return options that make a node sign messages it is not entitled to (for example another leader schedule),
-     *     for {@code required_byzantine_misconfigured}; empty (the default) skips that rule
+     * @return option sets that each make a node sign messages it is not entitled to (for example other leader
+     *     schedules), for {@code required_byzantine_misconfigured}; several give the node more chances to
+     *     misbehave visibly; empty (the default) skips that rule
      */
-    protected Map<String, String> misconfiguredOptions() {
-        return Map.of();
+    protected List<Map<String, String>> misconfiguredOptions() {
+        return List.of();
     }
 
     /** @return the checks this verification runs */

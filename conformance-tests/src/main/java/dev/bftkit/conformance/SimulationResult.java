@@ -17,12 +17,13 @@ import java.util.Map;
  * @param bytes bytes delivered (requests and responses)
  * @param endMs virtual time when the run stopped
  * @param faultEntries total fault-log entries across honest nodes
- * @param accused the indexes of nodes named in some honest node's fault log
+ * @param accused node index → the kinds of fault some honest node's fault log names it for
  * @param violations broken invariants, each in words; empty when the run was correct
  */
 public record SimulationResult(Scenario scenario, long traceHash, Map<Integer, List<Decision>> decisions,
                                Map<Integer, Long> decideTimeMs, Map<Integer, Long> decideTick, long requests,
-                               long responses, long bytes, long endMs, long faultEntries, java.util.Set<Integer> accused,
+                               long responses, long bytes, long endMs, long faultEntries,
+                               Map<Integer, java.util.Set<dev.bftkit.api.Fault.Kind>> accused,
                                List<String> violations) {
 
     /** @return true if no invariant broke */

@@ -642,7 +642,7 @@ public final class Simulator {
         Map<Integer, Long> ticks = new TreeMap<>();
         List<Decision> reference = new ArrayList<>();
         long faultEntries = 0;
-        Set<Integer> accused = new TreeSet<>();
+        Map<Integer, Set<Fault.Kind>> accused = new TreeMap<>();
         for (SimNode n : nodes) {
             if (!n.honest()) {
                 continue;
@@ -676,7 +676,8 @@ public final class Simulator {
             }
             faultEntries += faults.size();
             for (Fault f : faults) {
-                accused.add(n.indexOf(f.offender()));
+                accused.computeIfAbsent(n.indexOf(f.offender()), k -> java.util.EnumSet.noneOf(Fault.Kind.class))
+                        .add(f.kind());
                 if (honest.contains(f.offender())) {
                     violations.add("fault log: node " + n.index + " accuses honest node "
                             + n.indexOf(f.offender()) + " of " + f.kind() + " (" + f.detail() + ")");
@@ -697,7 +698,7 @@ public final class Simulator {
             }
         }
         return new SimulationResult(scenario, trace, decisions, times, ticks, requests, responses, bytes, now,
-                faultEntries, Set.copyOf(accused), List.copyOf(violations));
+                faultEntries, Map.copyOf(accused), List.copyOf(violations));
     }
 
     private static String text(byte[] v) {

@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must pass that very run, so the catch is the mutant's doing and not a flaky rule.
  */
 class MutationTest {
-    static final Map<String, String> MISCONFIGURED = Map.of("streamlette.leaderSeed", "20261122");
+    /** Four other leader schedules: a node running them signs out of turn in most ticks. */
+    static final List<Map<String, String>> MISCONFIGURED = java.util.stream.LongStream.range(0, 4)
+            .mapToObj(k -> Map.of("streamlette.leaderSeed", Long.toString(20261122L + k))).toList();
 
     record Case(String name, Mutations mutations, String rule, int[] sizes, int seedBudget) {
         @Override

@@ -2,6 +2,7 @@ package dev.bftkit.streamlette;
 
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.conformance.DeciderVerification;
+import java.util.List;
 import java.util.Map;
 
 /** Streamlette passes the kit's Decider verification. */
@@ -11,9 +12,9 @@ class StreamletteVerificationTest extends DeciderVerification {
         return new StreamletteProvider();
     }
 
-    /** A node with another leader schedule signs proposals out of turn. */
+    /** A node with other leader schedules signs proposals out of turn. */
     @Override
-    protected Map<String, String> misconfiguredOptions() {
-        return Map.of("streamlette.leaderSeed", "20261122");
+    protected List<Map<String, String>> misconfiguredOptions() {
+        return MutationTest.MISCONFIGURED;
     }
 }

@@ -1,0 +1,53 @@
+package dev.bftkit.streamlette;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.NetworkModel;
+import dev.bftkit.conformance.Scenario;
+import dev.bftkit.conformance.SimulationResult;
+import dev.bftkit.conformance.Simulator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Streamlette's liveness claims in the simulator (spec §8.9). */
+class StreamletteSimulationTest {
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {4, 7, 16})
+    void synchronousAndAllHonestDecidesInThreeTicks(int n) {
+        for (long seed = 1; seed <= 5; seed++) {
+            SimulationResult r = Simulator.run(new StreamletteProvider(), Kit.insecureCrypto(),
+                    Scenario.builder(n, seed).build());
+            assertThat(r.violations()).isEmpty();
+            assertThat(r.decideTick().values()).as("seed %d", seed).containsOnly(3L);
+        }
+    }
+
+    /** A fixed delay longer than a phase stalls the first ticks; the growing clock outlasts it. */
+    @Test
+    void theGrowingClockEventuallyExceedsAFixedDelay() {
+        NetworkModel slow = new NetworkModel(3_000, 3_000, 0, 0); // a round trip of 6 s against 0.5 s phases
+        SimulationResult r = Simulator.run(new StreamletteProvider(), Kit.insecureCrypto(),
+                Scenario.builder(4, 3).network(slow).healAt(0).maxTicks(200).build());
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.allDecided()).isTrue();
+        long phaseAtDecision = (long) (500 * Math.pow(1.05, r.maxDecideTick()));
+        assertThat(phaseAtDecision).as("decided once phases had grown near the delay").isGreaterThan(1_000);
+    }
+
+    @Test
+    void goldenContentHashPinsTheEncoding() {
+        Fixture f = new Fixture(4);
+        Message p = new Message.Proposal(f.instance, 0, "golden".getBytes(), f.ids[0], new byte[0]);
+        assertThat(dev.bftkit.api.Bytes.hex(Wire.encode(p))).isEqualTo(GOLDEN_ENCODING);
+        assertThat(dev.bftkit.api.Bytes.hex(f.hash(p))).isEqualTo(GOLDEN_HASH);
+    }
+
+    /** version 1, kind proposal | instance "unit" | tick 0 | body "golden" | source (32 bytes) | empty signature */
+    static final String GOLDEN_ENCODING = "010100000004756e6974000000000000000000000006676f6c64656e00000020"
+            + "c116c7af7119369af7fa1fa3f2c9024391123cfd0dd2134e436b0d5537e5848100000000";
+    /** SHA-256 (the insecure-fast suite's hash) of that encoding: the content hash. */
+    static final String GOLDEN_HASH = "d3dadfde501d2c9a32fba43febaad292a99c7465d3939d49140ab9d5b97d737b";
+}
