@@ -171,6 +171,10 @@ public final class Node implements AutoCloseable {
         if (stopped) {
             return;
         }
+        if (decider.currentTick() > tick) { // the Decider caught up with the committee (or reloaded its tick)
+            tick = decider.currentTick();
+            phase = 0;
+        }
         long nanos = config.clock().phaseNanos(tick, phases);
         executor.schedule(() -> runPhase(nanos), nanos, TimeUnit.NANOSECONDS);
     }
