@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -26,6 +27,11 @@ public class CodecBench {
 
     /** JMH constructs it. */
     public CodecBench() {
+    }
+
+    /** Encodes the message that {@link #decode()} reads. */
+    @Setup
+    public void setUp() {
         encoded = encode();
     }
 
