@@ -1,6 +1,7 @@
 package dev.bftkit.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -300,7 +301,7 @@ public abstract class CryptoVerification {
             byte[] signature = bytes(random, sigLength);
             String context = replay("required_verifyNeverThrows", seed) + ", case " + i;
             boolean[] result = new boolean[1];
-            org.assertj.core.api.Assertions.assertThatCode(() -> result[0] = crypto.verify(key, message, signature))
+            assertThatCode(() -> result[0] = crypto.verify(key, message, signature))
                     .as(context).doesNotThrowAnyException();
             assertThat(result[0]).as(context).isFalse();
         }
