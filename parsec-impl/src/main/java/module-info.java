@@ -6,4 +6,6 @@ module dev.bftkit.parsec {
     requires dev.bftkit.api;
 
     exports dev.bftkit.parsec.replay;
+
+    provides dev.bftkit.api.spi.DeciderProvider with dev.bftkit.parsec.ParsecDeciderProvider;
 }

@@ -353,6 +353,12 @@ final class MaliceDetector {
         return branches < 2;
     }
 
+    /** After a restore: drop re-detected accusations that our stored events already voted for. */
+    void forgetVotedAccusations() {
+        List<Pending> ours = accusationsBy(PeerList.OUR);
+        pending.removeIf(p -> ours.stream().anyMatch(o -> o.same(p.offender(), p.malice())));
+    }
+
     /** We vote for accusations only while we hold DKG (the reference's premature-gossip check). */
     void detectPrematureGossip() {
         if (!PeerState.contains(core.peers.ourState(), PeerState.DKG)) {

@@ -154,6 +154,28 @@ final class ParsecCore {
     static ParsecCore fromGenesis(NodeId our, List<NodeId> genesis, byte[] relatedInfo, boolean singleMode,
                                   EventSealer sealer, ObservationHasher hasher, SignatureCheck signatureCheck,
                                   Function<NodeId, String> namer, Listener listener) {
+        ParsecCore core = forGenesis(our, genesis, singleMode, sealer, hasher, signatureCheck, namer, listener);
+        core.addOwnInitialAndGenesis(relatedInfo);
+        return core;
+    }
+
+    /** Our Initial event, then our vote for the genesis group (the voters at construction). */
+    void addOwnInitialAndGenesis(byte[] relatedInfo) {
+        List<NodeId> group = new ArrayList<>();
+        for (int i : meta.voters) {
+            group.add(peers.get(i).id);
+        }
+        addInitialEvent();
+        addEvent(newObservationEvent(ourLastEvent(), new Observation.Genesis(sortedCopy(group), relatedInfo)));
+    }
+
+    /**
+     * A genesis member's instance with no events yet, for {@link #restore}: the peer list and voters of
+     * {@link #fromGenesis}.
+     */
+    static ParsecCore forGenesis(NodeId our, List<NodeId> genesis, boolean singleMode, EventSealer sealer,
+                                 ObservationHasher hasher, SignatureCheck signatureCheck,
+                                 Function<NodeId, String> namer, Listener listener) {
         List<NodeId> group = sortedCopy(genesis);
         if (!group.contains(our)) {
             throw new IllegalArgumentException("the genesis group must contain us");
@@ -170,11 +192,26 @@ final class ParsecCore {
         }
         ParsecCore core = new ParsecCore(peers, voters, singleMode, sealer, hasher, signatureCheck, namer);
         core.listener = listener;
-        core.addInitialEvent();
-        Event genesisEvent = core.newObservationEvent(core.ourLastEvent(),
-                new Observation.Genesis(group, relatedInfo));
-        core.addEvent(genesisEvent);
         return core;
+    }
+
+    /**
+     * Re-inserts one stored event, in the order it was first inserted, with the same consensus processing; our
+     * own events are taken as they were signed, so a restarted node never signs a second event at an index.
+     */
+    void restore(Incoming stored) {
+        Event event = unpack(stored);
+        if (event == null) {
+            throw new ParsecError(ParsecError.Kind.INVALID_EVENT, "stored event held twice");
+        }
+        if (event.creator == PeerList.OUR && event.cause == Cause.INITIAL) {
+            insertEvent(event);
+            return;
+        }
+        addEvent(event);
+        if (event.creator != PeerList.OUR) {
+            peers.addState(event.creator, PeerState.RECV);
+        }
     }
 
     /**
@@ -268,6 +305,12 @@ final class ParsecCore {
             return eventsToGossipToPeer(index);
         }
         return new ArrayList<>(graph.events());
+    }
+
+    /** @return how many events {@link #createGossip} would send the peer, our new Requesting excluded */
+    int gossipSize(NodeId peer) {
+        int index = peerIndex(peer);
+        return peers.get(index).lastEvent() >= 0 ? eventsToGossipToPeer(index).size() : graph.size();
     }
 
     /** The reference's {@code handle_request}: absorb, create our Request, answer with what they lack. */
@@ -399,11 +442,13 @@ final class ParsecCore {
 
     /** Resolves a received event against the graph; null if we already hold it. */
     Event unpack(Incoming in) {
+        if (graph.contains(in.hash())) {
+            // Known: the hash covers the whole content, so a second copy adds nothing (checked first, unlike the
+            // reference, only to save a signature check).
+            return null;
+        }
         if (!signatureCheck.verify(in)) {
             throw new ParsecError(ParsecError.Kind.SIGNATURE_FAILURE, "bad signature on an event by " + in.creator());
-        }
-        if (graph.contains(in.hash())) {
-            return null;
         }
         int creator = peerIndex(in.creator());
         int selfParent = -1;
