@@ -24,6 +24,9 @@ final class MaliceDetector {
         }
     }
 
+    /** Accomplice accusations nest; we never make one deeper than this (the wire format allows twice as deep). */
+    static final int MAX_DEPTH = 8;
+
     private final ParsecCore core;
     private final Consumer<Fault> faults;
     private final List<Pending> pending = new ArrayList<>();
@@ -229,7 +232,8 @@ final class MaliceDetector {
             if (!(payload(parent) instanceof Observation.Accusation a)) {
                 break;
             }
-            if (!weHaveAccused(a.offender(), a.malice())) {
+            if (provable(a.malice()) && !a.offender().equals(core.ourId())
+                    && !weHaveAccused(a.offender(), a.malice())) {
                 invalid.add(parent);
             }
             p = parent.selfParent;
@@ -238,6 +242,15 @@ final class MaliceDetector {
             accuse(event.creator, Malice.of(Malice.Kind.INVALID_ACCUSATION, e.hash.clone()), "accused an honest peer",
                     List.of(wireOf(e)));
         }
+    }
+
+    /**
+     * Whether we can judge an accusation from our own graph. Accusations of a rejected event (its bytes are the
+     * evidence) are not: we may never have received that event. The reference treats them as provable and would
+     * accuse an honest accuser we did not witness; bftkit does not, so honest nodes are never accused.
+     */
+    static boolean provable(Malice malice) {
+        return malice.packedEvent().length == 0;
     }
 
     private boolean weHaveAccused(NodeId offender, Malice malice) {
@@ -271,13 +284,14 @@ final class MaliceDetector {
         candidates.addAll(accusationsBy(PeerList.OUR));
         List<Pending> found = new ArrayList<>();
         for (Pending c : candidates) {
-            if (c.offender() == creator || !accusedEventsAreAncestorsOf(c.malice(), event)
-                    || forkNotVisibleTo(c.malice(), event)) {
+            if (c.offender() == creator || !provable(c.malice()) || accusedEvents(c.malice()).isEmpty()
+                    || !accusedEventsAreAncestorsOf(c.malice(), event) || forkNotVisibleTo(c.malice(), event)) {
                 continue;
             }
             boolean alreadyTheirs = false;
             for (Pending t : theirs) {
-                if (t.same(c.offender(), c.malice())) {
+                // Accusers raise one accusation per offender and kind, so any of that kind counts.
+                if (t.offender() == c.offender() && t.malice().kind() == c.malice().kind()) {
                     alreadyTheirs = true;
                     break;
                 }
@@ -394,10 +408,31 @@ final class MaliceDetector {
         }
     }
 
+    /**
+     * Records and queues an accusation, at most one per offender and kind (one decided accusation removes the
+     * offender; more would only let two misbehaving peers accuse each other without end).
+     */
     private void accuse(int offender, Malice malice, String why, List<byte[]> evidence) {
+        if (depth(malice) > MAX_DEPTH) {
+            return;
+        }
+        for (Pending p : pending) {
+            if (p.offender() == offender && p.malice().kind() == malice.kind()) {
+                return;
+            }
+        }
+        for (Pending p : accusationsBy(PeerList.OUR)) {
+            if (p.offender() == offender && p.malice().kind() == malice.kind()) {
+                return;
+            }
+        }
         pending.add(new Pending(offender, malice));
         faults.accept(new Fault(core.peers.get(offender).id, faultKind(malice), malice.name() + ": " + why,
                 evidence));
+    }
+
+    static int depth(Malice malice) {
+        return malice.inner() == null ? 1 : 1 + depth(malice.inner());
     }
 
     static Fault.Kind faultKind(Malice malice) {

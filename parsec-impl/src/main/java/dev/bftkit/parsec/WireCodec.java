@@ -38,7 +38,7 @@ final class WireCodec {
     static final String EVENT_TAG = "bftkit/parsec/v1/event";
     static final String VOTE_TAG = "bftkit/parsec/v1/vote";
     private static final int MAX_SIGNATURE = 1024;
-    private static final int MAX_MALICE_DEPTH = 4;
+    private static final int MAX_MALICE_DEPTH = 2 * MaliceDetector.MAX_DEPTH;
     private static final int MAX_GENESIS = 4096;
 
     /**

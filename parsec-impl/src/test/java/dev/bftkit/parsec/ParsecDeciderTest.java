@@ -103,6 +103,36 @@ class ParsecDeciderTest {
     }
 
     @Test
+    void a_forking_member_is_accused_and_removed_and_the_rest_still_decide() {
+        TestNetwork net = new TestNetwork(4, 21, Map.of());
+        NodeId bad = net.node(3);
+        for (int s = 0; s < 3; s++) {
+            net.step();
+        }
+        net.twin(bad);
+        net.submitEverywhere(Set.of("w"));
+        List<NodeId> honest = net.committee.members().subList(0, 3);
+        int steps = 0;
+        while (steps++ < 400 && !honest.stream().allMatch(h -> removed(net, h, bad))) {
+            net.step();
+        }
+        for (NodeId h : honest) {
+            assertThat(removed(net, h, bad)).as("%s removed the forking member", h).isTrue();
+            assertThat(net.decider(h).faults().offenders()).as("only the forking member is accused").containsOnly(bad);
+            assertThat(net.decider(h).faults().entries()).extracting(dev.bftkit.api.Fault::kind)
+                    .contains(dev.bftkit.api.Fault.Kind.EQUIVOCATION);
+        }
+        net.crash(bad);
+        assertThat(net.runUntilDecided(Set.of("w"), 400)).isPositive();
+        net.decided.remove(bad);
+        net.assertPrefixAgreement();
+    }
+
+    private static boolean removed(TestNetwork net, NodeId observer, NodeId peer) {
+        return !net.decider(observer).toDot().contains("P" + net.committee.indexOf(peer) + ": PeerState(VOTE");
+    }
+
+    @Test
     void a_restarted_node_reloads_its_graph_and_continues_without_forking() {
         TestNetwork net = new TestNetwork(4, 9, Map.of());
         net.submitEverywhere(Set.of("before"));

@@ -32,6 +32,8 @@ final class TestNetwork {
     final List<NodeId> ids = new ArrayList<>();
     final Committee committee;
     final Map<NodeId, Decider> deciders = new HashMap<>();
+    /** A second Decider for a node, sharing its key: the node equivocates. */
+    final Map<NodeId, Decider> twins = new HashMap<>();
     final Map<NodeId, Storage> storages = new HashMap<>();
     final Map<NodeId, List<Decision>> decided = new HashMap<>();
     final Set<NodeId> crashed = new HashSet<>();
@@ -96,12 +98,28 @@ final class TestNetwork {
         deciders.put(id, create(ids.indexOf(id)));
     }
 
+    /** Splits the node into twins: a second Decider with its key, started from a copy of its storage. */
+    void twin(NodeId id) {
+        Storage copy = Kit.memoryStorage();
+        dev.bftkit.api.spi.WriteBatch batch = new dev.bftkit.api.spi.WriteBatch();
+        for (Storage.Entry e : storages.get(id).scan(new byte[0])) {
+            batch.put(e.key(), e.value());
+        }
+        copy.write(batch);
+        int k = ids.indexOf(id);
+        twins.put(id, new ParsecDeciderProvider().create(new DeciderConfig(instance, committee, keys.get(k),
+                TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]), seed * 31 + k + 1000, options)));
+    }
+
+    private int turn;
+
     void step() {
+        turn++;
         for (NodeId id : committee.members()) {
             if (crashed.contains(id)) {
                 continue;
             }
-            Decider d = deciders.get(id);
+            Decider d = twins.containsKey(id) && turn % 2 == 0 ? twins.get(id) : deciders.get(id);
             d.tick();
             Optional<Outbound> out;
             while ((out = d.nextGossip()).isPresent()) {
@@ -112,14 +130,15 @@ final class TestNetwork {
     }
 
     private void deliver(NodeId from, Outbound out) {
-        Decider src = deciders.get(from);
+        Decider src = twins.containsKey(from) && turn % 2 == 0 ? twins.get(from) : deciders.get(from);
         if (crashed.contains(out.peer())) {
             src.onRequestFailed(out.peer());
             return;
         }
         byte[] response;
+        Decider dst = twins.containsKey(out.peer()) && turn % 3 == 0 ? twins.get(out.peer()) : deciders.get(out.peer());
         try {
-            response = deciders.get(out.peer()).onRequest(from, out.request());
+            response = dst.onRequest(from, out.request());
         } catch (InvalidMessageException e) {
             rejections.add(out.peer() + " rejected " + from + ": " + e.getMessage());
             src.onRequestFailed(out.peer());
@@ -129,9 +148,19 @@ final class TestNetwork {
         drain(out.peer());
         try {
             src.onResponse(out.peer(), response);
+            drainTwin(from);
         } catch (InvalidMessageException e) {
             rejections.add(from + " rejected the answer of " + out.peer() + ": " + e.getMessage());
         }
+    }
+
+    private void drainTwin(NodeId id) {
+        if (twins.containsKey(id)) {
+            while (twins.get(id).poll().isPresent()) {
+                // the adversary's own view; not part of the honest record
+            }
+        }
+        drain(id);
     }
 
     void drain(NodeId id) {
