@@ -83,6 +83,19 @@ class GoldenReplayTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void the_exported_entry_point_replays_a_file() throws IOException {
+        Path folder = GoldenFiles.folder();
+        assumeTrue(folder != null, "the recorded graphs are absent; skipping");
+        dev.bftkit.parsec.replay.GoldenReplay.Result r =
+                dev.bftkit.parsec.replay.GoldenReplay.run(folder.resolve("benches/minimal.dot"));
+        assertThat(r.matches()).isTrue();
+        assertThat(r.events()).isEqualTo(113);
+        assertThat(hex(dev.bftkit.parsec.replay.GoldenReplay.replay(folder.resolve("benches/minimal.dot"))))
+                .containsExactly("181acff73711013c5df11e21c5edd964e180a3e02896ba627983aebc0651e1dd",
+                        "c93ff2cda7e9dd6a49b12c4fccdbaa0fe1b25b1e92421f288b06bfe53122be0f");
+    }
+
     /** Kinds whose recorded hash may use ids or payloads the file does not hold. */
     private static boolean unreproducibleKind(RecordedReplay.Decided d) {
         String o = d.observation();
