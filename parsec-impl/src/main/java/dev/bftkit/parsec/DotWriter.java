@@ -160,14 +160,18 @@ final class DotWriter {
         if (m != null && !m.metaVotes.isEmpty()) {
             sb.append("\n<tr><td></td><td width=\"50\">stage</td><td width=\"30\">est</td><td width=\"30\">bin</td>"
                     + "<td width=\"30\">aux</td><td width=\"30\">dec</td></tr>");
-            for (Map.Entry<Integer, List<MetaVote>> v : m.metaVotes.entrySet()) {
-                String label = shortNames[v.getKey()] + ": ";
-                for (MetaVote vote : v.getValue()) {
-                    sb.append("\n<tr><td>").append(label).append("</td><td>").append(vote.round()).append('/')
-                            .append(vote.step()).append("</td><td>").append(MetaVote.symbol(vote.est()))
-                            .append("</td><td>").append(MetaVote.symbol(vote.bin())).append("</td><td>")
-                            .append(MetaVote.symbol(vote.aux())).append("</td><td>")
-                            .append(MetaVote.symbol(vote.dec())).append("</td></tr>");
+            for (int p = 0; p < m.metaVotes.capacity(); p++) {
+                if (m.metaVotes.get(p) == null) {
+                    continue;
+                }
+                String label = shortNames[p] + ": ";
+                for (int vote : m.metaVotes.get(p)) {
+                    sb.append("\n<tr><td>").append(label).append("</td><td>").append(MetaVote.round(vote))
+                            .append('/').append(MetaVote.step(vote)).append("</td><td>")
+                            .append(MetaVote.symbol(MetaVote.est(vote))).append("</td><td>")
+                            .append(MetaVote.symbol(MetaVote.bin(vote))).append("</td><td>")
+                            .append(MetaVote.symbol(MetaVote.aux(vote))).append("</td><td>")
+                            .append(MetaVote.symbol(MetaVote.dec(vote))).append("</td></tr>");
                     label = " ".repeat(label.length());
                 }
             }
@@ -219,8 +223,8 @@ final class DotWriter {
         }
         sb.append("/// }\n/// all_voters: ").append(peerSet(me.voters)).append('\n');
         List<String> unconsensused = new ArrayList<>();
-        for (int idx : me.unconsensused) {
-            unconsensused.add('"' + eventName(core.graph.get(idx)) + '"');
+        for (int u = 0; u < me.unconsensused.size(); u++) {
+            unconsensused.add('"' + eventName(core.graph.get(me.unconsensused.get(u))) + '"');
         }
         sb.append("/// unconsensused_events: {").append(String.join(", ", unconsensused)).append("}\n");
         sb.append("/// meta_events: {\n");
@@ -234,13 +238,17 @@ final class DotWriter {
             sb.append("///     interesting_content: ").append(contentList(m.interestingContent)).append('\n');
             if (!m.metaVotes.isEmpty()) {
                 sb.append("///     meta_votes: {\n///         stage est bin aux dec\n");
-                for (Map.Entry<Integer, List<MetaVote>> v : m.metaVotes.entrySet()) {
-                    String label = shortNames[v.getKey()] + ": ";
-                    for (MetaVote vote : v.getValue()) {
-                        sb.append("///       ").append(label).append(vote.round()).append('/').append(vote.step())
-                                .append("   ").append(MetaVote.symbol(vote.est())).append("   ")
-                                .append(MetaVote.symbol(vote.bin())).append("   ").append(MetaVote.symbol(vote.aux()))
-                                .append("   ").append(MetaVote.symbol(vote.dec())).append(" \n");
+                for (int p = 0; p < m.metaVotes.capacity(); p++) {
+                    if (m.metaVotes.get(p) == null) {
+                        continue;
+                    }
+                    String label = shortNames[p] + ": ";
+                    for (int vote : m.metaVotes.get(p)) {
+                        sb.append("///       ").append(label).append(MetaVote.round(vote)).append('/')
+                                .append(MetaVote.step(vote)).append("   ").append(MetaVote.symbol(MetaVote.est(vote)))
+                                .append("   ").append(MetaVote.symbol(MetaVote.bin(vote))).append("   ")
+                                .append(MetaVote.symbol(MetaVote.aux(vote))).append("   ")
+                                .append(MetaVote.symbol(MetaVote.dec(vote))).append(" \n");
                         label = " ".repeat(label.length());
                     }
                 }

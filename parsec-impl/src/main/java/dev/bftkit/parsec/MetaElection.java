@@ -19,9 +19,9 @@ final class MetaElection {
     /** Per voter: the indices of its interesting events, and every key they found interesting. */
     final TreeMap<Integer, Interesting> interestingEvents = new TreeMap<>();
     /** Events carrying a not yet consensused payload, in graph order. */
-    final TreeSet<Integer> unconsensused = new TreeSet<>();
+    final IntList unconsensused = new IntList();
     /** The same events by key. */
-    final HashMap<ObservationKey, TreeSet<Integer>> unconsensusedByKey = new HashMap<>();
+    final HashMap<ObservationKey, IntList> unconsensusedByKey = new HashMap<>();
     /** Decided keys, in order. */
     final List<ObservationKey> consensusHistory = new ArrayList<>();
     int continueStart;
@@ -32,8 +32,18 @@ final class MetaElection {
         final Set<ObservationKey> contents = new HashSet<>();
     }
 
+    private int[] voterArray;
+
     MetaElection(Set<Integer> voters) {
         this.voters = new TreeSet<>(voters);
+    }
+
+    /** @return the voters in peer order, as an array (do not change it) */
+    int[] voterArray() {
+        if (voterArray == null) {
+            voterArray = voters.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return voterArray;
     }
 
     void addMetaEvent(Event event, MetaEvent meta) {
@@ -44,7 +54,7 @@ final class MetaElection {
     }
 
     /** @return the meta-votes of the event if it has any */
-    TreeMap<Integer, List<MetaVote>> populatedMetaVotes(int eventIndex) {
+    MetaVotes populatedMetaVotes(int eventIndex) {
         MetaEvent m = metaEvents.get(eventIndex);
         return m == null || m.metaVotes.isEmpty() ? null : m.metaVotes;
     }
@@ -66,18 +76,21 @@ final class MetaElection {
 
     void addUnconsensusedEvent(int eventIndex, ObservationKey key) {
         unconsensused.add(eventIndex);
-        unconsensusedByKey.computeIfAbsent(key, k -> new TreeSet<>()).add(eventIndex);
+        unconsensusedByKey.computeIfAbsent(key, k -> new IntList()).add(eventIndex);
     }
 
     /** @return the unconsensused events carrying the key, in graph order */
-    Set<Integer> unconsensusedEvents(ObservationKey key) {
-        TreeSet<Integer> s = unconsensusedByKey.get(key);
-        return s == null ? Set.of() : s;
+    IntList unconsensusedEvents(ObservationKey key) {
+        IntList s = unconsensusedByKey.get(key);
+        return s == null ? EMPTY : s;
     }
+
+    private static final IntList EMPTY = new IntList();
 
     /** Starts the next election after {@code decided}; the reference's {@code new_election}. */
     void newElection(Graph graph, List<ObservationKey> decided, List<int[]> peerListChanges) {
         boolean peerListChanged = !peerListChanges.isEmpty();
+        voterArray = null;
         for (int[] change : peerListChanges) {
             if (change[0] > 0) {
                 voters.add(change[1]);
@@ -86,7 +99,7 @@ final class MetaElection {
             }
         }
         for (ObservationKey key : decided) {
-            TreeSet<Integer> removed = unconsensusedByKey.remove(key);
+            IntList removed = unconsensusedByKey.remove(key);
             if (removed != null) {
                 unconsensused.removeAll(removed);
             }

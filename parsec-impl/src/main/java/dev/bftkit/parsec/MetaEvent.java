@@ -2,7 +2,6 @@ package dev.bftkit.parsec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** The meta-election data of one voter's sync event: observer status, interesting content, meta-votes. */
@@ -22,7 +21,7 @@ final class MetaEvent {
     /** Keys this event found interesting, in order. */
     List<ObservationKey> interestingContent = new ArrayList<>();
     /** Subject voter → meta-votes. */
-    TreeMap<Integer, List<MetaVote>> metaVotes = new TreeMap<>();
+    MetaVotes metaVotes = new MetaVotes(0);
 
     boolean isObserver() {
         return observer == ObserverKind.THIS;

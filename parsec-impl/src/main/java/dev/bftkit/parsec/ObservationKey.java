@@ -40,7 +40,10 @@ final class ObservationKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ObservationKey k && k.creator == creator && Arrays.equals(k.hash, hash);
+        if (this == o) {
+            return true;
+        }
+        return o instanceof ObservationKey k && k.hashCode == hashCode && k.creator == creator && Arrays.equals(k.hash, hash);
     }
 
     @Override

@@ -105,12 +105,25 @@ final class ParsecCore {
     /** What the store knows about an observation. */
     static final class ObservationInfo {
         final Observation observation;
+        /** The store's own key instance: events share it, so key comparisons are mostly identity checks. */
+        final ObservationKey key;
         boolean consensused;
         boolean createdByUs;
 
-        ObservationInfo(Observation observation) {
+        ObservationInfo(Observation observation, ObservationKey key) {
             this.observation = observation;
+            this.key = key;
         }
+    }
+
+    /** Stores the observation under its key if new; @return the store's key instance */
+    private ObservationKey store(ObservationKey key, Observation observation) {
+        ObservationInfo info = observations.get(key);
+        if (info == null) {
+            observations.put(key, new ObservationInfo(observation, key));
+            return key;
+        }
+        return info.key;
     }
 
     /** A sync (or accusation) event to create once we have our Initial event. */
@@ -135,6 +148,11 @@ final class ParsecCore {
     };
     /** Malice detection, or null when off (recorded graphs are replayed as the reference's default build). */
     MaliceDetector malice;
+    /**
+     * False skips consensus processing (the reference's {@code ignore_process_events}): for the peers of a
+     * generated benchmark graph, whose own decisions nobody reads.
+     */
+    boolean processing = true;
 
     private ParsecCore(PeerList peers, Set<Integer> voters, boolean singleMode, EventSealer sealer,
                        ObservationHasher hasher, SignatureCheck signatureCheck, Function<NodeId, String> namer) {
@@ -336,6 +354,15 @@ final class ParsecCore {
         flushPendingEvents();
     }
 
+    /** One of our graph's events as another peer receives it (for in-process networks). */
+    Incoming toIncoming(Event e) {
+        return new Incoming(e.hash, peers.get(e.creator).id, e.cause,
+                e.selfParent < 0 ? null : graph.get(e.selfParent).hash,
+                e.otherParent < 0 ? null : graph.get(e.otherParent).hash,
+                e.recipient < 0 ? null : peers.get(e.recipient).id, e.observation, e.voteSignature, e.signature,
+                e.wire);
+    }
+
     /** @return the next decided block group, or null */
     List<Block> pollGroup() {
         return consensusedBlocks.poll();
@@ -469,8 +496,7 @@ final class ParsecCore {
         ObservationKey key = null;
         if (in.observation() != null) {
             byte[] obsHash = hasher.hash(in.observation());
-            key = keyFor(obsHash, creator, in.observation());
-            observations.putIfAbsent(key, new ObservationInfo(in.observation()));
+            key = store(keyFor(obsHash, creator, in.observation()), in.observation());
         }
         return build(creator, in.cause(), selfParent, otherParent, recipient, key, in.observation(),
                 in.voteSignature(), in.hash(), in.signature(), in.wire());
@@ -508,11 +534,9 @@ final class ParsecCore {
 
     Event newObservationEvent(int selfParent, Observation observation) {
         byte[] hash = hasher.hash(observation);
-        ObservationKey key = keyFor(hash, PeerList.OUR, observation);
+        ObservationKey key = store(keyFor(hash, PeerList.OUR, observation), observation);
         byte[] voteSignature = sealer.signVote(hash);
-        Event event = buildOwn(Cause.OBSERVATION, selfParent, -1, -1, observation, key, voteSignature);
-        observations.putIfAbsent(key, new ObservationInfo(observation));
-        return event;
+        return buildOwn(Cause.OBSERVATION, selfParent, -1, -1, observation, key, voteSignature);
     }
 
     private void addInitialEvent() {
@@ -599,7 +623,9 @@ final class ParsecCore {
         if (unconsensusedKey != null) {
             meta.addUnconsensusedEvent(event.index, unconsensusedKey);
         }
-        processEvents(event.index);
+        if (processing) {
+            processEvents(event.index);
+        }
         return event.index;
     }
 
@@ -723,7 +749,7 @@ final class ParsecCore {
             m = new MetaEvent();
             setInterestingContent(event, m);
         } else {
-            m.metaVotes = new TreeMap<>();
+            m.metaVotes = new MetaVotes(0);
         }
         setObserver(event, m);
         setMetaVotes(event, m);
@@ -733,8 +759,8 @@ final class ParsecCore {
 
     private void setInterestingContent(Event event, MetaEvent m) {
         LinkedHashMap<ObservationKey, List<Event>> candidates = new LinkedHashMap<>();
-        for (int i : meta.unconsensused) {
-            Event e = graph.get(i);
+        for (int u = 0; u < meta.unconsensused.size(); u++) {
+            Event e = graph.get(meta.unconsensused.get(u));
             if (!event.isDescendantOf(e)) {
                 continue;
             }
@@ -744,8 +770,12 @@ final class ParsecCore {
             candidates.computeIfAbsent(e.payloadKey, k -> new ArrayList<>()).add(e);
         }
         List<Map.Entry<Integer, ObservationKey>> interesting = new ArrayList<>();
+        int ancestorVoters = -1;
         for (Map.Entry<ObservationKey, List<Event>> c : candidates.entrySet()) {
-            if (!isInterestingPayload(event, c.getKey())) {
+            if (c.getKey().isSingle() && ancestorVoters < 0) {
+                ancestorVoters = votersInAncestry(event);
+            }
+            if (!isInterestingPayload(event, c.getKey(), ancestorVoters)) {
                 continue;
             }
             int own = Integer.MAX_VALUE;
@@ -763,28 +793,39 @@ final class ParsecCore {
         }
     }
 
-    private boolean isInterestingPayload(Event event, ObservationKey key) {
+    /** The number of voters with an event among the event's ancestors. */
+    private int votersInAncestry(Event event) {
+        int count = 0;
+        for (int p : meta.voterArray()) {
+            if (event.ancestry.last(p) >= 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Supermajority: more than 2/3 of the voters voted for the key among the event's ancestors. Single: more than
+     * 2/3 of the voters are among its ancestors ({@code ancestorVoters}) and one ancestor carries the key.
+     */
+    private boolean isInterestingPayload(Event event, ObservationKey key, int ancestorVoters) {
         Set<Integer> voters = meta.voters;
         if (key.isSingle()) {
-            int count = 0;
-            for (int p : voters) {
-                if (event.ancestry.last(p) >= 0) {
-                    count++;
-                }
-            }
-            if (!isMoreThanTwoThirds(count, voters.size())) {
+            if (!isMoreThanTwoThirds(ancestorVoters, voters.size())) {
                 return false;
             }
-            for (int i : meta.unconsensusedEvents(key)) {
-                if (event.isDescendantOf(graph.get(i))) {
+            IntList carrying = meta.unconsensusedEvents(key);
+            for (int u = 0; u < carrying.size(); u++) {
+                if (event.isDescendantOf(graph.get(carrying.get(u)))) {
                     return true;
                 }
             }
             return false;
         }
         Set<Integer> creators = new HashSet<>();
-        for (int i : meta.unconsensusedEvents(key)) {
-            Event e = graph.get(i);
+        IntList carrying = meta.unconsensusedEvents(key);
+        for (int u = 0; u < carrying.size(); u++) {
+            Event e = graph.get(carrying.get(u));
             if (voters.contains(e.creator) && event.isDescendantOf(e)) {
                 creators.add(e.creator);
             }
@@ -849,8 +890,7 @@ final class ParsecCore {
 
     private void setMetaVotes(Event event, MetaEvent m) {
         Event parent = graph.selfSyncParent(event);
-        TreeMap<Integer, List<MetaVote>> parentVotes = parent == null ? null
-                : meta.populatedMetaVotes(parent.index);
+        MetaVotes parentVotes = parent == null ? null : meta.populatedMetaVotes(parent.index);
         if (parentVotes == null && !m.isObserver()) {
             return;
         }
@@ -859,25 +899,29 @@ final class ParsecCore {
         if (total == 0 || !voters.contains(event.creator)) {
             return;
         }
-        List<TreeMap<Integer, List<MetaVote>>> ancestors = otherVotingAncestorsMetaVotes(event);
+        List<MetaVotes> ancestors = otherVotingAncestorsMetaVotes(event);
+        int[][] others = new int[ancestors.size()][];
+        MetaVotes votes = new MetaVotes(peers.size());
         if (parentVotes != null) {
-            Map<Integer, List<MetaVote>> temp = new TreeMap<>();
-            for (Map.Entry<Integer, List<MetaVote>> e : parentVotes.entrySet()) {
-                temp.put(e.getKey(), MetaVote.next(e.getValue(), peerMetaVotes(ancestors, e.getKey()), Map.of(),
-                        total));
-            }
-            for (Map.Entry<Integer, List<MetaVote>> e : temp.entrySet()) {
-                Map<Integer, Boolean> coins = new HashMap<>();
-                for (MetaVote v : e.getValue()) {
-                    coins.put(v.round(), tossCoin(v.round()));
+            int[][] temp = new int[parentVotes.capacity()][];
+            for (int p = 0; p < parentVotes.capacity(); p++) {
+                int[] pv = parentVotes.get(p);
+                if (pv != null) {
+                    temp[p] = MetaVote.nextTemp(pv, others, peerMetaVotes(ancestors, p, others), total);
                 }
-                m.metaVotes.put(e.getKey(), MetaVote.next(e.getValue(), List.of(), coins, total));
+            }
+            for (int p = 0; p < temp.length; p++) {
+                if (temp[p] != null) {
+                    votes.put(p, MetaVote.nextFinal(temp[p], total));
+                }
             }
         } else {
             for (int p : voters) {
-                m.metaVotes.put(p, MetaVote.forObserver(m.observees.contains(p), peerMetaVotes(ancestors, p), total));
+                votes.put(p, MetaVote.forObserver(m.observees.contains(p), others,
+                        peerMetaVotes(ancestors, p, others), total));
             }
         }
+        m.metaVotes = votes;
     }
 
     /**
@@ -888,9 +932,9 @@ final class ParsecCore {
         return round % 2 != 0;
     }
 
-    private List<TreeMap<Integer, List<MetaVote>>> otherVotingAncestorsMetaVotes(Event event) {
-        List<TreeMap<Integer, List<MetaVote>>> out = new ArrayList<>();
-        for (int voter : meta.voters) {
+    private List<MetaVotes> otherVotingAncestorsMetaVotes(Event event) {
+        List<MetaVotes> out = new ArrayList<>();
+        for (int voter : meta.voterArray()) {
             if (voter == event.creator) {
                 continue;
             }
@@ -902,7 +946,7 @@ final class ParsecCore {
             if (at.length == 0) {
                 continue;
             }
-            TreeMap<Integer, List<MetaVote>> votes = meta.populatedMetaVotes(at[0]);
+            MetaVotes votes = meta.populatedMetaVotes(at[0]);
             if (votes != null) {
                 out.add(votes);
             }
@@ -910,15 +954,16 @@ final class ParsecCore {
         return out;
     }
 
-    private static List<List<MetaVote>> peerMetaVotes(List<TreeMap<Integer, List<MetaVote>>> maps, int peer) {
-        List<List<MetaVote>> out = new ArrayList<>(maps.size());
-        for (TreeMap<Integer, List<MetaVote>> m : maps) {
-            List<MetaVote> v = m.get(peer);
+    /** Fills {@code out} with the ancestors' votes about {@code peer}; @return how many */
+    private static int peerMetaVotes(List<MetaVotes> all, int peer, int[][] out) {
+        int n = 0;
+        for (int i = 0; i < all.size(); i++) {
+            int[] v = all.get(i).get(peer);
             if (v != null) {
-                out.add(v);
+                out[n++] = v;
             }
         }
-        return out;
+        return n;
     }
 
     // ------------------------------------------------------------------------------------------- decisions
@@ -928,22 +973,22 @@ final class ParsecCore {
         if (meta.voters.size() == 1 && meta.voters.contains(event.creator)) {
             return payloadsForConsensus(List.of(event.creator));
         }
-        TreeMap<Integer, List<MetaVote>> last = meta.populatedMetaVotes(index);
+        MetaVotes last = meta.populatedMetaVotes(index);
         if (last == null) {
             return List.of();
         }
         List<Integer> decidedTrue = new ArrayList<>();
         int decided = 0;
-        for (Map.Entry<Integer, List<MetaVote>> e : last.entrySet()) {
-            List<MetaVote> votes = e.getValue();
-            if (votes.isEmpty()) {
+        for (int p = 0; p < last.capacity(); p++) {
+            int[] votes = last.get(p);
+            if (votes == null || votes.length == 0) {
                 continue;
             }
-            MetaVote v = votes.get(votes.size() - 1);
-            if (v.isDecided()) {
+            int v = votes[votes.length - 1];
+            if (MetaVote.isDecided(v)) {
                 decided++;
-                if (v.dec() == MetaVote.T) {
-                    decidedTrue.add(e.getKey());
+                if (MetaVote.dec(v) == MetaVote.T) {
+                    decidedTrue.add(p);
                 }
             }
         }
@@ -1004,8 +1049,9 @@ final class ParsecCore {
         for (ObservationKey key : keys) {
             TreeMap<NodeId, byte[]> votes = new TreeMap<>();
             Observation payload = null;
-            for (int i : meta.unconsensusedEvents(key)) {
-                Event e = graph.get(i);
+            IntList carrying = meta.unconsensusedEvents(key);
+            for (int u = 0; u < carrying.size(); u++) {
+                Event e = graph.get(carrying.get(u));
                 if (!meta.voters.contains(e.creator)) {
                     continue;
                 }

@@ -31,11 +31,44 @@ public final class RecordedReplay {
     private final DotFile file;
     private final List<DotEvent> order;
     private final NodeId our;
+    private final List<NodeId> genesis;
+    private final List<Action> actions;
+    private final List<ParsecCore.Incoming> rest;
+    private DotEvent last;
 
     RecordedReplay(DotFile file) {
         this.file = file;
         this.our = GoldenHashing.idOf(file.ourId());
         this.order = topologicalOrder(file);
+        this.genesis = genesisGroup();
+        if (!genesis.contains(our)) {
+            throw new IllegalArgumentException("replay needs the recording node (" + file.ourId()
+                    + ") to be a genesis member");
+        }
+        Set<String> known = new HashSet<>();
+        this.actions = actions(known);
+        this.rest = rest(known);
+    }
+
+    /**
+     * Prepares a replay (the reference's {@code Record}): parses nothing, plays nothing.
+     *
+     * @param file the parsed dump
+     * @return the prepared replay
+     * @throws IllegalArgumentException if the graph cannot be replayed
+     */
+    public static RecordedReplay prepare(DotFile file) {
+        return new RecordedReplay(file);
+    }
+
+    /**
+     * Plays the prepared replay into a fresh instance.
+     *
+     * @return the number of observations decided
+     */
+    public int play() {
+        return run(new ParsecCore.Listener() {
+        }, new int[1]).meta.consensusHistory.size();
     }
 
     /**
@@ -122,25 +155,60 @@ public final class RecordedReplay {
      * @return the core with the whole replay applied
      */
     ParsecCore run(ParsecCore.Listener listener, int[] lastRecordedIndex) {
-        List<NodeId> genesis = genesisGroup();
-        if (!genesis.contains(our)) {
-            throw new IllegalArgumentException("replay needs the recording node (" + file.ourId()
-                    + ") to be a genesis member");
+        ParsecCore core = ParsecCore.fromGenesis(our, genesis, new byte[0], file.singleMode(),
+                new StandInSealer(file.ourId()), GoldenHashing.INSTANCE, e -> true, GoldenHashing::nameOf, listener);
+        expectOurs(core, 0, DotCause.Kind.INITIAL);
+        expectOurs(core, 1, DotCause.Kind.OBSERVATION);
+        for (Action a : actions) {
+            switch (a.kind()) {
+                case OBSERVATION:
+                    core.voteFor(a.observation());
+                    break;
+                case REQUESTING:
+                    core.createGossip(a.peer());
+                    break;
+                case REQUEST:
+                    core.handleRequest(a.peer(), a.message());
+                    break;
+                default:
+                    core.handleResponse(a.peer(), a.message());
+                    break;
+            }
+            expectOurs(core, a.indexByCreator(), a.kind());
         }
+        if (last == null) {
+            lastRecordedIndex[0] = core.graph.size() - 1;
+        } else {
+            lastRecordedIndex[0] = core.graph.size() + rest.size() - 2;
+            core.handleRequest(GoldenHashing.idOf(last.creator()), rest);
+        }
+        return core;
+    }
+
+    /**
+     * One action of the recording node, as the reference's {@code Record} holds it.
+     *
+     * @param kind what our event was
+     * @param observation the vote, for an Observation
+     * @param peer the recipient (Requesting) or the sender (Request, Response)
+     * @param message the events received, for a Request or Response
+     * @param indexByCreator our event's index, to check the replay made it
+     */
+    private record Action(DotCause.Kind kind, Observation observation, NodeId peer,
+                          List<ParsecCore.Incoming> message, int indexByCreator) {
+    }
+
+    /** Turns the recording node's events into its actions, as the reference's {@code Record::from} does. */
+    private List<Action> actions(Set<String> known) {
         for (DotEvent e : order) {
             if (e.cause().observation() instanceof DotObservation.Unsupported u) {
                 throw new IllegalArgumentException("event " + e.id() + " votes for " + u.text()
                         + ", which needs distributed key generation");
             }
         }
-        ParsecCore core = ParsecCore.fromGenesis(our, genesis, new byte[0], file.singleMode(),
-                new StandInSealer(file.ourId()), GoldenHashing.INSTANCE, e -> true, GoldenHashing::nameOf, listener);
-        expectOurs(core, 0, DotCause.Kind.INITIAL);
-        expectOurs(core, 1, DotCause.Kind.OBSERVATION);
-        Set<String> known = new HashSet<>();
+        List<Action> out = new ArrayList<>();
         Map<String, DotEvent> byId = file.events();
-        for (int i = 0; i < order.size(); i++) {
-            DotEvent e = order.get(i);
+        for (DotEvent e : order) {
             if (!e.creator().equals(file.ourId())) {
                 continue;
             }
@@ -150,10 +218,12 @@ public final class RecordedReplay {
             }
             switch (e.cause().kind()) {
                 case OBSERVATION:
-                    core.voteFor(observation(e.cause().observation()));
+                    out.add(new Action(e.cause().kind(), observation(e.cause().observation()), null, null,
+                            e.indexByCreator()));
                     break;
                 case REQUESTING:
-                    core.createGossip(GoldenHashing.idOf(e.cause().recipient()));
+                    out.add(new Action(e.cause().kind(), null, GoldenHashing.idOf(e.cause().recipient()), null,
+                            e.indexByCreator()));
                     break;
                 case REQUEST:
                 case RESPONSE: {
@@ -162,39 +232,33 @@ public final class RecordedReplay {
                     for (DotEvent a : unknownAncestors(otherParent, known)) {
                         message.add(incoming(a));
                     }
-                    NodeId src = GoldenHashing.idOf(otherParent.creator());
-                    if (e.cause().kind() == DotCause.Kind.REQUEST) {
-                        core.handleRequest(src, message);
-                    } else {
-                        core.handleResponse(src, message);
-                    }
+                    out.add(new Action(e.cause().kind(), null, GoldenHashing.idOf(otherParent.creator()), message,
+                            e.indexByCreator()));
                     break;
                 }
                 default:
                     throw new IllegalStateException("unexpected event of ours: " + e.id());
             }
-            expectOurs(core, e.indexByCreator(), e.cause().kind());
         }
-        List<ParsecCore.Incoming> rest = new ArrayList<>();
-        DotEvent last = null;
+        return out;
+    }
+
+    /** The events no action delivered, then a Requesting from the last one's creator to us (the reference's). */
+    private List<ParsecCore.Incoming> rest(Set<String> known) {
+        List<ParsecCore.Incoming> out = new ArrayList<>();
         for (DotEvent e : order) {
             if (known.add(e.id())) {
-                rest.add(incoming(e));
+                out.add(incoming(e));
                 last = e;
             }
         }
-        if (last == null) {
-            lastRecordedIndex[0] = core.graph.size() - 1;
-        } else {
-            // The reference adds a Requesting from the last event's creator to us, and handles it as a request.
-            rest.add(new ParsecCore.Incoming(standInHash(last.creator(), last.indexByCreator() + 1, 0),
+        if (last != null) {
+            out.add(new ParsecCore.Incoming(standInHash(last.creator(), last.indexByCreator() + 1, 0),
                     GoldenHashing.idOf(last.creator()), Cause.REQUESTING,
                     standInHash(last.creator(), last.indexByCreator(), last.forkIndex()), null, our, null,
                     new byte[0], new byte[0], null));
-            lastRecordedIndex[0] = core.graph.size() + rest.size() - 2;
-            core.handleRequest(GoldenHashing.idOf(last.creator()), rest);
         }
-        return core;
+        return out;
     }
 
     private void expectOurs(ParsecCore core, int indexByCreator, DotCause.Kind kind) {
@@ -287,7 +351,7 @@ public final class RecordedReplay {
     }
 
     /** Our events get the same stand-in hashes, so recorded events can name them as parents. */
-    private static final class StandInSealer implements ParsecCore.EventSealer {
+    static final class StandInSealer implements ParsecCore.EventSealer {
         private final String our;
 
         StandInSealer(String our) {

@@ -8,56 +8,63 @@ import static dev.bftkit.parsec.MetaVote.FORCED_TRUE;
 import static dev.bftkit.parsec.MetaVote.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The reference's meta-vote vectors ({@code src/meta_voting/meta_vote.rs} tests, N = 7) and counting rules. */
 class MetaVoteTest {
     private static final int N = 7;
 
-    private static List<List<MetaVote>> copies(int n, List<MetaVote> votes) {
-        List<List<MetaVote>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(votes);
-        }
+    private static int[][] copies(int n, int... votes) {
+        int[][] out = new int[n][];
+        Arrays.fill(out, votes);
         return out;
+    }
+
+    private static List<String> describe(int[] votes) {
+        return Arrays.stream(votes).mapToObj(MetaVote::describe).toList();
+    }
+
+    @Test
+    void votes_pack_and_unpack() {
+        int v = MetaVote.of(5, MetaVote.GENUINE_FLIP, BOTH, T, F, EMPTY);
+        assertThat(new int[] {MetaVote.round(v), MetaVote.step(v), MetaVote.est(v), MetaVote.bin(v), MetaVote.aux(v),
+                MetaVote.dec(v)}).containsExactly(5, 2, BOTH, T, F, EMPTY);
+        assertThat(MetaVote.describe(v)).isEqualTo("5/2 b t f -");
+        assertThat(MetaVote.stage(MetaVote.of(6, 0, 0, 0, 0, 0))).isGreaterThan(MetaVote.stage(v));
     }
 
     @Test
     void another_peers_decided_vote_is_adopted() {
-        MetaVote decided = MetaVote.decided(0, FORCED_TRUE, T);
-        MetaVote undecided = new MetaVote(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
-        List<List<MetaVote>> others = new ArrayList<>();
-        others.add(List.of(decided));
-        others.addAll(copies(N - 2, List.of(undecided)));
-        assertThat(MetaVote.forObserver(true, others, N)).containsExactly(decided);
+        int decided = MetaVote.decided(0, FORCED_TRUE, T);
+        int undecided = MetaVote.of(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
+        int[][] others = copies(N - 1, undecided);
+        others[0] = new int[] {decided};
+        assertThat(MetaVote.forObserver(true, others, others.length, N)).containsExactly(decided);
     }
 
     @Test
     void everyone_at_aux_false_moves_a_true_observer_to_step_one_with_estimate_false() {
-        MetaVote v = new MetaVote(0, FORCED_TRUE, BOTH, BOTH, F, EMPTY);
-        assertThat(MetaVote.forObserver(true, copies(N - 1, List.of(v)), N)).containsExactly(
-                new MetaVote(0, FORCED_TRUE, BOTH, BOTH, T, EMPTY),
-                new MetaVote(0, FORCED_FALSE, F, EMPTY, EMPTY, EMPTY));
+        int v = MetaVote.of(0, FORCED_TRUE, BOTH, BOTH, F, EMPTY);
+        assertThat(describe(MetaVote.forObserver(true, copies(N - 1, v), N - 1, N)))
+                .containsExactly("0/0 b b t -", "0/1 f - - -");
     }
 
     @Test
     void a_supermajority_of_aux_false_at_step_one_decides_false() {
-        MetaVote v1 = new MetaVote(0, FORCED_TRUE, BOTH, BOTH, F, EMPTY);
-        MetaVote v2 = new MetaVote(0, FORCED_FALSE, F, F, F, EMPTY);
-        assertThat(MetaVote.forObserver(true, copies(N - 1, List.of(v1, v2)), N)).containsExactly(
-                new MetaVote(0, FORCED_TRUE, BOTH, BOTH, T, EMPTY),
-                MetaVote.decided(0, FORCED_FALSE, F));
+        int v1 = MetaVote.of(0, FORCED_TRUE, BOTH, BOTH, F, EMPTY);
+        int v2 = MetaVote.of(0, FORCED_FALSE, F, F, F, EMPTY);
+        assertThat(MetaVote.forObserver(true, copies(N - 1, v1, v2), N - 1, N)).containsExactly(
+                MetaVote.of(0, FORCED_TRUE, BOTH, BOTH, T, EMPTY), MetaVote.decided(0, FORCED_FALSE, F));
     }
 
     @Test
     void only_the_others_last_vote_at_the_same_round_and_step_counts() {
-        MetaVote parent = new MetaVote(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
-        MetaVote t0 = new MetaVote(0, FORCED_TRUE, T, EMPTY, EMPTY, EMPTY);
-        MetaVote t1 = new MetaVote(0, FORCED_FALSE, T, EMPTY, EMPTY, EMPTY);
-        MetaVote.Counts c = MetaVote.Counts.of(parent, List.of(List.of(t0), List.of(t1), List.of(t0, t1)), 4);
+        int parent = MetaVote.of(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
+        int t0 = MetaVote.of(0, FORCED_TRUE, T, EMPTY, EMPTY, EMPTY);
+        int t1 = MetaVote.of(0, FORCED_FALSE, T, EMPTY, EMPTY, EMPTY);
+        MetaVote.Counts c = MetaVote.Counts.of(parent, new int[][] {{t0}, {t1}, {t0, t1}}, 3, 4);
         assertThat(c.estT).isEqualTo(2);
         assertThat(c.estF).isZero();
         assertThat(c.auxSet()).isZero();
@@ -65,35 +72,35 @@ class MetaVoteTest {
 
     @Test
     void the_first_decided_vote_sets_the_decision_and_counts_in_every_set() {
-        MetaVote none = new MetaVote(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
-        MetaVote.Counts c = MetaVote.Counts.of(none, List.of(List.of(none), List.of(MetaVote.decided(0, 0, T)),
-                List.of(MetaVote.decided(0, 0, F))), 4);
+        int none = MetaVote.of(0, FORCED_TRUE, EMPTY, EMPTY, EMPTY, EMPTY);
+        MetaVote.Counts c = MetaVote.Counts.of(none, new int[][] {{none}, {MetaVote.decided(0, 0, T)},
+            {MetaVote.decided(0, 0, F)}}, 3, 4);
         assertThat(c.decision).isEqualTo(T);
         assertThat(new int[] {c.estT, c.estF, c.binT, c.binF, c.auxT, c.auxF}).containsExactly(1, 1, 1, 1, 1, 1);
     }
 
     @Test
     void entering_a_round_with_no_estimate_takes_the_round_parity_coin() {
-        MetaVote flip = new MetaVote(0, MetaVote.GENUINE_FLIP, BOTH, BOTH, T, EMPTY);
+        int flip = MetaVote.of(0, MetaVote.GENUINE_FLIP, BOTH, BOTH, T, EMPTY);
         MetaVote.Counts counts = new MetaVote.Counts(4);
         counts.auxT = 2;
         counts.auxF = 2;
-        MetaVote next = MetaVote.increaseStep(flip, counts, null);
-        assertThat(next.round()).isEqualTo(1);
-        assertThat(next.step()).isEqualTo(FORCED_TRUE);
-        assertThat(next.est()).isEqualTo(EMPTY);
-        MetaVote updated = MetaVote.update(next, MetaVote.Counts.of(next, List.of(), 4),
-                Map.of(1, ParsecCore.tossCoin(1)).get(1));
-        assertThat(updated.est()).as("round 1 is odd: coin true").isEqualTo(T);
+        int next = MetaVote.increaseStep(flip, counts, MetaVote.NO_COIN);
+        assertThat(MetaVote.describe(next)).isEqualTo("1/0 - - - -");
+        int updated = MetaVote.update(next, MetaVote.Counts.of(next, new int[0][], 0, 4),
+                ParsecCore.tossCoin(1) ? 1 : 0);
+        assertThat(MetaVote.est(updated)).as("round 1 is odd: coin true").isEqualTo(T);
         assertThat(ParsecCore.tossCoin(2)).isFalse();
+        assertThat(MetaVote.nextFinal(new int[] {next}, 4)).as("final votes take the coin of their rounds")
+                .containsExactly(MetaVote.of(1, FORCED_TRUE, T, EMPTY, EMPTY, EMPTY));
     }
 
     @Test
     void aux_counts_even_when_not_in_bin_values() {
         // The reference counts every aux value (the paper counts only aux in the counter's bin values).
-        MetaVote mine = new MetaVote(0, FORCED_TRUE, T, T, T, EMPTY);
-        MetaVote odd = new MetaVote(0, FORCED_TRUE, F, EMPTY, F, EMPTY);
-        MetaVote.Counts c = MetaVote.Counts.of(mine, List.of(List.of(odd), List.of(odd)), 4);
+        int mine = MetaVote.of(0, FORCED_TRUE, T, T, T, EMPTY);
+        int odd = MetaVote.of(0, FORCED_TRUE, F, EMPTY, F, EMPTY);
+        MetaVote.Counts c = MetaVote.Counts.of(mine, new int[][] {{odd}, {odd}}, 2, 4);
         assertThat(c.auxF).isEqualTo(2);
     }
 }

@@ -73,10 +73,14 @@ public final class Bincode {
      * @return their SHA3-256 digest (the JDK's {@code SHA3-256})
      */
     public static byte[] sha3(byte[] data) {
+        return SHA3.get().digest(data);
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA3 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA3-256").digest(data);
+            return MessageDigest.getInstance("SHA3-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA3-256", e);
         }
-    }
+    });
 }
