@@ -92,16 +92,6 @@ final class Ancestry {
         return f != null && f.hasFork();
     }
 
-    /** @return true if the ancestry holds a fork by anyone */
-    boolean seesAnyFork() {
-        for (ForkMap f : forks) {
-            if (f != null && f.hasFork()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * @return true if the ancestry holds the event of {@code peer} at {@code indexByCreator} with fork index
      *     {@code forkIndex}

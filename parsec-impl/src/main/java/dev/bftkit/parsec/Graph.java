@@ -36,13 +36,6 @@ final class Graph {
         byHash.put(ByteBuffer.wrap(e.hash), e.index);
     }
 
-    /** Removes the last event (an own event that could not be made durable). */
-    Event removeLast() {
-        Event e = events.remove(events.size() - 1);
-        byHash.remove(ByteBuffer.wrap(e.hash));
-        return e;
-    }
-
     /** The nearest self-ancestor (strict) that is a sync event, or null. */
     Event selfSyncParent(Event e) {
         int p = e.selfParent;

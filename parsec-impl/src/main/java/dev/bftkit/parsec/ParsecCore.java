@@ -300,20 +300,6 @@ final class ParsecCore {
         return false;
     }
 
-    /** @return our votes that are not decided yet */
-    List<Observation> ourUnconsensusedObservations() {
-        List<Observation> out = new ArrayList<>();
-        for (Event e : graph.events()) {
-            if (e.creator == PeerList.OUR && e.payloadKey != null) {
-                ObservationInfo info = observations.get(e.payloadKey);
-                if (info != null && !info.consensused) {
-                    out.add(info.observation);
-                }
-            }
-        }
-        return out;
-    }
-
     /** The reference's {@code create_gossip}: our Requesting event, then the events the peer lacks. */
     List<Event> createGossip(NodeId peer) {
         int index = peerIndex(peer);
@@ -372,15 +358,6 @@ final class ParsecCore {
         List<NodeId> out = new ArrayList<>();
         for (int i : peers.gossipRecipients()) {
             out.add(peers.get(i).id);
-        }
-        return out;
-    }
-
-    /** @return the decided observation hashes, in order */
-    List<byte[]> consensusHistoryHashes() {
-        List<byte[]> out = new ArrayList<>();
-        for (ObservationKey k : meta.consensusHistory) {
-            out.add(k.hash().clone());
         }
         return out;
     }

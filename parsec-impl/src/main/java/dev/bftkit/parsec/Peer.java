@@ -39,22 +39,6 @@ final class Peer {
         }
     }
 
-    /** Undoes the most recent {@link #addEvent} (used when an own event could not be made durable). */
-    void removeLastEvent(int indexByCreator) {
-        int[] old = events.get(indexByCreator);
-        if (old.length == 1) {
-            events.remove(indexByCreator);
-        } else {
-            events.set(indexByCreator, java.util.Arrays.copyOf(old, old.length - 1));
-        }
-        if (events.isEmpty()) {
-            lastEvent = -1;
-        } else {
-            int[] top = events.get(events.size() - 1);
-            lastEvent = top[top.length - 1];
-        }
-    }
-
     /** @return the graph indices of the events at that index by creator (forks in arrival order) */
     int[] eventsAt(int indexByCreator) {
         return indexByCreator >= 0 && indexByCreator < events.size() ? events.get(indexByCreator) : NONE;
