@@ -186,11 +186,60 @@ class ParsecDeciderTest {
     }
 
     @Test
+    void an_event_over_the_byte_limit_is_refused() {
+        TestNetwork net = new TestNetwork(4, 3, Map.of("parsec.maxEventBytes", "64"));
+        byte[] big = WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance, List.of(new byte[65]));
+        assertThatThrownBy(() -> net.decider(net.node(0)).onRequest(net.node(1), big))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.TOO_LARGE));
+    }
+
+    @Test
+    void every_event_a_gossip_request_carries_is_already_in_storage() {
+        TestNetwork net = new TestNetwork(4, 8, Map.of());
+        NodeId n0 = net.node(0);
+        net.decider(n0).submit(TestNetwork.utf8("durable"));
+        net.decider(n0).tick();
+        dev.bftkit.api.Outbound out = net.decider(n0).nextGossip().orElseThrow();
+        List<byte[]> events = WireCodec.decodeMessage(out.request(), WireCodec.KIND_REQUEST, net.instance,
+                new WireCodec.Limits(1 << 16, 1 << 20, 32));
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        for (var e : net.storages.get(n0).scan(new byte[0])) {
+            stored.add(java.util.HexFormat.of().formatHex(e.value()));
+        }
+        assertThat(events).isNotEmpty();
+        for (byte[] e : events) {
+            assertThat(stored).contains(java.util.HexFormat.of().formatHex(e));
+        }
+    }
+
+    @Test
+    void the_same_seed_replays_the_same_run() {
+        List<String> dots = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            TestNetwork net = new TestNetwork(4, 77, Map.of());
+            net.submitEverywhere(Set.of("a", "b"));
+            assertThat(net.runUntilDecided(Set.of("a", "b"), 400)).isPositive();
+            dots.add(net.decider(net.node(2)).toDot());
+        }
+        assertThat(dots.get(1)).isEqualTo(dots.get(0));
+    }
+
+    @Test
     void bad_options_and_unequal_weights_are_configuration_errors() {
         assertThatThrownBy(() -> new TestNetwork(4, 1, Map.of("parsec.mode", "majority")))
                 .isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> new TestNetwork(4, 1, Map.of("parsec.nosuch", "1")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("parsec.mode");
+        java.util.Map<NodeId, Long> weights = new java.util.HashMap<>();
+        weights.put(TestCrypto.key(0).publicKey().nodeId(), 1L);
+        weights.put(TestCrypto.key(1).publicKey().nodeId(), 2L);
+        var config = new dev.bftkit.api.spi.DeciderConfig(dev.bftkit.api.InstanceId.of("w"),
+                dev.bftkit.api.Committee.of(weights), TestCrypto.key(0), TestCrypto.INSTANCE,
+                dev.bftkit.conformance.Kit.memoryStorage(), dev.bftkit.api.spi.Application.proposing(new byte[0]), 1,
+                Map.of());
+        assertThatThrownBy(() -> new ParsecDeciderProvider().create(config))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("same weight");
     }
 
     @Test
