@@ -60,6 +60,30 @@ class MaliceTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {12})
+    void a_peer_that_builds_on_a_fork_without_accusing_it_is_an_accomplice(long seed) {
+        CoreNetwork net = new CoreNetwork(7, seed, false);
+        NodeId forker = net.ids.get(5);
+        NodeId accomplice = net.ids.get(6);
+        for (int s = 0; s < 4; s++) {
+            net.step();
+        }
+        net.twin(forker);
+        net.core(accomplice).malice = null;
+        List<NodeId> honest = net.ids.subList(0, 5);
+        for (int s = 0; s < 300 && !honest.stream().allMatch(h -> net.removed(h, forker)); s++) {
+            net.step();
+        }
+        for (NodeId h : honest) {
+            assertThat(net.removed(h, forker)).as("%s removed the forker (seed %d)", h, seed).isTrue();
+            assertThat(net.faults.get(h)).as("faults seen by %s", h)
+                    .anyMatch(f -> f.offender().equals(accomplice) && f.kind() == Fault.Kind.ACCOMPLICE);
+            assertThat(net.faults.get(h)).allMatch(f -> f.offender().equals(forker)
+                    || f.offender().equals(accomplice));
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {4, 5})
     void a_duplicate_vote_is_accused_and_the_voter_removed(long seed) {
         CoreNetwork net = new CoreNetwork(4, seed, false);
@@ -96,6 +120,63 @@ class MaliceTest {
                     .anyMatch(d -> d.startsWith("OtherParentBySameCreator"));
         }
         runUntilRemoved(net, bad, "OtherParentBySameCreator", seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {9})
+    void a_self_parent_by_another_creator_is_rejected_and_accused(long seed) {
+        CoreNetwork net = new CoreNetwork(4, seed, false);
+        NodeId bad = net.ids.get(3);
+        for (int s = 0; s < 3; s++) {
+            net.step();
+        }
+        ParsecCore c = net.core(bad);
+        Event someoneElses = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).lastEvent());
+        byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUESTING, someoneElses.hash,
+                null, net.ids.get(1), null, new byte[0], someoneElses.indexByCreator + 1)).wire();
+        rejectEverywhere(net, bad, wire, "SelfParentByDifferentCreator");
+        runUntilRemoved(net, bad, "SelfParentByDifferentCreator", seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {10})
+    void a_request_answering_no_requesting_is_rejected_and_accused(long seed) {
+        CoreNetwork net = new CoreNetwork(4, seed, false);
+        NodeId bad = net.ids.get(3);
+        for (int s = 0; s < 3; s++) {
+            net.step();
+        }
+        ParsecCore c = net.core(bad);
+        Event last = c.graph.get(c.ourLastEvent());
+        // Its other-parent is an Observation (Genesis) of another peer, not a Requesting addressed to it.
+        Event genesisVote = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).eventsAt(1)[0]);
+        byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUEST, last.hash,
+                genesisVote.hash, null, null, new byte[0], last.indexByCreator + 1)).wire();
+        rejectEverywhere(net, bad, wire, "InvalidRequest");
+        runUntilRemoved(net, bad, "InvalidRequest", seed);
+    }
+
+    /** Every honest peer receives the bad event after the offender's graph, rejects it and records the fault. */
+    private static void rejectEverywhere(CoreNetwork net, NodeId bad, byte[] wire, String kind) {
+        ParsecCore c = net.core(bad);
+        for (NodeId h : honest(net, bad)) {
+            ParsecCore hc = net.core(h);
+            List<ParsecCore.Incoming> message = CoreNetwork.incoming(c.graph.events());
+            message.add(CoreNetwork.incoming(wire));
+            assertThatThrownBy(() -> hc.handleRequest(bad, message)).isInstanceOfSatisfying(ParsecError.class,
+                    e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_EVENT));
+            assertThat(net.faults.get(h)).extracting(Fault::detail).anyMatch(d -> d.startsWith(kind));
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11})
+    void a_genesis_vote_not_after_the_initial_event_is_accused(long seed) {
+        CoreNetwork net = new CoreNetwork(4, seed, false);
+        NodeId bad = net.ids.get(3);
+        ParsecCore c = net.core(bad);
+        c.addEvent(c.newObservationEvent(c.ourLastEvent(), new Observation.Genesis(net.ids, new byte[0])));
+        runUntilRemoved(net, bad, "UnexpectedGenesis", seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
