@@ -110,15 +110,7 @@ class MaliceTest {
         Event own = c.graph.get(c.peers.our().eventsAt(0)[0]);
         byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUEST, last.hash, own.hash,
                 null, null, new byte[0], last.indexByCreator + 1)).wire();
-        for (NodeId h : honest(net, bad)) {
-            ParsecCore hc = net.core(h);
-            List<ParsecCore.Incoming> message = CoreNetwork.incoming(c.graph.events());
-            message.add(CoreNetwork.incoming(wire));
-            assertThatThrownBy(() -> hc.handleRequest(bad, message)).isInstanceOfSatisfying(ParsecError.class,
-                    e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_EVENT));
-            assertThat(net.faults.get(h)).extracting(Fault::detail)
-                    .anyMatch(d -> d.startsWith("OtherParentBySameCreator"));
-        }
+        rejectEverywhere(net, bad, wire, "OtherParentBySameCreator");
         runUntilRemoved(net, bad, "OtherParentBySameCreator", seed);
     }
 
