@@ -59,6 +59,9 @@ public final class ClusterChecks {
         }
     }
 
+    /** Values each node submits to an ordered-stream decider. */
+    static final int STREAM_VALUES = 2;
+
     private final Combination combination;
     private final TickClock clock;
     private final Duration patience;
@@ -182,14 +185,18 @@ public final class ClusterChecks {
             }
         });
         if (combination.decider().capabilities().contains(Capability.ORDERED_STREAM)) {
-            m.node.submit(("s:cluster-" + m.index).getBytes());
+            // every node submits the same values, so a mode that needs a supermajority of voters for a value
+            // (PARSEC's default) decides them too
+            for (int k = 0; k < STREAM_VALUES; k++) {
+                m.node.submit(("s:cluster-value-" + k).getBytes());
+            }
         }
     }
 
     private Optional<String> awaitAndCheck(List<Member> members, Committee committee, Crypto crypto, int n)
             throws InterruptedException {
         boolean stream = combination.decider().capabilities().contains(Capability.DECIDES_SUBMITTED_VALUES);
-        int expected = stream ? n : 1;
+        int expected = stream ? STREAM_VALUES : 1;
         long deadline = System.nanoTime() + patience.toNanos();
         for (Member m : members) {
             while (m.decisions.size() < expected && System.nanoTime() < deadline) {

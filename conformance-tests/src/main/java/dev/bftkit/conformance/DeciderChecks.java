@@ -159,7 +159,8 @@ public final class DeciderChecks {
                 "the honest nodes split in two halves for 40 ticks while ⌊(n−1)/3⌋ equivocating twins serve both",
                 all, (n, seed) -> twinsSplit(n, seed)));
         rules.add(new Rule("required_safety_weighted_committee",
-                "random weights 1–10, equivocating twins up to the tolerated weight, lossy network", all,
+                "random weights 1–10, equivocating twins up to the tolerated weight, lossy network",
+                c -> c.contains(Capability.WEIGHTED_COMMITTEE),
                 (n, seed) -> weighted(n, seed)));
         rules.add(new Rule("required_determinism",
                 "the same seed replays to the same trace hash and the same decisions", all,

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "consensus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "bftkit: Byzantine-fault-tolerant consensus as plugins.",
-        subcommands = {PluginsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PluginsCommand.class, ParsecReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -35,7 +35,7 @@ public final class StreamletteProvider implements DeciderProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.ONE_SHOT, Capability.RESTART_FROM_STORAGE);
+        return EnumSet.of(Capability.ONE_SHOT, Capability.RESTART_FROM_STORAGE, Capability.WEIGHTED_COMMITTEE);
     }
 
     @Override

@@ -41,6 +41,8 @@ public interface DeciderProvider {
         /** A Decider re-created from the same storage continues where it stopped, without equivocating. */
         RESTART_FROM_STORAGE,
         /** Every submitted value is eventually decided (not only one leader's proposal). */
-        DECIDES_SUBMITTED_VALUES
+        DECIDES_SUBMITTED_VALUES,
+        /** Members may have different voting weights (otherwise every member must have the same weight). */
+        WEIGHTED_COMMITTEE
     }
 }

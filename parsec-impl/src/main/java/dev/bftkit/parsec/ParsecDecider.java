@@ -1,0 +1,497 @@
+package dev.bftkit.parsec;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.ConfigurationException;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.Fault;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.FaultLog;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.InvalidMessageException.Reason;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import dev.bftkit.api.codec.Decoder;
+import dev.bftkit.api.codec.Encoder;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.PublicKey;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.WriteBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code parsec} Decider: PARSEC over bftkit's SPIs. The committee is the genesis group (every member a voter;
+ * weights must be equal), {@link #submit} votes for a payload, {@link #poll} yields the decided payloads as an
+ * ordered stream with the voters' signed votes as proof, and every event it creates is durable in storage before
+ * any gossip can carry it. Malice detection is always on; a decided accusation removes the offender.
+ *
+ * <p>Options ({@link DeciderConfig#options}): {@code parsec.mode} = {@code supermajority} (default) or
+ * {@code single}; {@code parsec.maxEventsPerMessage} (default 65536); {@code parsec.maxEventBytes} (default
+ * 1 MiB); {@code parsec.maxGraphEvents} (default 4194304: the graph is never pruned, so an instance refuses to grow
+ * beyond this); {@code parsec.dumpDir} (unset: off), a folder where every decision writes this node's graph as
+ * {@code <node>-<n>.dot} (see {@link GraphDumps}).
+ */
+final class ParsecDecider implements Decider {
+    static final String MODE = "parsec.mode";
+    static final String MAX_EVENTS_PER_MESSAGE = "parsec.maxEventsPerMessage";
+    static final String MAX_EVENT_BYTES = "parsec.maxEventBytes";
+    static final String MAX_GRAPH_EVENTS = "parsec.maxGraphEvents";
+    static final String DUMP_DIR = "parsec.dumpDir";
+    static final Set<String> OPTIONS = Set.of(MODE, MAX_EVENTS_PER_MESSAGE, MAX_EVENT_BYTES, MAX_GRAPH_EVENTS,
+            DUMP_DIR);
+
+    private static final byte EVENTS = 'E';
+    private static final byte POLLED = 'P';
+    private static final byte SETUP = 'S';
+
+    private final InstanceId instance;
+    private final Crypto crypto;
+    private final SigningKey key;
+    private final NodeId self;
+    private final Committee committee;
+    private final boolean single;
+    private final WireCodec.Limits limits;
+    private final long maxGraphEvents;
+    private final Storage storage;
+    private final byte[] prefix;
+    private final FaultLog faults = new FaultLog();
+    private final SplitMix64 random;
+    private final Map<NodeId, PublicKey> keys = new HashMap<>();
+    private final ArrayDeque<Decision> ready = new ArrayDeque<>();
+    private final ParsecCore core;
+    private final GraphDumps dumps;
+    private int persisted;
+    private long positions;
+    private long polled;
+    private long skip;
+    private long tick;
+    private boolean gossipDue;
+
+    ParsecDecider(DeciderConfig config) {
+        this.instance = config.instance();
+        this.crypto = config.crypto();
+        this.key = config.key();
+        this.self = config.self();
+        this.committee = config.committee();
+        this.single = parseMode(config);
+        this.limits = new WireCodec.Limits(intOption(config, MAX_EVENTS_PER_MESSAGE, 65536),
+                intOption(config, MAX_EVENT_BYTES, 1 << 20), crypto.hashLength());
+        this.maxGraphEvents = config.longOption(MAX_GRAPH_EVENTS, 1L << 22);
+        this.storage = config.storage();
+        this.prefix = new Encoder().bytes("parsec".getBytes(StandardCharsets.US_ASCII)).bytes(instance.bytes())
+                .toByteArray();
+        this.random = new SplitMix64(config.seed());
+        checkCommittee(committee);
+        Map<NodeId, String> names = new HashMap<>();
+        for (int i = 0; i < committee.size(); i++) {
+            names.put(committee.member(i), "P" + i);
+        }
+        ParsecCore.Listener listener = new ParsecCore.Listener() {
+            @Override
+            public void decided(int eventIndex, List<ObservationKey> keys, List<Block> blocks) {
+                for (Block b : blocks) {
+                    if (b.payload() instanceof Observation.Opaque o) {
+                        ready.add(new Decision(instance, positions++, o.payload(), WireCodec.encodeProof(
+                                b.key().isSingle(), b.proofs())));
+                    }
+                }
+                dump();
+            }
+        };
+        this.dumps = config.option(DUMP_DIR).map(dir -> new GraphDumps(java.nio.file.Path.of(dir),
+                names.get(self))).orElse(null);
+        List<Storage.Entry> stored = storage.scan(key(EVENTS));
+        ParsecCore.EventSealer sealer = new Sealer();
+        ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
+        ParsecCore.SignatureCheck check = this::verify;
+        java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
+        if (stored.isEmpty()) {
+            checkSetup(true);
+            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
+            core.malice = new MaliceDetector(core, faults::add);
+            core.addOwnInitialAndGenesis(new byte[0]);
+        } else {
+            checkSetup(false);
+            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
+            core.malice = new MaliceDetector(core, faults::add);
+            restore(stored);
+        }
+        persist();
+        gossipDue = core.hasUnconsensusedObservations();
+    }
+
+    // ----------------------------------------------------------------------------------------- configuration
+
+    private static boolean parseMode(DeciderConfig config) {
+        for (String name : config.options().keySet()) {
+            if (name.startsWith("parsec.") && !OPTIONS.contains(name)) {
+                throw new ConfigurationException("unknown option " + name + "; known: " + new java.util.TreeSet<>(OPTIONS));
+            }
+        }
+        String mode = config.option(MODE).orElse("supermajority").trim();
+        if (mode.equals("supermajority")) {
+            return false;
+        } else if (mode.equals("single")) {
+            return true;
+        }
+        throw new ConfigurationException(MODE + " must be supermajority or single, got '" + mode + "'");
+    }
+
+    private static int intOption(DeciderConfig config, String name, int fallback) {
+        long v;
+        try {
+            v = config.longOption(name, fallback);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new ConfigurationException(name + " must be between 1 and " + Integer.MAX_VALUE + ", got " + v);
+        }
+        return (int) v;
+    }
+
+    static void checkCommittee(Committee committee) {
+        long w = committee.weight(committee.member(0));
+        for (NodeId id : committee.members()) {
+            if (committee.weight(id) != w) {
+                throw new ConfigurationException("PARSEC counts voters, not weights: every committee member needs "
+                        + "the same weight (" + id + " has " + committee.weight(id) + ", not " + w + ")");
+            }
+        }
+    }
+
+    /** The mode and committee are part of the stored state: a restart with another setup is refused. */
+    private void checkSetup(boolean fresh) {
+        Encoder e = new Encoder().bool(single).bytes(crypto.suite().getBytes(StandardCharsets.UTF_8))
+                .i32(committee.size());
+        for (NodeId id : committee.members()) {
+            e.bytes(id.bytes());
+        }
+        byte[] setup = e.toByteArray();
+        Optional<byte[]> stored = storage.get(key(SETUP));
+        if (stored.isPresent() && !Arrays.equals(stored.get(), setup)) {
+            throw new ConfigurationException("the stored PARSEC instance " + instance
+                    + " was created with another mode, suite or committee");
+        }
+        if (stored.isEmpty()) {
+            if (!fresh) {
+                throw new InvalidMessageException(Reason.MALFORMED, "stored PARSEC events without their setup record");
+            }
+            storage.write(new WriteBatch().put(key(SETUP), setup));
+        }
+    }
+
+    private void dump() {
+        if (dumps != null && core != null) {
+            dumps.write(DotWriter.write(core));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- storage
+
+    private byte[] key(byte kind) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 1);
+        k[prefix.length] = kind;
+        return k;
+    }
+
+    private byte[] eventKey(int index) {
+        return new Encoder(prefix.length + 5).raw(prefix).u8(EVENTS).i32(index).toByteArray();
+    }
+
+    /** Makes every event inserted since the last call durable; nothing is sent before this returns. */
+    private void persist() {
+        if (persisted == core.graph.size()) {
+            return;
+        }
+        WriteBatch batch = new WriteBatch();
+        for (int i = persisted; i < core.graph.size(); i++) {
+            batch.put(eventKey(i), core.graph.get(i).wire);
+        }
+        storage.write(batch);
+        persisted = core.graph.size();
+    }
+
+    private void restore(List<Storage.Entry> stored) {
+        for (int i = 0; i < stored.size(); i++) {
+            Storage.Entry entry = stored.get(i);
+            if (!Arrays.equals(entry.key(), eventKey(i))) {
+                throw new InvalidMessageException(Reason.MALFORMED, "stored PARSEC events are not contiguous at " + i);
+            }
+            try {
+                core.restore(WireCodec.decodeEvent(entry.value(), limits, crypto::hash));
+            } catch (ParsecError e) {
+                throw new InvalidMessageException(Reason.MALFORMED, "stored event " + i + " does not replay: "
+                        + e.getMessage(), e);
+            }
+        }
+        persisted = stored.size();
+        core.malice.forgetVotedAccusations();
+        Optional<byte[]> p = storage.get(key(POLLED));
+        if (p.isPresent()) {
+            Decoder d = new Decoder(p.get());
+            polled = d.nonNegative("polled count");
+            d.finish();
+        }
+        skip = polled;
+    }
+
+    // ----------------------------------------------------------------------------------------- crypto
+
+    private PublicKey publicKey(NodeId id) {
+        return keys.computeIfAbsent(id, k -> crypto.decodePublicKey(k.bytes()).orElse(null));
+    }
+
+    private boolean verify(ParsecCore.Incoming in) {
+        PublicKey pk = publicKey(in.creator());
+        if (pk == null || !crypto.verify(pk, WireCodec.eventSigningBytes(instance, in.hash()), in.signature())) {
+            return false;
+        }
+        if (in.observation() == null) {
+            return true;
+        }
+        byte[] obsHash = crypto.hash(WireCodec.encodeObservation(in.observation()));
+        return crypto.verify(pk, WireCodec.voteSigningBytes(instance, obsHash), in.voteSignature());
+    }
+
+    private final class Sealer implements ParsecCore.EventSealer {
+        @Override
+        public ParsecCore.Sealed seal(ParsecCore.Content content) {
+            byte[] bytes = WireCodec.encodeContent(content);
+            byte[] hash = crypto.hash(bytes);
+            byte[] signature = key.sign(WireCodec.eventSigningBytes(instance, hash));
+            return new ParsecCore.Sealed(hash, signature, WireCodec.encodeEvent(bytes, signature));
+        }
+
+        @Override
+        public byte[] signVote(byte[] observationHash) {
+            return key.sign(WireCodec.voteSigningBytes(instance, observationHash));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- Decider
+
+    @Override
+    public InstanceId instance() {
+        return instance;
+    }
+
+    /**
+     * Votes for the payload. A payload we already voted for is not voted again (PARSEC's DuplicateVote).
+     *
+     * @throws IllegalArgumentException if the payload is larger than an event may be
+     * @throws IllegalStateException if we were removed from the committee
+     */
+    @Override
+    public void submit(byte[] payload) {
+        if (payload.length > limits.maxEventBytes() - 1024) {
+            throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the event limit");
+        }
+        if (core.graph.size() >= maxGraphEvents) {
+            throw new IllegalStateException("the gossip graph holds " + maxGraphEvents + " events, its limit");
+        }
+        Observation.Opaque vote = new Observation.Opaque(payload);
+        try {
+            if (!core.haveVotedFor(vote)) {
+                core.voteFor(vote);
+            }
+        } catch (ParsecError e) {
+            throw new IllegalStateException("cannot vote: " + e.getMessage(), e);
+        }
+        persist();
+        gossipDue = true;
+    }
+
+    @Override
+    public void tick() {
+        tick++;
+        checkFaultAssumption();
+        if (core.hasUnconsensusedObservations()) {
+            gossipDue = true;
+        }
+    }
+
+    @Override
+    public Optional<Outbound> nextGossip() {
+        if (!gossipDue) {
+            return Optional.empty();
+        }
+        gossipDue = false;
+        List<NodeId> recipients = core.gossipRecipients();
+        if (recipients.isEmpty() || core.graph.size() >= maxGraphEvents) {
+            return Optional.empty();
+        }
+        NodeId peer = recipients.get(random.nextInt(recipients.size()));
+        if (core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
+            return Optional.empty();
+        }
+        List<Event> events;
+        try {
+            events = core.createGossip(peer);
+        } catch (ParsecError e) {
+            throw new IllegalStateException("cannot gossip to " + peer + ": " + e.getMessage(), e);
+        }
+        persist();
+        return Optional.of(new Outbound(peer, encode(WireCodec.KIND_REQUEST, events)));
+    }
+
+    private byte[] encode(int kind, List<Event> events) {
+        List<byte[]> wires = new ArrayList<>(events.size());
+        for (Event e : events) {
+            wires.add(e.wire);
+        }
+        return WireCodec.encodeMessage(kind, instance, wires);
+    }
+
+    /**
+     * Absorbs a peer's gossip and answers with the events it lacks. Events absorbed before an invalid one stay.
+     *
+     * @throws InvalidMessageException if the request is malformed, from a non-member, or invalid
+     */
+    @Override
+    public byte[] onRequest(NodeId from, byte[] request) {
+        List<ParsecCore.Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
+        List<Event> response;
+        try {
+            response = core.handleRequest(from, events);
+        } catch (ParsecError e) {
+            throw rejected(from, e);
+        } finally {
+            persist();
+        }
+        if (response.size() > limits.maxEventsPerMessage()) {
+            throw new InvalidMessageException(Reason.TOO_LARGE, "the answer would hold " + response.size()
+                    + " events, more than " + limits.maxEventsPerMessage());
+        }
+        return encode(WireCodec.KIND_RESPONSE, response);
+    }
+
+    @Override
+    public void onResponse(NodeId from, byte[] response) {
+        List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
+        try {
+            core.handleResponse(from, events);
+        } catch (ParsecError e) {
+            throw rejected(from, e);
+        } finally {
+            persist();
+        }
+    }
+
+    private List<ParsecCore.Incoming> receive(NodeId from, byte[] message, int kind) {
+        if (!committee.contains(from)) {
+            throw new InvalidMessageException(Reason.NOT_MEMBER, "gossip from " + from + ", not a committee member");
+        }
+        List<byte[]> wires = WireCodec.decodeMessage(message, kind, instance, limits);
+        if (core.graph.size() + wires.size() + 8 > maxGraphEvents) {
+            throw new InvalidMessageException(Reason.TOO_LARGE, "the gossip graph would exceed its limit of "
+                    + maxGraphEvents + " events");
+        }
+        List<ParsecCore.Incoming> events = new ArrayList<>(wires.size());
+        for (byte[] w : wires) {
+            events.add(WireCodec.decodeEvent(w, limits, crypto::hash));
+        }
+        return events;
+    }
+
+    private InvalidMessageException rejected(NodeId from, ParsecError e) {
+        Reason reason;
+        switch (e.kind()) {
+            case UNKNOWN_PEER:
+                reason = Reason.NOT_MEMBER;
+                break;
+            case UNKNOWN_SELF_PARENT:
+            case UNKNOWN_OTHER_PARENT:
+                reason = Reason.UNKNOWN_REFERENCE;
+                break;
+            case SIGNATURE_FAILURE:
+                reason = Reason.BAD_SIGNATURE;
+                faults.add(new Fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed an event whose signature does not "
+                        + "verify", List.of()));
+                break;
+            case INVALID_PEER_STATE:
+            case INVALID_SELF_STATE:
+                reason = Reason.NOT_ALLOWED;
+                break;
+            case PREMATURE_GOSSIP:
+                reason = Reason.TOO_EARLY;
+                break;
+            case INVALID_EVENT:
+                reason = Reason.CONFLICT;
+                break;
+            default:
+                reason = Reason.MALFORMED;
+                break;
+        }
+        return new InvalidMessageException(reason, e.getMessage(), e);
+    }
+
+    /** More than a third of the committee proven faulty breaks PARSEC's assumption. */
+    private void checkFaultAssumption() {
+        Set<NodeId> offenders = faults.offenders();
+        if (committee.weightOf(offenders) > committee.maxFaultyWeight()) {
+            throw new FatalConsensusException(offenders.size() + " of " + committee.size()
+                    + " members proved faulty, more than PARSEC tolerates", faults.entries());
+        }
+    }
+
+    @Override
+    public Optional<Decision> poll() {
+        while (skip > 0 && !ready.isEmpty()) {
+            ready.poll();
+            skip--;
+        }
+        Decision d = ready.poll();
+        if (d != null) {
+            polled++;
+            storage.write(new WriteBatch().put(key(POLLED), new Encoder(8).i64(polled).toByteArray()));
+        }
+        return Optional.ofNullable(d);
+    }
+
+    @Override
+    public FaultLog faults() {
+        return faults;
+    }
+
+    @Override
+    public String toDot() {
+        return DotWriter.write(core);
+    }
+
+    @Override
+    public long currentTick() {
+        return tick;
+    }
+
+    /** Seeded choices (which peer to gossip to): SplitMix64, so a seed replays a run on any JVM. */
+    static final class SplitMix64 {
+        private long state;
+
+        SplitMix64(long seed) {
+            this.state = seed;
+        }
+
+        long nextLong() {
+            long z = state += 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+
+        int nextInt(int bound) {
+            return (int) Long.remainderUnsigned(nextLong(), bound);
+        }
+    }
+}

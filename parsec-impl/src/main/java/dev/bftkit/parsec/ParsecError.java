@@ -1,0 +1,31 @@
+package dev.bftkit.parsec;
+
+/** An error of the PARSEC core, with the reference's error kind ({@code src/error.rs}). */
+final class ParsecError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    enum Kind {
+        UNKNOWN_PEER,
+        INVALID_PEER_STATE,
+        INVALID_SELF_STATE,
+        UNKNOWN_SELF_PARENT,
+        UNKNOWN_OTHER_PARENT,
+        SIGNATURE_FAILURE,
+        INVALID_MESSAGE,
+        INVALID_EVENT,
+        DUPLICATE_VOTE,
+        PREMATURE_GOSSIP,
+        LOGIC
+    }
+
+    private final Kind kind;
+
+    ParsecError(Kind kind, String message) {
+        super(kind + ": " + message);
+        this.kind = kind;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.bftkit.parsec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bftkit.api.NodeId;
+import dev.bftkit.parsec.golden.DotFile;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The reference's API rules (spec §8.15), fork-aware sees (§8.11) and determinism (§8.13). */
+class CoreApiTest {
+
+    @Test
+    void from_genesis_makes_two_events_and_from_existing_none() {
+        CoreNetwork net = new CoreNetwork(4, 1, false);
+        ParsecCore c = net.core(net.ids.get(0));
+        assertThat(c.graph.size()).isEqualTo(2);
+        assertThat(c.graph.get(0).cause).isEqualTo(Cause.INITIAL);
+        assertThat(c.graph.get(1).observation).isInstanceOf(Observation.Genesis.class);
+        NodeId joiner = NodeId.of("joiner".getBytes(StandardCharsets.UTF_8));
+        ParsecCore j = ParsecCore.fromExisting(joiner, net.ids, net.ids, false, CoreNetwork.sealer(joiner),
+                CoreNetwork::hash, in -> true, id -> "J", new ParsecCore.Listener() {
+                });
+        assertThat(j.graph.size()).isZero();
+        assertThat(j.peers.ourState()).isEqualTo(PeerState.RECV);
+        assertThatThrownBy(() -> j.voteFor(new Observation.Opaque(new byte[] {1})))
+                .isInstanceOfSatisfying(ParsecError.class,
+                        e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_SELF_STATE));
+    }
+
+    @Test
+    void a_repeated_vote_is_a_duplicate_vote_and_gossip_to_a_stranger_an_unknown_peer() {
+        CoreNetwork net = new CoreNetwork(4, 1, false);
+        ParsecCore c = net.core(net.ids.get(0));
+        Observation o = new Observation.Opaque("x".getBytes(StandardCharsets.UTF_8));
+        c.voteFor(o);
+        assertThat(c.haveVotedFor(o)).isTrue();
+        assertThatThrownBy(() -> c.voteFor(o)).isInstanceOfSatisfying(ParsecError.class,
+                e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.DUPLICATE_VOTE));
+        assertThatThrownBy(() -> c.createGossip(NodeId.of(new byte[] {42}))).isInstanceOfSatisfying(
+                ParsecError.class, e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.UNKNOWN_PEER));
+        assertThatThrownBy(() -> c.handleRequest(net.ids.get(1), List.of())).isInstanceOfSatisfying(
+                ParsecError.class, e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_MESSAGE));
+    }
+
+    @Test
+    void events_must_arrive_parents_first() {
+        CoreNetwork net = new CoreNetwork(4, 1, false);
+        ParsecCore a = net.core(net.ids.get(0));
+        ParsecCore b = net.core(net.ids.get(1));
+        List<Event> gossip = a.createGossip(net.ids.get(1));
+        List<ParsecCore.Incoming> reversed = new ArrayList<>(CoreNetwork.incoming(gossip));
+        java.util.Collections.reverse(reversed);
+        assertThatThrownBy(() -> b.handleRequest(net.ids.get(0), reversed)).isInstanceOfSatisfying(
+                ParsecError.class, e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.UNKNOWN_SELF_PARENT));
+    }
+
+    @Test
+    void removing_a_peer_stops_gossip_to_it_and_removing_us_stops_everything() {
+        CoreNetwork net = new CoreNetwork(4, 3, false);
+        NodeId gone = net.ids.get(3);
+        for (NodeId id : net.ids) {
+            net.core(id).voteFor(new Observation.Remove(gone, new byte[0]));
+        }
+        for (int s = 0; s < 200 && !net.removed(net.ids.get(0), gone); s++) {
+            net.step();
+        }
+        ParsecCore c = net.core(net.ids.get(0));
+        assertThat(net.removed(net.ids.get(0), gone)).isTrue();
+        assertThatThrownBy(() -> c.createGossip(gone)).isInstanceOfSatisfying(ParsecError.class,
+                e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_PEER_STATE));
+        // The others no longer gossip with it; it learns of its removal from their graph.
+        ParsecCore removed = net.core(gone);
+        try {
+            removed.handleRequest(net.ids.get(0), CoreNetwork.incoming(c.graph.events()));
+        } catch (ParsecError e) {
+            assertThat(e.kind()).as("its answering event is refused once it is inactive").isIn(
+                    ParsecError.Kind.INVALID_SELF_STATE, ParsecError.Kind.PREMATURE_GOSSIP);
+        }
+        assertThat(removed.peers.ourState()).as("the removed peer learns it").isEqualTo(PeerState.INACTIVE);
+        assertThat(removed.pollGroup()).as("Genesis and Remove are internal: nothing to poll").isNull();
+        assertThatThrownBy(() -> removed.voteFor(new Observation.Opaque(new byte[] {1})))
+                .isInstanceOfSatisfying(ParsecError.class,
+                        e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_SELF_STATE));
+    }
+
+    /** The shape of the reference's {@code functional_tests/sees} graph: Carol forks at index 2. */
+    private static final String FORKED = String.join("\n",
+            "/// our_id: Alice", "/// peer_list: {", "///   Alice: PeerState(VOTE|SEND|RECV)",
+            "///   Bob: PeerState(VOTE|SEND|RECV)", "///   Carol: PeerState(VOTE|SEND|RECV)", "/// }",
+            "digraph GossipGraph {",
+            "  subgraph cluster_Alice {", "    \"Alice\" -> \"A_0\" [style=invis]", "    \"A_0\" -> \"A_1\"",
+            "    \"A_1\" -> \"A_2\"", "    \"A_2\" -> \"A_3\"", "  }",
+            "  \"C_2,0\" -> \"A_2\" [constraint=false]", "  \"B_3\" -> \"A_3\" [constraint=false]",
+            "  subgraph cluster_Bob {", "    \"Bob\" -> \"B_0\" [style=invis]", "    \"B_0\" -> \"B_1\"",
+            "    \"B_1\" -> \"B_2\"", "    \"B_2\" -> \"B_3\"", "  }",
+            "  \"C_2,1\" -> \"B_2\" [constraint=false]",
+            "  subgraph cluster_Carol {", "    \"Carol\" -> \"C_0\" [style=invis]", "    \"C_0\" -> \"C_1\"",
+            "    \"C_1\" -> \"C_2,0\"", "    \"C_1\" -> \"C_2,1\"", "  }",
+            "/// ===== details of events =====",
+            "  \"A_0\" [", "/// cause: Initial", "  \"A_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
+            "  \"A_2\" [", "/// cause: Request", "  \"A_3\" [", "/// cause: Request",
+            "  \"B_0\" [", "/// cause: Initial", "  \"B_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
+            "  \"B_2\" [", "/// cause: Request", "  \"B_3\" [", "/// cause: Requesting(Alice)",
+            "  \"C_0\" [", "/// cause: Initial", "  \"C_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
+            "  \"C_2,0\" [", "/// cause: Requesting(Alice)", "  \"C_2,1\" [", "/// cause: Requesting(Bob)",
+            "}", "/// ===== meta-elections =====", "/// consensus_history:", "");
+
+    @Test
+    void sees_is_fork_aware() {
+        DotFile dot = DotFile.parse(FORKED);
+        ParsecCore c = new RecordedReplay(dot).run(new ParsecCore.Listener() {
+        }, new int[1]);
+        java.util.function.Function<String, Event> ev = id -> {
+            var e = dot.events().get(id);
+            return c.graph.get(c.graph.indexOf(RecordedReplay.standInHash(e.creator(), e.indexByCreator(),
+                    e.forkIndex())));
+        };
+        // One side of the fork in the ancestry: that creator's events are seen.
+        assertThat(ev.apply("A_2").sees(ev.apply("C_2,0"))).isTrue();
+        assertThat(ev.apply("A_2").sees(ev.apply("C_1"))).isTrue();
+        assertThat(ev.apply("A_2").isDescendantOf(ev.apply("C_2,1"))).isFalse();
+        assertThat(ev.apply("B_3").sees(ev.apply("C_2,1"))).isTrue();
+        // Both sides: every event of the forking creator is hidden, others' events are not.
+        Event a3 = ev.apply("A_3");
+        assertThat(a3.isDescendantOf(ev.apply("C_2,0"))).isTrue();
+        assertThat(a3.isDescendantOf(ev.apply("C_2,1"))).isTrue();
+        assertThat(a3.sees(ev.apply("C_2,0"))).isFalse();
+        assertThat(a3.sees(ev.apply("C_2,1"))).isFalse();
+        assertThat(a3.sees(ev.apply("C_0"))).isFalse();
+        assertThat(a3.sees(ev.apply("B_2"))).isTrue();
+        assertThat(a3.sees(ev.apply("A_1"))).isTrue();
+        // B_2 saw one side only, and A_3 sees B_2: another creator's fork does not hide B_2.
+        assertThat(ev.apply("B_2").sees(ev.apply("C_1"))).isTrue();
+    }
+
+    @Test
+    void the_same_events_in_another_topological_order_give_the_same_decisions() {
+        CoreNetwork net = new CoreNetwork(4, 12, false);
+        net.voteEverywhere("one", net.ids);
+        net.voteEverywhere("two", net.ids);
+        for (int s = 0; s < 150; s++) {
+            net.step();
+        }
+        NodeId id = net.ids.get(0);
+        List<Event> events = net.core(id).graph.events();
+        List<String> expected = hex(net.core(id).meta.consensusHistory);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(3);
+        // Another valid order: repeatedly take the lowest-numbered creator whose next event has its parents.
+        List<Event> other = new ArrayList<>();
+        java.util.Set<Integer> placed = new java.util.HashSet<>();
+        while (other.size() < events.size()) {
+            for (Event e : peerOrder(events)) {
+                if (!placed.contains(e.index) && (e.selfParent < 0 || placed.contains(e.selfParent))
+                        && (e.otherParent < 0 || placed.contains(e.otherParent))) {
+                    placed.add(e.index);
+                    other.add(e);
+                    break;
+                }
+            }
+        }
+        assertThat(other).isNotEqualTo(events);
+        ParsecCore replayed = ParsecCore.forGenesis(id, net.ids, false, CoreNetwork.sealer(id), CoreNetwork::hash,
+                in -> true, n -> new String(n.bytes(), StandardCharsets.UTF_8), new ParsecCore.Listener() {
+                });
+        for (Event e : other) {
+            replayed.restore(CoreNetwork.incoming(e.wire));
+        }
+        List<String> got = hex(replayed.meta.consensusHistory);
+        int n = Math.min(got.size(), expected.size());
+        assertThat(got.subList(0, n)).isEqualTo(expected.subList(0, n));
+        assertThat(n).isGreaterThanOrEqualTo(3);
+    }
+
+    private static List<Event> peerOrder(List<Event> events) {
+        List<Event> out = new ArrayList<>(events);
+        out.sort(java.util.Comparator.<Event>comparingInt(e -> e.creator).thenComparingInt(e -> e.indexByCreator));
+        return out;
+    }
+
+    private static List<String> hex(List<ObservationKey> keys) {
+        List<String> out = new ArrayList<>();
+        for (ObservationKey k : keys) {
+            out.add(dev.bftkit.api.Bytes.hex(k.hash()));
+        }
+        return out;
+    }
+}
