@@ -7,9 +7,12 @@
 module dev.bftkit.conformance {
     requires transitive dev.bftkit.api;
     requires static org.junit.jupiter.api;
+    requires static org.junit.jupiter.params;
     requires static org.assertj.core;
 
     exports dev.bftkit.conformance;
+    // JUnit reaches the verifications' test methods, parameter sources and hooks reflectively
+    opens dev.bftkit.conformance;
 
     provides dev.bftkit.api.spi.StorageProvider with dev.bftkit.conformance.internal.MemoryStorageProvider;
 }
