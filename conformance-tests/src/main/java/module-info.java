@@ -11,8 +11,6 @@ module dev.bftkit.conformance {
     requires static org.assertj.core;
 
     exports dev.bftkit.conformance;
-    // JUnit reaches the verifications' test methods, parameter sources and hooks reflectively
-    opens dev.bftkit.conformance;
 
     provides dev.bftkit.api.spi.StorageProvider with dev.bftkit.conformance.internal.MemoryStorageProvider;
 }

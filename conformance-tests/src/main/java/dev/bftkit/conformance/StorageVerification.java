@@ -734,7 +734,7 @@ public abstract class StorageVerification {
      *
      * @return the seeds
      */
-    protected static LongStream seeds() {
+    public static LongStream seeds() {
         String one = System.getProperty("bftkit.seed");
         return one != null ? LongStream.of(Long.parseLong(one)) : LongStream.of(1, 2);
     }
@@ -753,6 +753,9 @@ public abstract class StorageVerification {
         private long acked;
         /** No reopening may find more batches than this: the highest that a child may have started. */
         private long attempted;
+        /** Reopenings that found the batch a killed child may have been writing complete, or absent. */
+        private int completedInFlight;
+        private int rolledBack;
 
         KillLane(long seed, Path dir, int kills, String replay) {
             this.seed = seed;
@@ -770,6 +773,11 @@ public abstract class StorageVerification {
                 if (random.nextInt(4) == 0 || kill == kills - 1) {
                     try (Storage s = open(store)) {
                         checkFound(CrashBatches.check(s, seed), "this JVM after kill " + kill);
+                        if (kill == kills - 1) {
+                            System.out.printf("storage crash lane %d: %d kills, %d batches acknowledged; the "
+                                    + "unacknowledged batch a child may have been writing: %d times complete, %d "
+                                    + "times absent%n", seed, kills, acked, completedInFlight, rolledBack);
+                        }
                     } catch (StorageException | IllegalStateException e) {
                         throw new AssertionError("after kill " + kill + " the store is damaged: " + e + "; " + replay,
                                 e);
@@ -849,6 +857,16 @@ public abstract class StorageVerification {
                 fail(who + " found " + found + " complete batches; acknowledged " + acked + ", started at most "
                         + attempted + "; " + replay);
             }
+            if (attempted > acked) {
+                if (found > acked) {
+                    completedInFlight++;
+                } else {
+                    rolledBack++;
+                }
+            }
+            // what this reopening found is now the floor; a batch in flight was settled either way
+            acked = found;
+            attempted = found;
         }
     }
 

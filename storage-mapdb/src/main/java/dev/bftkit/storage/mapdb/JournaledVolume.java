@@ -2,6 +2,7 @@ package dev.bftkit.storage.mapdb;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -37,15 +38,20 @@ final class JournaledVolume extends Volume {
     static final int PAGE = 4096;
 
     private static final int MAGIC = 0x42464A31; // "BFJ1"
-    private static final int HEADER = 4 + 4 + 8;
+    private static final int HEADER = 4 + 4 + 8 + 8;
     private static final int ENTRY_HEADER = 8 + 4;
     private static final long MAX_OFFSET = 1L << 48;
 
     private final Volume file;
     private final Path journalPath;
-    private final FileChannel journal;
+    /** Null for a MapDB log file, whose syncs write the pages without a journal and without forcing them. */
+    private final RandomAccessFile journal;
     private final TreeMap<Long, Page> dirty = new TreeMap<>();
+    /** The file's length as last seen. */
     private long fileLength;
+    /** The length MapDB asked for; the file grows to it on the next sync, and reads beyond the file see zeros. */
+    private long wanted;
+    private boolean abandoned;
 
     /** A page with pending changes in {@code [lo, hi)}. */
     private static final class Page {
@@ -62,9 +68,29 @@ final class JournaledVolume extends Volume {
     JournaledVolume(Volume file, Path journalPath) throws IOException {
         this.file = file;
         this.journalPath = journalPath;
-        this.journal = FileChannel.open(journalPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        // a RandomAccessFile, not a FileChannel: an interrupt must not close it under a writing thread
+        this.journal = new RandomAccessFile(journalPath.toFile(), "rw");
         this.fileLength = file.length();
+    }
+
+    private JournaledVolume(Volume file) {
+        this.file = file;
+        this.journalPath = null;
+        this.journal = null;
+        this.fileLength = file.length();
+    }
+
+    /**
+     * A MapDB write-ahead log file: changes are kept in pages and written out on a sync, in a few large writes
+     * instead of one system call per field, and not forced. The store never replays MapDB's log (it removes it on
+     * open, see {@link MapDbStorage}), so forcing it would buy nothing; within the process MapDB reads it back
+     * from these pages or the file.
+     *
+     * @param file the log file's volume
+     * @return the buffered volume
+     */
+    static JournaledVolume log(Volume file) {
+        return new JournaledVolume(file);
     }
 
     /**
@@ -80,12 +106,15 @@ final class JournaledVolume extends Volume {
         if (!Files.isRegularFile(journalPath) || !Files.isRegularFile(store)) {
             return false;
         }
-        Map<Long, byte[]> changes = read(journalPath);
+        Changes changes = read(journalPath);
         if (changes == null) {
             return false;
         }
         try (FileChannel out = FileChannel.open(store, StandardOpenOption.WRITE)) {
-            for (Map.Entry<Long, byte[]> c : changes.entrySet()) {
+            if (out.size() < changes.fileSize()) {
+                out.write(ByteBuffer.allocate(1), changes.fileSize() - 1);
+            }
+            for (Map.Entry<Long, byte[]> c : changes.byOffset().entrySet()) {
                 ByteBuffer b = ByteBuffer.wrap(c.getValue());
                 long at = c.getKey();
                 while (b.hasRemaining()) {
@@ -97,8 +126,12 @@ final class JournaledVolume extends Volume {
         return true;
     }
 
-    /** @return the journal's changes by offset, or null if it is empty, torn or not a journal */
-    private static Map<Long, byte[]> read(Path journalPath) throws IOException {
+    /** A journal's contents: the bytes to write by offset, and the length the file must have at least. */
+    private record Changes(Map<Long, byte[]> byOffset, long fileSize) {
+    }
+
+    /** @return the journal's changes, or null if it is empty, torn or not a journal */
+    private static Changes read(Path journalPath) throws IOException {
         long size = Files.size(journalPath);
         if (size < HEADER + Integer.BYTES || size > Integer.MAX_VALUE) {
             return null;
@@ -109,7 +142,9 @@ final class JournaledVolume extends Volume {
         }
         int count = all.getInt();
         long length = all.getLong();
-        if (count < 0 || length < HEADER + Integer.BYTES || length > all.capacity()) {
+        long fileSize = all.getLong();
+        if (count < 0 || length < HEADER + Integer.BYTES || length > all.capacity() || fileSize < 0
+                || fileSize > MAX_OFFSET) {
             return null;
         }
         CRC32C crc = new CRC32C();
@@ -131,7 +166,7 @@ final class JournaledVolume extends Volume {
             all.get(bytes);
             changes.put(offset, bytes);
         }
-        return all.position() == length - Integer.BYTES ? changes : null;
+        return all.position() == length - Integer.BYTES ? new Changes(changes, fileSize) : null;
     }
 
     // ---------------------------------------------------------------- writes: into pages
@@ -307,8 +342,7 @@ final class JournaledVolume extends Volume {
 
     @Override
     public synchronized void ensureAvailable(long offset) {
-        file.ensureAvailable(offset);
-        fileLength = file.length();
+        wanted = Math.max(wanted, offset);
     }
 
     @Override
@@ -324,11 +358,12 @@ final class JournaledVolume extends Volume {
         }
         file.truncate(size);
         fileLength = file.length();
+        wanted = Math.min(wanted, size);
     }
 
     @Override
     public synchronized long length() {
-        long end = fileLength;
+        long end = Math.max(fileLength, wanted);
         if (!dirty.isEmpty()) {
             Map.Entry<Long, Page> last = dirty.lastEntry();
             end = Math.max(end, last.getKey() * PAGE + last.getValue().hi);
@@ -336,20 +371,33 @@ final class JournaledVolume extends Volume {
         return end;
     }
 
+    /**
+     * Drops the pending changes and refuses every later sync: after a failed commit they may be half of one, and
+     * the file must keep its last complete state. The store is then reopened.
+     */
+    synchronized void abandon() {
+        abandoned = true;
+        dirty.clear();
+    }
+
     /** Journals the pending changes, forces the journal, writes them into the file and forces it. */
     @Override
     public synchronized void sync() {
+        if (abandoned) {
+            throw new DBException.VolumeIOError("the store was abandoned after a failed write: " + getFile());
+        }
+        if (journal == null) {
+            flushPages();
+            return;
+        }
         if (!dirty.isEmpty()) {
             writeJournal();
-            for (Map.Entry<Long, Page> e : dirty.entrySet()) {
-                Page p = e.getValue();
-                file.putData(e.getKey() * PAGE + p.lo, p.bytes, p.lo, p.hi - p.lo);
-            }
-            dirty.clear();
-            fileLength = file.length();
+            flushPages();
             file.sync();
             invalidateJournal();
         } else {
+            // growth alone changes nothing MapDB has written: the new bytes are zeros
+            flushPages();
             file.sync();
         }
     }
@@ -360,10 +408,23 @@ final class JournaledVolume extends Volume {
      */
     private void invalidateJournal() {
         try {
-            journal.write(ByteBuffer.allocate(Integer.BYTES), 0);
+            journal.seek(0);
+            journal.write(new byte[Integer.BYTES]);
         } catch (IOException e) {
             throw new DBException.VolumeIOError("cannot write the journal " + journalPath, e);
         }
+    }
+
+    private void flushPages() {
+        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
+            Page p = e.getValue();
+            file.putData(e.getKey() * PAGE + p.lo, p.bytes, p.lo, p.hi - p.lo);
+        }
+        dirty.clear();
+        if (wanted > fileLength) {
+            file.ensureAvailable(wanted);
+        }
+        fileLength = file.length();
     }
 
     private void writeJournal() {
@@ -376,7 +437,7 @@ final class JournaledVolume extends Volume {
                     + journalPath, null);
         }
         ByteBuffer out = ByteBuffer.allocate((int) length);
-        out.putInt(MAGIC).putInt(dirty.size()).putLong(length);
+        out.putInt(MAGIC).putInt(dirty.size()).putLong(length).putLong(Math.max(wanted, fileLength));
         for (Map.Entry<Long, Page> e : dirty.entrySet()) {
             Page p = e.getValue();
             out.putLong(e.getKey() * PAGE + p.lo).putInt(p.hi - p.lo).put(p.bytes, p.lo, p.hi - p.lo);
@@ -384,13 +445,10 @@ final class JournaledVolume extends Volume {
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
-        out.flip();
         try {
-            long at = 0;
-            while (out.hasRemaining()) {
-                at += journal.write(out, at);
-            }
-            journal.force(true);
+            journal.seek(0);
+            journal.write(out.array(), 0, out.position());
+            journal.getFD().sync();
         } catch (IOException e) {
             throw new DBException.VolumeIOError("cannot write the journal " + journalPath, e);
         }
@@ -403,12 +461,14 @@ final class JournaledVolume extends Volume {
             return;
         }
         try {
-            if (!dirty.isEmpty()) {
+            if (!dirty.isEmpty() && !abandoned) {
                 sync();
             }
         } finally {
             try {
-                journal.close();
+                if (journal != null) {
+                    journal.close();
+                }
             } catch (IOException e) {
                 // the file volume's close below is what matters for the store
             }

@@ -63,16 +63,18 @@ final class MapDbStorage implements Storage {
     private final Path file;
     private final StoreLock lock;
     private final DB db;
+    private final StoreVolumes volumes;
     private final BTreeMap<byte[], byte[]> map;
     private final Values values;
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile Throwable failed;
 
-    private MapDbStorage(Path file, StoreLock lock, DB db, BTreeMap<byte[], byte[]> map) {
+    private MapDbStorage(Path file, StoreLock lock, Opened opened, BTreeMap<byte[], byte[]> map) {
         this.file = file;
         this.lock = lock;
-        this.db = db;
+        this.db = opened.db();
+        this.volumes = opened.volumes();
         this.map = map;
         this.values = new Values(db.getStore());
     }
@@ -87,9 +89,9 @@ final class MapDbStorage implements Storage {
     static MapDbStorage open(Path directory) {
         Path dir = directory.toAbsolutePath();
         createDirectory(dir);
-        StoreLock lock = StoreLock.acquire(dir.resolve(LOCK_FILE));
         Path file = dir.resolve(STORE_FILE);
-        DB db = null;
+        StoreLock lock = StoreLock.acquire(dir.resolve(LOCK_FILE), file);
+        Opened opened = null;
         try {
             removeLeftovers(dir);
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -99,13 +101,13 @@ final class MapDbStorage implements Storage {
                 throw new StorageException("store file is not a regular file: " + file);
             }
             recover(dir, file);
-            db = makeDb(file, true);
-            checkFormat(db, file);
-            BTreeMap<byte[], byte[]> map = db.treeMap(MAP_NAME, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-                    .maxNodeSize(MAX_NODE_SIZE).open();
-            return new MapDbStorage(file, lock, db, map);
+            opened = makeDb(file, true);
+            checkFormat(opened.db(), file);
+            BTreeMap<byte[], byte[]> map = opened.db().treeMap(MAP_NAME, Serializer.BYTE_ARRAY,
+                    Serializer.BYTE_ARRAY).maxNodeSize(MAX_NODE_SIZE).open();
+            return new MapDbStorage(file, lock, opened, map);
         } catch (RuntimeException | AssertionError e) {
-            closeQuietly(db);
+            closeQuietly(opened == null ? null : opened.db());
             lock.close();
             if (e instanceof StorageException s) {
                 throw s;
@@ -191,7 +193,9 @@ final class MapDbStorage implements Storage {
                 }
                 db.commit();
             } catch (RuntimeException | AssertionError e) {
+                // MapDB's state is not to be trusted now; the file keeps its last complete commit
                 failed = e;
+                volumes.abandon();
                 throw new StorageException(describe("write failed; reopen the store", file, e), e);
             }
         } finally {
@@ -210,7 +214,10 @@ final class MapDbStorage implements Storage {
             try {
                 db.close();
             } catch (RuntimeException | AssertionError e) {
-                throw new StorageException(describe("close failed", file, e), e);
+                if (failed == null) {
+                    throw new StorageException(describe("close failed", file, e), e);
+                }
+                // after a failed write the abandoned store refuses to write; closing only releases it
             } finally {
                 lock.close();
             }
@@ -272,7 +279,7 @@ final class MapDbStorage implements Storage {
     /** Makes an empty store under a temporary name, syncs it, and renames it into place. */
     private static void create(Path dir, Path file) {
         Path temp = dir.resolve(CREATING);
-        DB db = makeDb(temp, false);
+        DB db = makeDb(temp, false).db();
         try {
             db.atomicString(FORMAT_NAME).create().set(FORMAT);
             db.treeMap(MAP_NAME, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
@@ -284,9 +291,7 @@ final class MapDbStorage implements Storage {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             removeLeftovers(dir);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            forceDirectory(dir);
         } catch (IOException e) {
             throw new StorageException("cannot create the store file " + file + ": " + e, e);
         }
@@ -297,16 +302,21 @@ final class MapDbStorage implements Storage {
      * random-access file, no memory mapping, MapDB's file lock and header checksum on), with every record
      * checksummed by {@link ChecksumStore}.
      */
-    private static DB makeDb(Path file, boolean existing) {
+    private static Opened makeDb(Path file, boolean existing) {
         StoreVolumes volumes = new StoreVolumes(file, journal(file));
         StoreWAL wal = StoreWAL.make(file.toString(), volumes, 0L, true, CONCURRENCY_SHIFT,
                 0L, 0L, false, false, false, true, false);
         try {
-            return new DB(new ChecksumStore(wal), existing, true, MapDbStorage.class.getClassLoader(), 0);
+            return new Opened(new DB(new ChecksumStore(wal), existing, true, MapDbStorage.class.getClassLoader(), 0),
+                    volumes);
         } catch (RuntimeException | AssertionError e) {
             wal.close();
             throw e;
         }
+    }
+
+    /** A MapDB database and the volumes it was made on. */
+    private record Opened(DB db, StoreVolumes volumes) {
     }
 
     /**
@@ -317,7 +327,13 @@ final class MapDbStorage implements Storage {
     private static void recover(Path dir, Path file) {
         Path journal = journal(file);
         try {
-            JournaledVolume.recover(file, journal);
+            if (Files.exists(journal)) {
+                JournaledVolume.recover(file, journal);
+            } else {
+                // the journal must outlive a power cut from its first use: make it, and its name, durable now
+                Files.createFile(journal);
+                forceDirectory(dir);
+            }
         } catch (IOException e) {
             throw new StorageException("cannot apply the journal " + journal + " to " + file + ": " + e, e);
         }
@@ -327,6 +343,12 @@ final class MapDbStorage implements Storage {
             }
         } catch (IOException e) {
             throw new StorageException("cannot remove MapDB's log in " + dir + ": " + e, e);
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
         }
     }
 

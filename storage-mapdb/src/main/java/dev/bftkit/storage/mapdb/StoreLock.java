@@ -19,22 +19,21 @@ import java.nio.file.StandardOpenOption;
 final class StoreLock implements AutoCloseable {
     private static final int MAX_PID_TEXT = 20;
 
-    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private StoreLock(Path file, FileChannel channel, FileLock lock) {
-        this.file = file;
+    private StoreLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
 
     /**
      * @param file the lock file, created if absent
+     * @param store the store it guards, for the messages
      * @return the held lock
      * @throws StorageException if the lock is held elsewhere or the file cannot be opened
      */
-    static StoreLock acquire(Path file) {
+    static StoreLock acquire(Path file, Path store) {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -47,15 +46,16 @@ final class StoreLock implements AutoCloseable {
             if (lock == null) {
                 String holder = holder(channel);
                 channel.close();
-                throw new StorageException("store is locked by another process" + holder + ": " + file);
+                throw new StorageException("store " + store + " is locked by another process" + holder
+                        + " through " + file);
             }
             byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(pid), 0);
-            return new StoreLock(file, channel, lock);
+            return new StoreLock(channel, lock);
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
-            throw new StorageException("store is already open in this process: " + file, e);
+            throw new StorageException("store " + store + " is already open in this process (lock " + file + ")", e);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageException("cannot lock " + file + ": " + e, e);
@@ -72,11 +72,6 @@ final class StoreLock implements AutoCloseable {
         } finally {
             closeQuietly(channel);
         }
-    }
-
-    /** @return the lock file */
-    Path file() {
-        return file;
     }
 
     /** The holder's pid as written in the file, validated as a short decimal number, or nothing. */

@@ -8,14 +8,15 @@ import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
 
 /**
- * MapDB's volumes for one store: random-access files, never memory-mapped, with the store file itself wrapped in a
- * {@link JournaledVolume}. MapDB's write-ahead log files pass through unwrapped.
+ * MapDB's volumes for one store: random-access files, never memory-mapped, the store file wrapped in a
+ * {@link JournaledVolume} and MapDB's write-ahead log files in {@link JournaledVolume#log buffered} ones.
  */
 final class StoreVolumes extends VolumeFactory {
     private static final VolumeFactory FILES = RandomAccessFileVol.FACTORY;
 
     private final Path store;
     private final Path journal;
+    private volatile JournaledVolume main;
 
     /**
      * @param store the store file
@@ -31,13 +32,25 @@ final class StoreVolumes extends VolumeFactory {
             boolean fixedSize) {
         Volume volume = FILES.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
         if (!Path.of(file).equals(store)) {
-            return volume;
+            return JournaledVolume.log(volume);
         }
         try {
-            return new JournaledVolume(volume, journal);
+            main = new JournaledVolume(volume, journal);
+            return main;
         } catch (IOException e) {
             volume.close();
             throw new DBException.VolumeIOError("cannot open the journal " + journal, e);
+        }
+    }
+
+    /**
+     * After a failed write: the store file's volume drops its pending changes and refuses to write any later (the
+     * log files need no such care: the store never replays them).
+     */
+    void abandon() {
+        JournaledVolume store = main;
+        if (store != null) {
+            store.abandon();
         }
     }
 

@@ -133,6 +133,39 @@ class MapDbStorageTest {
         }
     }
 
+    /** A batch that fails half-way (its second put reads the damaged leaf) leaves nothing of itself behind. */
+    @Test
+    void aFailedBatchLeavesNothingAndTheStoreMustBeReopened(@TempDir Path dir) throws IOException {
+        byte[] marker = new byte[40];
+        new SplittableRandom(9).nextBytes(marker);
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            WriteBatch batch = new WriteBatch();
+            for (int i = 0; i < 200; i++) {
+                batch.put(bytes(String.format("k%03d", i)), i == 150 ? marker : bytes("v" + i));
+            }
+            s.write(batch);
+        }
+        Path file = dir.resolve(MapDbStorage.STORE_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        int at = indexOf(bytes, marker);
+        assertThat(at).isNotNegative();
+        bytes[at + 3] ^= 1;
+        Files.write(file, bytes);
+
+        Storage s = provider.open(StorageConfig.at(dir));
+        assertThatThrownBy(() -> s.write(new WriteBatch().put(bytes("a-new"), bytes("x"))
+                .put(bytes("k150"), bytes("y")))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> s.get(bytes("k000"))).isInstanceOf(StorageException.class)
+                .hasMessageContaining("reopen");
+        s.close();
+        try (Storage again = provider.open(StorageConfig.at(dir))) {
+            assertThat(again.get(bytes("a-new"))).isEmpty();
+            assertThat(again.get(bytes("k000"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v0")));
+            assertThatThrownBy(() -> again.get(bytes("k150"))).isInstanceOf(StorageException.class);
+        }
+    }
+
     @Test
     void valuesSharedWithTheCacheAreHandedOutAsCopies(@TempDir Path dir) {
         byte[] value = new byte[Values.INLINE_MAX + 100];
