@@ -1,0 +1,267 @@
+package dev.bftkit.storage.mapdb;
+
+import dev.bftkit.api.spi.Storage;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import kotlin.collections.LongIterator;
+import org.mapdb.DataInput2;
+import org.mapdb.DataOutput2;
+import org.mapdb.Serializer;
+import org.mapdb.StoreTx;
+
+/**
+ * A MapDB store that appends a CRC32C of the record id and the record's bytes to every record it writes, and checks
+ * it before anything is deserialized. MapDB's own record checksums cannot be combined with its write-ahead log, so
+ * this wrapper takes their place. Because the whole record is covered (B-tree node keys, child and sibling
+ * pointers, value bytes, MapDB's catalog), damaged bytes anywhere in a record are reported rather than followed;
+ * because the record id is covered, an index entry damaged into pointing at another record is reported too. The
+ * record's length is bounded before it is read into memory. Small records are kept, checked and deserialized, in a
+ * {@link RecordCache}.
+ */
+final class ChecksumStore implements StoreTx {
+    /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
+    static final int MAX_RECORD = Storage.MAX_VALUE_LENGTH + 64 * 1024 + Integer.BYTES;
+
+    /** Serialized bytes of small records kept deserialized in {@link RecordCache}. */
+    static final long CACHE_BYTES = 8L * 1024 * 1024;
+
+    private final StoreTx delegate;
+    private final RecordCache cache = new RecordCache(CACHE_BYTES);
+
+    /** @param delegate the store that holds the records */
+    ChecksumStore(StoreTx delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // cached under the same serializer instance, so of its type
+    public <R> R get(long recid, Serializer<R> serializer) {
+        Object hit = cache.get(recid, serializer);
+        if (hit != null) {
+            return (R) hit;
+        }
+        long generation = cache.generation();
+        Checked<R> checked = new Checked<>(serializer, recid);
+        R value = delegate.get(recid, checked);
+        if (value != null) {
+            cache.putIfUnchanged(generation, recid, serializer, value, checked.size);
+        }
+        return value;
+    }
+
+    @Override
+    public long preallocate() {
+        return delegate.preallocate();
+    }
+
+    /** Allocates the id first so that the checksum can cover it. */
+    @Override
+    public <R> long put(R record, Serializer<R> serializer) {
+        long recid = delegate.preallocate();
+        delegate.update(recid, record, new Checked<>(serializer, recid));
+        return recid;
+    }
+
+    /** Caches a private copy of what was written, deserialized from the written bytes. */
+    @Override
+    public <R> void update(long recid, R record, Serializer<R> serializer) {
+        Checked<R> checked = new Checked<>(serializer, recid);
+        Object copy = null;
+        try {
+            delegate.update(recid, record, checked);
+            copy = checked.copyOfWritten();
+        } finally {
+            cache.changed(recid, serializer, copy, checked.size);
+        }
+    }
+
+    @Override
+    public <R> boolean compareAndSwap(long recid, R expected, R newRecord, Serializer<R> serializer) {
+        try {
+            return delegate.compareAndSwap(recid, expected, newRecord, new Checked<>(serializer, recid));
+        } finally {
+            cache.changed(recid, serializer, null, 0);
+        }
+    }
+
+    @Override
+    public <R> void delete(long recid, Serializer<R> serializer) {
+        try {
+            delegate.delete(recid, new Checked<>(serializer, recid));
+        } finally {
+            cache.changed(recid, serializer, null, 0);
+        }
+    }
+
+    @Override
+    public void commit() {
+        delegate.commit();
+    }
+
+    @Override
+    public void rollback() {
+        try {
+            delegate.rollback();
+        } finally {
+            cache.clear();
+        }
+    }
+
+    @Override
+    public void compact() {
+        try {
+            delegate.compact();
+        } finally {
+            cache.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            delegate.close();
+        } finally {
+            cache.clear();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return delegate.isClosed();
+    }
+
+    @Override
+    public void verify() {
+        delegate.verify();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return delegate.isReadOnly();
+    }
+
+    @Override
+    public boolean fileLoad() {
+        return delegate.fileLoad();
+    }
+
+    @Override
+    public LongIterator getAllRecids() {
+        return delegate.getAllRecids();
+    }
+
+    @Override
+    public Iterable<String> getAllFiles() {
+        return delegate.getAllFiles();
+    }
+
+    @Override
+    public boolean isThreadSafe() {
+        return delegate.isThreadSafe();
+    }
+
+    @Override
+    public void checkThreadSafe() {
+        delegate.checkThreadSafe();
+    }
+
+    /**
+     * A record's serializer with the checksum added on the way out and checked on the way in. It remembers the size
+     * of the record it last handled and, for a small record, the bytes it wrote.
+     */
+    private static final class Checked<R> implements Serializer<R> {
+        private final Serializer<R> inner;
+        private final long recid;
+        private int size;
+        private byte[] written;
+
+        Checked(Serializer<R> inner, long recid) {
+            this.inner = inner;
+            this.recid = recid;
+        }
+
+        @Override
+        public void serialize(DataOutput2 out, R value) throws IOException {
+            int start = out.pos;
+            inner.serialize(out, value);
+            int length = out.pos - start;
+            if (length > MAX_RECORD - Integer.BYTES) {
+                throw new IOException("record of " + length + " bytes exceeds " + MAX_RECORD);
+            }
+            out.writeInt(checksum(out.buf, start, length));
+            size = length;
+            written = length <= RecordCache.MAX_RECORD ? Arrays.copyOfRange(out.buf, start, start + length) : null;
+        }
+
+        /** @return a fresh object read back from the bytes last written, or null if there are none to read */
+        Object copyOfWritten() {
+            if (written == null) {
+                return null;
+            }
+            try {
+                return inner.deserialize(new DataInput2.ByteArray(written), written.length);
+            } catch (IOException | RuntimeException e) {
+                // not cached then; the store still holds the record
+                return null;
+            }
+        }
+
+        @Override
+        public R deserialize(DataInput2 in, int available) throws IOException {
+            if (available < Integer.BYTES || available > MAX_RECORD) {
+                throw new CorruptRecordException("record " + recid + " has an impossible length " + available);
+            }
+            byte[] bytes = new byte[available];
+            in.readFully(bytes);
+            int length = available - Integer.BYTES;
+            size = length;
+            int stored = (bytes[length] & 0xFF) << 24 | (bytes[length + 1] & 0xFF) << 16
+                    | (bytes[length + 2] & 0xFF) << 8 | bytes[length + 3] & 0xFF;
+            if (stored != checksum(bytes, 0, length)) {
+                throw new CorruptRecordException("record " + recid + " fails its checksum");
+            }
+            // MapDB's own readers may leave bytes unread (an empty B-tree node does), so only the checksum decides
+            return inner.deserialize(new DataInput2.ByteArray(bytes), length);
+        }
+
+        private int checksum(byte[] bytes, int offset, int length) {
+            CRC32C crc = new CRC32C();
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                crc.update((int) (recid >>> shift));
+            }
+            crc.update(bytes, offset, length);
+            return (int) crc.getValue();
+        }
+
+        @Override
+        public boolean isTrusted() {
+            return false;
+        }
+
+        @Override
+        public boolean needsAvailableSizeHint() {
+            return true;
+        }
+
+        @Override
+        public int fixedSize() {
+            return -1;
+        }
+
+        @Override
+        public int compare(R a, R b) {
+            return inner.compare(a, b);
+        }
+
+        @Override
+        public boolean equals(R a, R b) {
+            return inner.equals(a, b);
+        }
+
+        @Override
+        public int hashCode(R value, int seed) {
+            return inner.hashCode(value, seed);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.bftkit.storage.mapdb;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.mapdb.DBException;
+import org.mapdb.volume.RandomAccessFileVol;
+import org.mapdb.volume.Volume;
+import org.mapdb.volume.VolumeFactory;
+
+/**
+ * MapDB's volumes for one store: random-access files, never memory-mapped, the store file wrapped in a
+ * {@link JournaledVolume} and MapDB's write-ahead log files in {@link JournaledVolume#log buffered} ones.
+ */
+final class StoreVolumes extends VolumeFactory {
+    private static final VolumeFactory FILES = RandomAccessFileVol.FACTORY;
+
+    private final Path store;
+    private final Path journal;
+    private volatile JournaledVolume main;
+
+    /**
+     * @param store the store file
+     * @param journal its page journal
+     */
+    StoreVolumes(Path store, Path journal) {
+        this.store = store;
+        this.journal = journal;
+    }
+
+    @Override
+    public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
+            boolean fixedSize) {
+        Volume volume = FILES.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
+        if (!Path.of(file).equals(store)) {
+            return JournaledVolume.log(volume);
+        }
+        try {
+            main = new JournaledVolume(volume, journal);
+            return main;
+        } catch (IOException e) {
+            volume.close();
+            throw new DBException.VolumeIOError("cannot open the journal " + journal, e);
+        }
+    }
+
+    /**
+     * After a failed write: the store file's volume drops its pending changes and refuses to write any later (the
+     * log files need no such care: the store never replays them).
+     */
+    void abandon() {
+        JournaledVolume store = main;
+        if (store != null) {
+            store.abandon();
+        }
+    }
+
+    @Override
+    public boolean exists(String file) {
+        return FILES.exists(file);
+    }
+
+    @Override
+    public boolean handlesReadonly() {
+        return FILES.handlesReadonly();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.bftkit.storage.mapdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bftkit.api.ConfigurationException;
+import dev.bftkit.api.StorageException;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.StorageConfig;
+import dev.bftkit.api.spi.WriteBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mapdb.Serializer;
+
+/** What the kit's rules cannot know about the {@code mapdb} store: its files, its layout, its choices. */
+class MapDbStorageTest {
+    private final MapDbStorageProvider provider = new MapDbStorageProvider();
+
+    @Test
+    void mapdbByteArrayOrderIsUnsigned() {
+        assertThat(Serializer.BYTE_ARRAY.compare(new byte[] {(byte) 0x80}, new byte[] {0x7F})).isPositive();
+        assertThat(Serializer.BYTE_ARRAY.compare(new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xFF, 0})).isNegative();
+        assertThat(Serializer.BYTE_ARRAY.compare(new byte[] {1, (byte) 0xFE}, new byte[] {1, (byte) 0xFE})).isZero();
+    }
+
+    @Test
+    void optionsAreRefused(@TempDir Path dir) {
+        assertThatThrownBy(() -> provider.open(new StorageConfig(dir, Map.of("cache", "big"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("cache");
+    }
+
+    @Test
+    void garbageStoreFileIsReportedByName(@TempDir Path dir) throws IOException {
+        byte[] garbage = new byte[1 << 20];
+        new SplittableRandom(4).nextBytes(garbage);
+        Files.write(dir.resolve(MapDbStorage.STORE_FILE), garbage);
+        assertThatThrownBy(() -> provider.open(StorageConfig.at(dir))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(dir.resolve(MapDbStorage.STORE_FILE).toString());
+        assertThat(Files.readAllBytes(dir.resolve(MapDbStorage.STORE_FILE))).isEqualTo(garbage);
+    }
+
+    @Test
+    void emptyStoreFileIsReportedByName(@TempDir Path dir) throws IOException {
+        Files.createFile(dir.resolve(MapDbStorage.STORE_FILE));
+        assertThatThrownBy(() -> provider.open(StorageConfig.at(dir))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(dir.resolve(MapDbStorage.STORE_FILE).toString());
+    }
+
+    @Test
+    void storeFileThatIsADirectoryIsReportedByName(@TempDir Path dir) throws IOException {
+        Files.createDirectory(dir.resolve(MapDbStorage.STORE_FILE));
+        assertThatThrownBy(() -> provider.open(StorageConfig.at(dir))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(dir.resolve(MapDbStorage.STORE_FILE).toString());
+    }
+
+    @Test
+    void aStoreOfAnotherProgramIsRefused(@TempDir Path dir) {
+        org.mapdb.DB other = org.mapdb.DBMaker.fileDB(dir.resolve(MapDbStorage.STORE_FILE).toFile())
+                .transactionEnable().make();
+        other.atomicString("something").createOrOpen().set("else");
+        other.commit();
+        other.close();
+        assertThatThrownBy(() -> provider.open(StorageConfig.at(dir))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(MapDbStorage.STORE_FILE);
+    }
+
+    @Test
+    void anUnfinishedCreationIsDiscarded(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve(MapDbStorage.STORE_FILE + ".creating"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve(MapDbStorage.STORE_FILE + ".creating.wal.0"), new byte[] {4});
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(new WriteBatch().put(bytes("k"), bytes("v")));
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("creating"))
+                    .contains(MapDbStorage.STORE_FILE, MapDbStorage.LOCK_FILE);
+        }
+    }
+
+    @Test
+    void theLockSaysTheStoreIsOpenInThisProcess(@TempDir Path dir) {
+        Storage s = provider.open(StorageConfig.at(dir));
+        try {
+            assertThatThrownBy(() -> provider.open(StorageConfig.at(dir))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("already open in this process")
+                    .hasMessageContaining(dir.resolve(MapDbStorage.LOCK_FILE).toString());
+        } finally {
+            s.close();
+        }
+    }
+
+    /** Values up to {@link Values#INLINE_MAX} bytes sit in the leaf, larger ones in records of their own. */
+    @ParameterizedTest
+    @ValueSource(ints = {40, Values.INLINE_MAX, Values.INLINE_MAX + 1, 5000})
+    void damagedValueBytesAreReportedByName(int length, @TempDir Path dir) throws IOException {
+        byte[] value = new byte[length];
+        new SplittableRandom(length).nextBytes(value);
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(new WriteBatch().put(bytes("other"), bytes("fine")).put(bytes("damaged"), value));
+        }
+        Path file = dir.resolve(MapDbStorage.STORE_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        int at = indexOf(bytes, value);
+        assertThat(at).as("the value's bytes are in the file").isNotNegative();
+        bytes[at + length / 2] ^= 0x10;
+        Files.write(file, bytes);
+        Storage opened;
+        try {
+            opened = provider.open(StorageConfig.at(dir));
+        } catch (StorageException e) {
+            // an inline value sits in the only leaf, which MapDB reads when it opens the tree
+            assertThat(length).isLessThanOrEqualTo(Values.INLINE_MAX);
+            assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("checksum");
+            return;
+        }
+        try (Storage s = opened) {
+            assertThatThrownBy(() -> s.get(bytes("damaged"))).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("checksum");
+            assertThatThrownBy(() -> s.scan(new byte[0])).isInstanceOf(StorageException.class);
+            if (length > Values.INLINE_MAX) {
+                // the damaged record is the value's own, so the rest of the leaf still reads
+                assertThat(s.get(bytes("other"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("fine")));
+            }
+        }
+    }
+
+    /** A batch that fails half-way (its second put reads the damaged leaf) leaves nothing of itself behind. */
+    @Test
+    void aFailedBatchLeavesNothingAndTheStoreMustBeReopened(@TempDir Path dir) throws IOException {
+        byte[] marker = new byte[40];
+        new SplittableRandom(9).nextBytes(marker);
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            WriteBatch batch = new WriteBatch();
+            for (int i = 0; i < 200; i++) {
+                batch.put(bytes(String.format("k%03d", i)), i == 150 ? marker : bytes("v" + i));
+            }
+            s.write(batch);
+        }
+        Path file = dir.resolve(MapDbStorage.STORE_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        int at = indexOf(bytes, marker);
+        assertThat(at).isNotNegative();
+        bytes[at + 3] ^= 1;
+        Files.write(file, bytes);
+
+        Storage s = provider.open(StorageConfig.at(dir));
+        assertThatThrownBy(() -> s.write(new WriteBatch().put(bytes("a-new"), bytes("x"))
+                .put(bytes("k150"), bytes("y")))).isInstanceOf(StorageException.class)
+                .hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> s.get(bytes("k000"))).isInstanceOf(StorageException.class)
+                .hasMessageContaining("reopen");
+        s.close();
+        try (Storage again = provider.open(StorageConfig.at(dir))) {
+            assertThat(again.get(bytes("a-new"))).isEmpty();
+            assertThat(again.get(bytes("k000"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v0")));
+            assertThatThrownBy(() -> again.get(bytes("k150"))).isInstanceOf(StorageException.class);
+        }
+    }
+
+    @Test
+    void valuesSharedWithTheCacheAreHandedOutAsCopies(@TempDir Path dir) {
+        byte[] value = new byte[Values.INLINE_MAX + 100];
+        Arrays.fill(value, (byte) 7);
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(new WriteBatch().put(bytes("k"), value));
+            s.get(bytes("k")).orElseThrow()[0] = 1;
+            s.scan(bytes("k")).get(0).value()[1] = 1;
+            assertThat(s.get(bytes("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
+    }
+
+    @Test
+    void overwrittenAndDeletedValuesGiveTheirSpaceBack(@TempDir Path dir) throws IOException {
+        byte[] value = new byte[20_000];
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            for (int i = 0; i < 1000; i++) {
+                value[0] = (byte) i;
+                s.write(new WriteBatch().put(bytes("a"), value).put(bytes("b" + i % 3), value)
+                        .delete(bytes("b" + (i + 1) % 3)));
+            }
+            assertThat(s.get(bytes("a"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
+        // 2,000 values of 20 kB were written; without reuse the file would pass 40 MB
+        assertThat(Files.size(dir.resolve(MapDbStorage.STORE_FILE))).isLessThan(8L << 20);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
