@@ -232,8 +232,7 @@ final class MaliceDetector {
             if (!(payload(parent) instanceof Observation.Accusation a)) {
                 break;
             }
-            if (provable(a.malice()) && !a.offender().equals(core.ourId())
-                    && !weHaveAccused(a.offender(), a.malice())) {
+            if (provablyFalse(a.offender(), a.malice())) {
                 invalid.add(parent);
             }
             p = parent.selfParent;
@@ -245,27 +244,53 @@ final class MaliceDetector {
     }
 
     /**
-     * Whether we can judge an accusation from our own graph. Accusations of a rejected event (its bytes are the
-     * evidence) are not: we may never have received that event. The reference treats them as provable and would
-     * accuse an honest accuser we did not witness; bftkit does not, so honest nodes are never accused.
+     * Whether our own graph proves an accusation false. The reference calls every accusation we did not raise
+     * ourselves invalid; but an honest accuser may have seen the other side of a fork before we did, or have
+     * accused another fork point of the same offender, so bftkit only calls an accusation false when the events
+     * it names are in our graph and show no such malice. A fork accusation is never provably false (the second
+     * branch may yet reach us); a duplicate vote is false when both named events are ours to inspect and are not
+     * two votes of the offender for one observation. Accusations of an offender we accused ourselves stand.
+     */
+    private boolean provablyFalse(NodeId offender, Malice malice) {
+        if (!provable(malice) || offender.equals(core.ourId()) || weHaveAccused(offender)) {
+            return false;
+        }
+        if (malice.kind() != Malice.Kind.DUPLICATE_VOTE) {
+            return false;
+        }
+        List<Event> named = accusedEvents(malice);
+        if (named.size() != 2 || named.size() != malice.accusedEvents().size()) {
+            return false;
+        }
+        Event a = named.get(0);
+        Event b = named.get(1);
+        int offenderIndex = core.peers.indexOf(offender);
+        boolean duplicate = a.index != b.index && a.creator == offenderIndex && b.creator == offenderIndex
+                && a.payloadKey != null && a.payloadKey.equals(b.payloadKey);
+        return !duplicate;
+    }
+
+    /**
+     * Whether an accusation names events rather than carrying a rejected event's bytes. Accusations of a rejected
+     * event are never judged: we may never have received that event.
      */
     static boolean provable(Malice malice) {
         return malice.packedEvent().length == 0;
     }
 
-    private boolean weHaveAccused(NodeId offender, Malice malice) {
+    /** Whether we accused the offender of anything (voted or still pending). */
+    private boolean weHaveAccused(NodeId offender) {
         int offenderIndex = core.peers.indexOf(offender);
         if (offenderIndex < 0) {
             return false;
         }
         for (Pending p : pending) {
-            if (p.same(offenderIndex, malice)) {
+            if (p.offender() == offenderIndex) {
                 return true;
             }
         }
-        for (int i : core.peers.our().allEvents()) {
-            if (payload(core.graph.get(i)) instanceof Observation.Accusation a
-                    && a.offender().equals(offender) && a.malice().same(malice)) {
+        for (Pending p : accusationsBy(PeerList.OUR)) {
+            if (p.offender() == offenderIndex) {
                 return true;
             }
         }
@@ -290,8 +315,9 @@ final class MaliceDetector {
             }
             boolean alreadyTheirs = false;
             for (Pending t : theirs) {
-                // Accusers raise one accusation per offender and kind, so any of that kind counts.
-                if (t.offender() == c.offender() && t.malice().kind() == c.malice().kind()) {
+                // Accusers raise one accusation per offender and kind, and an honest creator may have seen
+                // another fork point of the same offender first: any accusation of that offender counts.
+                if (t.offender() == c.offender()) {
                     alreadyTheirs = true;
                     break;
                 }
@@ -390,22 +416,15 @@ final class MaliceDetector {
         }
     }
 
-    /** Votes the accusation if every accused event will be an ancestor of our next sync event; else re-queues. */
-    void addAccusationEvent(int offender, Malice malice, int otherParent) {
-        Event selfParent = core.graph.get(core.ourLastEvent());
-        Event other = core.graph.get(otherParent);
-        boolean ready = true;
-        for (Event accused : accusedEvents(malice)) {
-            if (!selfParent.isDescendantOf(accused) && !other.isDescendantOf(accused)) {
-                ready = false;
-                break;
-            }
-        }
-        if (ready) {
-            core.addOwnObservationEvent(new Observation.Accusation(core.peers.get(offender).id, malice));
-        } else {
-            pending.add(new Pending(offender, malice));
-        }
+    /**
+     * Votes the accusation now, before the sync event that follows. The reference waits until the accused events
+     * are ancestors of that sync event, so that whoever judges the accusation holds them; but a fork whose
+     * branches arrived in a message we rejected midway may never become an ancestor, and an honest node whose
+     * accusation waits would then look like an accomplice of the forker. bftkit votes at once and judges others'
+     * accusations only on what its own graph proves ({@link #detectInvalidAccusations}).
+     */
+    void addAccusationEvent(int offender, Malice malice) {
+        core.addOwnObservationEvent(new Observation.Accusation(core.peers.get(offender).id, malice));
     }
 
     /**

@@ -544,7 +544,7 @@ final class ParsecCore {
 
     private void processPendingEvent(PendingEvent pending) {
         if (pending.isAccusation()) {
-            malice.addAccusationEvent(pending.offender(), pending.malice(), pending.otherParent());
+            malice.addAccusationEvent(pending.offender(), pending.malice());
             return;
         }
         Event event = buildOwn(pending.isRequest() ? Cause.REQUEST : Cause.RESPONSE, ourLastEvent(),

@@ -66,6 +66,7 @@ final class ParsecDecider implements Decider {
     private final Storage storage;
     private final byte[] prefix;
     private final FaultLog faults = new FaultLog();
+    private final Set<NodeId> loggedSenders = new java.util.HashSet<>();
     private final SplitMix64 random;
     private final Map<NodeId, PublicKey> keys = new HashMap<>();
     private final ArrayDeque<Decision> ready = new ArrayDeque<>();
@@ -366,7 +367,7 @@ final class ParsecDecider implements Decider {
         try {
             response = core.handleRequest(from, events);
         } catch (ParsecError e) {
-            throw rejected(from, e);
+            throw rejected(from, e, request);
         } finally {
             persist();
         }
@@ -383,7 +384,7 @@ final class ParsecDecider implements Decider {
         try {
             core.handleResponse(from, events);
         } catch (ParsecError e) {
-            throw rejected(from, e);
+            throw rejected(from, e, response);
         } finally {
             persist();
         }
@@ -393,19 +394,48 @@ final class ParsecDecider implements Decider {
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, "gossip from " + from + ", not a committee member");
         }
-        List<byte[]> wires = WireCodec.decodeMessage(message, kind, instance, limits);
+        List<byte[]> wires;
+        try {
+            wires = WireCodec.decodeMessage(message, kind, instance, limits);
+        } catch (InvalidMessageException e) {
+            throw malformed(from, e, "sent a malformed " + (kind == WireCodec.KIND_REQUEST ? "request" : "response"),
+                    message);
+        }
         if (core.graph.size() + wires.size() + 8 > maxGraphEvents) {
             throw new InvalidMessageException(Reason.TOO_LARGE, "the gossip graph would exceed its limit of "
                     + maxGraphEvents + " events");
         }
         List<ParsecCore.Incoming> events = new ArrayList<>(wires.size());
         for (byte[] w : wires) {
-            events.add(WireCodec.decodeEvent(w, limits, crypto::hash));
+            try {
+                events.add(WireCodec.decodeEvent(w, limits, crypto::hash));
+            } catch (InvalidMessageException e) {
+                throw malformed(from, e, "relayed a malformed event", w);
+            }
         }
         return events;
     }
 
-    private InvalidMessageException rejected(NodeId from, ParsecError e) {
+    /**
+     * Records that an authenticated peer sent bytes no honest node sends (an honest node encodes within the same
+     * limits, for this instance only).
+     */
+    private InvalidMessageException malformed(NodeId from, InvalidMessageException e, String what, byte[] bytes) {
+        logOnce(new Fault(from, Fault.Kind.MALFORMED, what + ": " + e.getMessage(), List.of(bytes)));
+        return e;
+    }
+
+    /**
+     * Logs a fault about a sender's bytes (not a signed event: those are the malice detector's) once per sender,
+     * so a peer that keeps sending bad messages cannot fill memory with evidence.
+     */
+    private void logOnce(Fault fault) {
+        if (loggedSenders.add(fault.offender())) {
+            faults.add(fault);
+        }
+    }
+
+    private InvalidMessageException rejected(NodeId from, ParsecError e, byte[] message) {
         Reason reason;
         switch (e.kind()) {
             case UNKNOWN_PEER:
@@ -417,8 +447,8 @@ final class ParsecDecider implements Decider {
                 break;
             case SIGNATURE_FAILURE:
                 reason = Reason.BAD_SIGNATURE;
-                faults.add(new Fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed an event whose signature does not "
-                        + "verify", List.of()));
+                logOnce(new Fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed an event whose signature does not "
+                        + "verify", List.of(message)));
                 break;
             case INVALID_PEER_STATE:
             case INVALID_SELF_STATE:

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bftkit.api.ConfigurationException;
 import dev.bftkit.api.Decision;
+import dev.bftkit.api.Fault;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.DeciderProvider;
@@ -173,6 +174,43 @@ class ParsecDeciderTest {
         assertThatThrownBy(() -> d.onRequest(net.node(1), otherInstance))
                 .isInstanceOfSatisfying(InvalidMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.WRONG_INSTANCE));
+    }
+
+    @Test
+    void a_member_sending_bytes_no_honest_node_sends_is_logged_once_but_a_stranger_is_not() {
+        TestNetwork net = new TestNetwork(4, 3, Map.of());
+        var d = net.decider(net.node(0));
+        byte[] garbage = {1, 1, 0};
+        assertThatThrownBy(() -> d.onResponse(net.node(1), garbage)).isInstanceOf(InvalidMessageException.class);
+        assertThatThrownBy(() -> d.onRequest(net.node(1), garbage)).isInstanceOf(InvalidMessageException.class);
+        byte[] otherInstance = WireCodec.encodeMessage(WireCodec.KIND_RESPONSE,
+                dev.bftkit.api.InstanceId.of("other"), List.of(new byte[] {1}));
+        assertThatThrownBy(() -> d.onResponse(net.node(2), otherInstance)).isInstanceOf(InvalidMessageException.class);
+        NodeId stranger = TestCrypto.key(99).publicKey().nodeId();
+        assertThatThrownBy(() -> d.onRequest(stranger, garbage)).isInstanceOf(InvalidMessageException.class);
+        assertThat(d.faults().entries()).hasSize(2).allMatch(f -> f.kind() == Fault.Kind.MALFORMED);
+        assertThat(d.faults().offenders()).containsExactlyInAnyOrder(net.node(1), net.node(2));
+        assertThat(d.faults().entries().get(0).evidence()).singleElement().isEqualTo(garbage);
+    }
+
+    @Test
+    void a_member_relaying_an_event_with_a_bad_signature_is_logged_not_its_creator() {
+        TestNetwork net = new TestNetwork(4, 3, Map.of());
+        NodeId creator = net.node(1);
+        byte[] request = net.decider(creator).nextGossip().orElseThrow().request();
+        List<byte[]> events = WireCodec.decodeMessage(request, WireCodec.KIND_REQUEST, net.instance,
+                new WireCodec.Limits(1024, 1 << 20, TestCrypto.INSTANCE.hashLength()));
+        byte[] last = events.get(events.size() - 1).clone();
+        last[last.length - 1] ^= 1;
+        events.set(events.size() - 1, last);
+        byte[] forged = WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance, events);
+        NodeId relayer = net.node(2);
+        var d = net.decider(net.node(0));
+        assertThatThrownBy(() -> d.onRequest(relayer, forged))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.BAD_SIGNATURE));
+        assertThat(d.faults().entries()).singleElement()
+                .matches(f -> f.offender().equals(relayer) && f.kind() == Fault.Kind.FORGED_SIGNATURE);
     }
 
     @Test

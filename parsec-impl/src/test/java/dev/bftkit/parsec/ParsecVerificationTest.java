@@ -1,0 +1,22 @@
+package dev.bftkit.parsec;
+
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.conformance.DeciderVerification;
+import java.util.Map;
+
+/**
+ * PARSEC passes the kit's Decider verification for the ordered-stream rules. The kit gives each honest node its
+ * own values to submit, so PARSEC runs in Single mode, where every node's own votes are decided; in the default
+ * Supermajority mode a payload is decided only once more than 2/3 of the voters submitted it.
+ */
+class ParsecVerificationTest extends DeciderVerification {
+    @Override
+    protected DeciderProvider provider() {
+        return new ParsecDeciderProvider();
+    }
+
+    @Override
+    protected Map<String, String> options() {
+        return Map.of("parsec.mode", "single");
+    }
+}
