@@ -68,7 +68,8 @@ final class NodeCommand implements Callable<Integer> {
     String instance;
 
     @Option(names = "--propose", paramLabel = "VALUE",
-            description = "Propose (and submit) this value instead of the config's; repeatable.")
+            description = "Propose (and submit) this value instead of the config's; repeatable. Without it, a node "
+                    + "whose storage is not durable proposes its earlier decision again.")
     List<String> propose = new ArrayList<>();
 
     @Option(names = "--exit-after", paramLabel = "N",
@@ -134,6 +135,12 @@ final class NodeCommand implements Callable<Integer> {
         List<String> values = !propose.isEmpty() ? propose : !cfg.propose().isEmpty() ? cfg.propose()
                 : List.of("value from " + self);
         Journal journal = Journal.open(cfg.data(), instanceName);
+        byte[] proposal = values.get(0).getBytes(StandardCharsets.UTF_8);
+        if (!storageProvider.durable() && !journal.earlier().isEmpty() && propose.isEmpty()) {
+            proposal = journal.earlier().get(0);
+            events.warning(storageProvider.name() + " storage kept none of this node's votes, so it proposes its "
+                    + "earlier decision again (the journal checks what is decided)");
+        }
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : own;
 
@@ -163,7 +170,7 @@ final class NodeCommand implements Callable<Integer> {
             Decider decider;
             try {
                 decider = provider.create(new DeciderConfig(inst, committee, key.key(), crypto, run.storage,
-                        Application.proposing(values.get(0).getBytes(StandardCharsets.UTF_8)),
+                        Application.proposing(proposal),
                         SeededRandom.seedOf(Bytes.concat(inst.bytes(), self.bytes())), cfg.options()));
             } catch (StorageException e) {
                 watched.close();

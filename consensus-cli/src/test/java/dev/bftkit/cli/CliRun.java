@@ -61,6 +61,11 @@ record CliRun(int code, String out, String err) {
         return (List<Object>) o;
     }
 
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> maps(Object o) {
+        return (List<Map<String, Object>>) o;
+    }
+
     static String[] args(String line) {
         return Arrays.stream(line.trim().split("\\s+")).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }

@@ -18,14 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SimulateCommandTest {
 
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> nodes(Map<String, Object> json) {
-        return (List<Map<String, Object>>) json.get("nodeResults");
+        return CliRun.maps(json.get("nodeResults"));
     }
 
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> decisions(Map<String, Object> node) {
-        return (List<Map<String, Object>>) node.get("decisions");
+        return CliRun.maps(node.get("decisions"));
     }
 
     @Test
