@@ -301,7 +301,10 @@ final class ClusterCommand implements Callable<Integer> {
         if (Logging.verbose()) {
             cmd.add("--verbose");
         }
-        for (int k = 0; k < values; k++) {
+        boolean decidedBefore = !Journal.open(c.config.data(), instance).earlier().isEmpty();
+        for (int k = 0; k < values && !decidedBefore; k++) {
+            // a node that decided this instance before proposes what its storage (or, for memory storage, its
+            // journal) holds
             cmd.add("--propose");
             cmd.add(instance + ": value " + (values > 1 ? k + " " : "") + "from node " + c.index);
         }

@@ -127,7 +127,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxTicks;
 
-    @Option(names = "--weights", paramLabel = "W,W,…", split = ",",
+    @Option(names = "--weights", paramLabel = "W,W,…", split = ",", hideParamSyntax = true,
             description = "Voting weight of each node, in index order (default: all 1).")
     long[] weights;
 

@@ -85,10 +85,12 @@ class KeygenAndNodeTest {
         assertThat(ev.get(3)).containsEntry("reason", "done").containsEntry("decisions", 1L);
         assertThat(Files.readString(dir.resolve("data").resolve("decided-solo.txt")))
                 .isEqualTo("0 " + dev.bftkit.api.Bytes.hex("hello world".getBytes(StandardCharsets.UTF_8)) + "\n");
+        String graph = "node-" + id.substring(0, 8) + "-solo-decision-0";
         try (Stream<Path> files = Files.list(graphs)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactly("node-" + id.substring(0, 8) + "-solo-decision-0.dot");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    Graphs.graphviz().isPresent() ? List.of(graph + ".dot", graph + ".svg") : List.of(graph + ".dot"));
         }
+        assertThat(Files.readString(graphs.resolve(graph + ".dot"))).startsWith("digraph");
 
         CliRun again = CliRun.of("node", "--config", conf.toString(), "--exit-after", "1");
         assertThat(again.code()).as(again.describe()).isZero();
