@@ -29,6 +29,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Runs n Deciders in one thread from one seed: a virtual clock (each node's own, drifting), a network model per
@@ -51,6 +52,19 @@ public final class Simulator {
          * @param bytes what was delivered
          */
         void delivered(long timeMs, int from, int to, boolean response, byte[] bytes);
+    }
+
+    /** Sees each honest node's decisions as they happen, with its Decider's graph at that moment. */
+    @FunctionalInterface
+    public interface DecisionListener {
+        /**
+         * @param timeMs the virtual time
+         * @param node the honest node's index
+         * @param decision the new decision (a restarted node's repeat of an earlier one is not reported)
+         * @param dot renders the node's Decider as Graphviz DOT ({@link Decider#toDot()}) as it is now; valid only
+         *     during this call
+         */
+        void decided(long timeMs, int node, Decision decision, Supplier<String> dot);
     }
 
     private static final int PHASE = 0;
@@ -207,6 +221,7 @@ public final class Simulator {
     private final boolean ordered;
     private int phasesPerTick = 1;
     private DeliveryListener listener = (t, f, to, r, b) -> { };
+    private DecisionListener decisionListener = (t, i, d, dot) -> { };
     private long seq;
     private long now;
     private long nextRequestId;
@@ -257,6 +272,15 @@ public final class Simulator {
      */
     public Simulator onDelivery(DeliveryListener l) {
         this.listener = l;
+        return this;
+    }
+
+    /**
+     * @param l sees every honest node's decisions, with its graph
+     * @return this
+     */
+    public Simulator onDecision(DecisionListener l) {
+        this.decisionListener = l;
         return this;
     }
 
@@ -513,6 +537,8 @@ public final class Simulator {
             node.decideTime = now;
             node.decideTick = (node.phases + phasesPerTick - 1) / phasesPerTick; // ticks begun so far
         }
+        Decider decider = node.decider;
+        decisionListener.decided(now, node.index, d, decider::toDot);
     }
 
     private void sendRequest(SimNode node, int to, byte[] request, int tag) {

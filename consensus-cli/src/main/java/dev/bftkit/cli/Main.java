@@ -1,22 +1,44 @@
 package dev.bftkit.cli;
 
+import dev.bftkit.api.BftException;
+import dev.bftkit.api.ConfigurationException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code consensus} command.
  *
- * <p>Exit codes: 0 success; 1 an invariant broke or the run failed; 2 bad arguments or configuration.
+ * <p>Exit codes: 0 success; 1 an invariant broke or the run failed; 2 bad arguments or configuration. Every error
+ * is one line on standard error; {@code --verbose} adds debug logging and stack traces.
  */
 @Command(name = "consensus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "bftkit: Byzantine-fault-tolerant consensus as plugins.",
-        subcommands = {PluginsCommand.class, ParsecReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, ClusterCommand.class, NodeCommand.class, KeygenCommand.class,
+            PluginsCommand.class, ParsecReplayCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 an invariant broke or the run failed, 2 bad arguments or configuration.",
+            "Documentation: docs/CLI.md"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** Picocli constructs it. */
     public Main() {
+    }
+
+    /**
+     * @param on debug logging and stack traces
+     */
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log more (debug records) and show stack traces with errors.")
+    void verbose(boolean on) {
+        if (on) {
+            Logging.configure(true, System.err);
+        }
     }
 
     /**
@@ -29,21 +51,55 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Runs the command without exiting, for tests.
+     * Runs the command without exiting, for tests: output goes to {@link System#out} and {@link System#err} as they
+     * are when it is called.
      *
      * @param args the arguments
      * @return the exit code
      */
     public static int run(String... args) {
+        PrintStream err = System.err;
+        Logging.configure(false, err);
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("consensus: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help'.");
+            e.getCommandLine().getErr().println("consensus: " + e.getMessage().replace('\n', ' ').strip()
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            e.getCommandLine().getErr().flush();
             return ExitCodes.USAGE;
         });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter w = cmd.getErr();
+            w.println("consensus: " + oneLine(e));
+            if (Logging.verbose()) {
+                e.printStackTrace(w);
+            }
+            w.flush();
+            return exitCode(e);
+        });
         return cli.execute(args);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof CliException c) {
+            return c.exitCode();
+        }
+        return e instanceof ConfigurationException || e instanceof IllegalArgumentException ? ExitCodes.USAGE
+                : ExitCodes.FAILURE;
+    }
+
+    /** The error as one line: its message, or its kind when it has none. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e instanceof BftException ? e.getClass().getSimpleName() : e.toString();
+        }
+        if (e instanceof CliException c && c.getCause() != null && c.getCause().getMessage() != null
+                && !m.contains(c.getCause().getMessage())) {
+            m = m + ": " + c.getCause().getMessage();
+        }
+        return m.replace('\n', ' ').replace('\r', ' ');
     }
 
     @Override

@@ -27,18 +27,7 @@ final class PluginsCommand implements Callable<Integer> {
         Map<String, List<String>> names = Plugins.names();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            StringBuilder sb = new StringBuilder("{");
-            names.forEach((kind, list) -> {
-                if (sb.length() > 1) {
-                    sb.append(',');
-                }
-                sb.append(Json.string(kind)).append(":[");
-                for (int i = 0; i < list.size(); i++) {
-                    sb.append(i > 0 ? "," : "").append(Json.string(list.get(i)));
-                }
-                sb.append(']');
-            });
-            out.println(sb.append('}'));
+            out.println(Json.write(names));
         } else {
             names.forEach((kind, list) ->
                     out.printf("%-10s %s%n", kind, list.isEmpty() ? "(none)" : String.join(", ", list)));

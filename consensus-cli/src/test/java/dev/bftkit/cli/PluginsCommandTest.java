@@ -2,49 +2,32 @@ package dev.bftkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PluginsCommandTest {
 
-    static String[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
-                e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void listsTheDiscoveredPlugins() {
-        String[] r = run("plugins");
-        assertThat(r[0]).isEqualTo("0");
-        assertThat(r[1]).contains("storage").contains("memory");
+        CliRun r = CliRun.of("plugins");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("storage").contains("memory").contains("decider").contains("streamlette");
     }
 
     @Test
     void printsJson() {
-        String[] r = run("plugins", "--json");
-        assertThat(r[0]).isEqualTo("0");
-        assertThat(r[1].trim()).startsWith("{\"decider\":[").contains("\"storage\":[").contains("\"memory\"")
-                .endsWith("}");
+        CliRun r = CliRun.of("plugins", "--json");
+        assertThat(r.code()).isZero();
+        Map<String, Object> m = r.json();
+        assertThat(m).containsOnlyKeys("decider", "transport", "storage", "crypto");
+        assertThat(CliRun.list(m.get("storage"))).contains("memory");
+        assertThat(CliRun.list(m.get("crypto"))).contains("bc", "insecure-fast");
+        assertThat(CliRun.list(m.get("transport"))).contains("vertx");
     }
 
     @Test
     void badArgumentsGiveAOneLineErrorAndExitCode2() {
-        String[] r = run("plugins", "--nope");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).startsWith("consensus: Unknown option: '--nope'").doesNotContain("Exception");
+        CliRun.of("plugins", "--nope").isUsageError("Unknown option: '--nope'");
+        CliRun.of("no-such-command").isUsageError("no-such-command");
     }
 }

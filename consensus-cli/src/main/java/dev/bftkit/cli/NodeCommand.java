@@ -1,0 +1,329 @@
+package dev.bftkit.cli;
+
+import dev.bftkit.api.Bytes;
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.ConfigurationException;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
+import dev.bftkit.api.StorageException;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.runtime.Node;
+import dev.bftkit.api.runtime.NodeConfig;
+import dev.bftkit.api.runtime.NodeListener;
+import dev.bftkit.api.runtime.TickClock;
+import dev.bftkit.api.spi.Application;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.StorageConfig;
+import dev.bftkit.api.spi.StorageProvider;
+import dev.bftkit.api.spi.Transport;
+import dev.bftkit.api.spi.TransportConfig;
+import dev.bftkit.api.spi.TransportLimits;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code consensus node}: one real node from a config file, on the configured transport, storage and crypto; prints
+ * decisions as they happen and stops cleanly on Ctrl-C.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run one node of a committee from a config file (docs/CLI.md): its key, the members' public "
+            + "keys, addresses and weights, the plugins, its data directory. Prints each decision as it happens; "
+            + "Ctrl-C stops it cleanly. A restarted node reloads its votes from storage and repeats its decision."},
+        footer = {"", "Exit codes: 0 stopped cleanly, 1 the run failed (storage, address in use, a changed "
+            + "decision, a broken fault assumption), 2 bad arguments or config."})
+final class NodeCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(NodeCommand.class.getName());
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "The node's config file.")
+    Path config;
+
+    @Option(names = "--instance", paramLabel = "NAME", description = "Decide this instance instead of the config's.")
+    String instance;
+
+    @Option(names = "--propose", paramLabel = "VALUE",
+            description = "Propose (and submit) this value instead of the config's; repeatable. Without it, a node "
+                    + "whose storage is not durable proposes its earlier decision again.")
+    List<String> propose = new ArrayList<>();
+
+    @Option(names = "--exit-after", paramLabel = "N",
+            description = "Stop cleanly once N decisions are seen (default: run until Ctrl-C).")
+    Integer exitAfter;
+
+    @Option(names = "--graphs", paramLabel = "DIR", description = "Write the node's graph at each decision as DOT "
+            + "(and SVG when Graphviz 'dot' is on the PATH) into DIR.")
+    Path graphs;
+
+    @Option(names = "--json", description = "Print one JSON object per event (started, unreachable, reachable, "
+            + "decided, stopped) instead of text.")
+    boolean json;
+
+    NodeCommand() {
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (exitAfter != null && exitAfter < 1) {
+            throw CliException.usage("--exit-after must be at least 1");
+        }
+        NodeFile cfg = NodeFile.read(config);
+        Crypto crypto = Plugins.requireSecure(Plugins.crypto(cfg.crypto())).create();
+        KeyFile key = KeyFile.read(cfg.key());
+        if (!key.crypto().equals(cfg.crypto())) {
+            throw CliException.usage(cfg.file() + ": crypto is '" + cfg.crypto() + "' but the key file " + cfg.key()
+                    + " holds a '" + key.crypto() + "' key");
+        }
+        String instanceName = instance != null ? instance : cfg.instance();
+        InstanceId inst = instanceId(instanceName);
+        NodeId self = key.key().publicKey().nodeId();
+        Map<NodeId, Long> weights = new LinkedHashMap<>();
+        Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
+        InetSocketAddress own = null;
+        for (NodeFile.Member m : cfg.members()) {
+            weights.put(m.id(), m.weight());
+            if (m.id().equals(self)) {
+                own = m.address();
+            } else {
+                peers.put(m.id(), m.address());
+            }
+        }
+        if (own == null) {
+            throw CliException.usage(cfg.file() + ": this node's key " + cfg.key() + " (node id " + self
+                    + ") is not a member of the committee");
+        }
+        for (NodeId id : weights.keySet()) {
+            if (crypto.decodePublicKey(id.bytes()).isEmpty()) {
+                throw CliException.usage(cfg.file() + ": member " + id.toHex() + " is not a valid " + cfg.crypto()
+                        + " public key");
+            }
+        }
+        Committee committee;
+        try {
+            committee = Committee.of(weights);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(cfg.file() + ": " + e.getMessage());
+        }
+        DeciderProvider provider = Plugins.decider(cfg.decider());
+        Events events = new Events(spec.commandLine().getOut(), spec.commandLine().getErr(), json, self);
+        StorageProvider storageProvider = storageProvider(cfg.storage(), events);
+        List<String> values = !propose.isEmpty() ? propose : !cfg.propose().isEmpty() ? cfg.propose()
+                : List.of("value from " + self);
+        Journal journal = Journal.open(cfg.data(), instanceName);
+        byte[] proposal = values.get(0).getBytes(StandardCharsets.UTF_8);
+        if (!storageProvider.durable() && !journal.earlier().isEmpty() && propose.isEmpty()) {
+            proposal = journal.earlier().get(0);
+            events.warning(storageProvider.name() + " storage kept none of this node's votes, so it proposes its "
+                    + "earlier decision again (the journal checks what is decided)");
+        }
+        Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
+        InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : own;
+
+        Run run = new Run(events, journal, exitAfter == null ? Integer.MAX_VALUE : exitAfter);
+        Thread hook = new Thread(() -> run.stop("interrupted"), "consensus-node-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            run.storage = open(storageProvider, cfg.data().resolve("storage"));
+            Transport transport;
+            try {
+                transport = Plugins.transport(cfg.transport()).open(new TransportConfig(self, key.key(), crypto, bind,
+                        peers, TransportLimits.DEFAULT));
+            } catch (TransportException e) {
+                throw CliException.failure("cannot listen on " + NodeFile.hostPort(bind) + ": " + e.getMessage(), e);
+            }
+            WatchedTransport watched = new WatchedTransport(transport, new WatchedTransport.Watcher() {
+                @Override
+                public void unreachable(NodeId peer, TransportException error) {
+                    events.unreachable(peer, peers.get(peer), error);
+                }
+
+                @Override
+                public void reachable(NodeId peer) {
+                    events.reachable(peer, peers.get(peer));
+                }
+            });
+            Decider decider;
+            try {
+                decider = provider.create(new DeciderConfig(inst, committee, key.key(), crypto, run.storage,
+                        Application.proposing(proposal),
+                        SeededRandom.seedOf(Bytes.concat(inst.bytes(), self.bytes())), cfg.options()));
+            } catch (StorageException e) {
+                watched.close();
+                throw CliException.failure("cannot load instance " + instanceName + " from storage: "
+                        + e.getMessage(), e);
+            }
+            events.started(cfg, instanceName, committee, bind, storageProvider, journal.earlier());
+            TickClock clock = new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
+                    Duration.ofMillis(cfg.tickMaxMs()));
+            run.start(Node.start(NodeConfig.of(decider, watched).withClock(clock)
+                    .withRequestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
+                    .withListener(run.listener(decider, graphWriter))));
+            for (String v : values) {
+                run.node.submit(v.getBytes(StandardCharsets.UTF_8));
+            }
+            run.node.decide().whenComplete((d, e) -> {
+                if (e instanceof FatalConsensusException || e != null && e.getCause() instanceof FatalConsensusException) {
+                    run.fail("the fault assumption is broken: " + (e.getCause() != null ? e.getCause() : e)
+                            .getMessage());
+                }
+            });
+            run.done.await();
+        } finally {
+            run.stop(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it stopped the node
+            }
+        }
+        graphWriter.ifPresent(g -> Graphs.graphviz().ifPresent(g::renderSvg));
+        if (run.failure != null) {
+            throw CliException.failure(run.failure);
+        }
+        return ExitCodes.OK;
+    }
+
+    static InstanceId instanceId(String name) {
+        try {
+            return InstanceId.of(name);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("instance '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private static StorageProvider storageProvider(String name, Events events) {
+        try {
+            return Plugins.storage(name);
+        } catch (ConfigurationException e) {
+            if (!name.equals("mapdb")) {
+                throw e;
+            }
+            events.warning("the mapdb storage plugin is not on the module path: using memory storage, so this "
+                    + "node's votes and decisions do not survive a restart");
+            return Plugins.storage("memory");
+        }
+    }
+
+    private static Storage open(StorageProvider provider, Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            return provider.open(StorageConfig.at(dir));
+        } catch (java.io.IOException e) {
+            throw CliException.failure("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+        } catch (StorageException e) {
+            throw CliException.failure("cannot open " + provider.name() + " storage in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The running node and how it ends. */
+    private static final class Run {
+        final Events events;
+        final Journal journal;
+        final int exitAfter;
+        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicInteger decisions = new AtomicInteger();
+        final AtomicLong phases = new AtomicLong();
+        volatile Storage storage;
+        volatile Node node;
+        volatile String failure;
+        private boolean stopped;
+        private long startNanos;
+
+        Run(Events events, Journal journal, int exitAfter) {
+            this.events = events;
+            this.journal = journal;
+            this.exitAfter = exitAfter;
+        }
+
+        void start(Node n) {
+            this.node = n;
+        }
+
+        NodeListener listener(Decider decider, Optional<Graphs> graphs) {
+            startNanos = System.nanoTime();
+            return new NodeListener() {
+                private long tick;
+
+                @Override
+                public void onPhase(long t, int phase, long phaseNanos) {
+                    tick = t;
+                    phases.incrementAndGet();
+                }
+
+                @Override
+                public void onDecision(Decision d) {
+                    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+                    boolean restored = phases.get() == 0;
+                    Journal.Match match = journal.record(d);
+                    graphs.ifPresent(g -> g.write("node-" + events.self() + "-" + journal.name() + "-decision-"
+                            + d.position(), decider.toDot()));
+                    events.decided(d, restored ? decider.currentTick() : tick, ms, restored, match);
+                    if (match == Journal.Match.DIFFERENT) {
+                        fail("decision #" + d.position() + " differs from the one recorded earlier in "
+                                + journal.file());
+                    } else if (decisions.incrementAndGet() >= exitAfter) {
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void onRejected(NodeId peer, RuntimeException error) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "rejected from " + peer + ": " + error.getMessage());
+                }
+            };
+        }
+
+        void fail(String why) {
+            failure = why;
+            done.countDown();
+        }
+
+        /** Stops the node and closes the storage, once; from the main thread or the shutdown hook. */
+        synchronized void stop(String reason) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            if (node != null) {
+                node.close();
+            }
+            if (storage != null) {
+                try {
+                    storage.close();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "closing the storage failed: " + e.getMessage());
+                }
+            }
+            if (node != null) {
+                events.stopped(reason != null ? reason : failure != null ? "failed" : "done", decisions.get());
+            }
+            done.countDown();
+        }
+    }
+}
