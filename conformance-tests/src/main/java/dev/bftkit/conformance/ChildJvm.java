@@ -21,6 +21,20 @@ final class ChildJvm {
      * @return the command
      */
     static List<String> command(Class<?> main, List<String> args) {
+        return command(main, args, System.getProperty("jdk.module.path", ""),
+                System.getProperty("java.class.path", ""), main.getModule().isNamed());
+    }
+
+    /**
+     * @param main a public class with a {@code main} method in the kit
+     * @param args its arguments
+     * @param modulePath the module path, or empty
+     * @param classPath the class path, or empty
+     * @param asModule whether to start {@code main} as a module's class (else from the class path)
+     * @return the command
+     */
+    static List<String> command(Class<?> main, List<String> args, String modulePath, String classPath,
+            boolean asModule) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 24) {
@@ -31,8 +45,6 @@ final class ChildJvm {
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
-        String modulePath = System.getProperty("jdk.module.path", "");
-        String classPath = System.getProperty("java.class.path", "");
         if (!modulePath.isEmpty()) {
             cmd.add("--module-path");
             cmd.add(modulePath);
@@ -41,10 +53,9 @@ final class ChildJvm {
             cmd.add("-cp");
             cmd.add(classPath);
         }
-        Module module = main.getModule();
-        if (module.isNamed()) {
+        if (asModule) {
             cmd.add("-m");
-            cmd.add(module.getName() + "/" + main.getName());
+            cmd.add(main.getModule().getName() + "/" + main.getName());
         } else {
             if (!modulePath.isEmpty()) {
                 cmd.add("--add-modules");

@@ -27,6 +27,21 @@ class StorageCrashChildTest {
                 .containsExactly("open 0", "ack 1", "ack 2", "ack 3", "done");
     }
 
+    /** As for a plugin whose tests put the kit on the class path: every jar on the class path, none on the module path. */
+    @Test
+    void childStartsFromTheClassPathToo(@TempDir Path dir) throws Exception {
+        String everything = System.getProperty("jdk.module.path", "") + java.io.File.pathSeparator
+                + System.getProperty("java.class.path", "");
+        List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of("write", "memory", dir.toString(), "7",
+                "2"), "", everything, false);
+        assertThat(cmd).doesNotContain("-m", "--module-path");
+        Process child = new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+        child.getOutputStream().close();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(out.lines().toList()).as(out).containsExactly("open 0", "ack 1", "ack 2", "done");
+    }
+
     @Test
     void childReportsAnUnknownProviderAsAFailure(@TempDir Path dir) throws Exception {
         Process child = start(dir, "probe", "no-such-store", dir.toString());

@@ -28,17 +28,17 @@ import org.mapdb.Serializer;
 import org.mapdb.StoreWAL;
 
 /**
- * A store in one MapDB file with MapDB's write-ahead log on. A batch is applied and committed under a write lock;
- * MapDB's commit syncs its log and then the store file, so a batch is durable when {@link #write} returns, and its
- * log makes it all-or-nothing across a crash. MapDB shows uncommitted changes to every reader, so reads take the
- * read side of the same lock and never see half a batch.
+ * A store in one MapDB file with MapDB's transactions on. A batch is applied in one transaction and committed under
+ * a write lock; the commit reaches the store file through a page journal ({@link JournaledVolume}) that makes it
+ * all-or-nothing across a crash, and is forced before {@link #write} returns. MapDB shows uncommitted changes to
+ * every reader, so reads take the read side of the same lock and never see half a batch.
  *
  * <p>The store file is created under a temporary name and renamed into place once its first commit is synced, so a
  * crash during creation leaves no half-made store behind. Everything read back is validated: every MapDB record
  * carries a CRC32C of its id and bytes ({@link ChecksumStore}), record lengths are bounded before allocation, and
- * scans check that keys ascend and have a legal length.
- * Any failure to read is a {@link StorageException} naming the file; a failed write leaves the store unusable
- * until it is reopened, because MapDB's in-memory state after a failed commit is not trustworthy.
+ * scans check that keys ascend and have a legal length. Any failure to read is a {@link StorageException} naming
+ * the file; a failed write leaves the store unusable until it is reopened, because MapDB's in-memory state after
+ * a failed commit is not trustworthy, and nothing of that batch reaches the file.
  */
 final class MapDbStorage implements Storage {
     /** Keys per B-tree node. */
@@ -140,14 +140,14 @@ final class MapDbStorage implements Storage {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
         List<Entry> out = new ArrayList<>();
-        if (prefix.length > MAX_KEY_LENGTH) {
-            return out;
-        }
         boolean fromAfter = after != null && Bytes.compareUnsigned(after, prefix) >= 0;
         byte[] from = fromAfter ? after : prefix;
         rw.readLock().lock();
         try {
             checkUsable();
+            if (prefix.length > MAX_KEY_LENGTH) {
+                return out;
+            }
             try {
                 Iterator<Map.Entry<byte[], byte[]>> it = map.entryIterator(from, !fromAfter, null, false);
                 byte[] previous = from;
