@@ -295,6 +295,13 @@ final class ClusterCommand implements Callable<Integer> {
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("--illegal-native-access=allow");
         }
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.isBlank()) {
+            // a runner (for example Surefire) may keep jars no module descriptor names, such as MapDB's own
+            // dependencies, on the class path; automatic modules read the class path, so the nodes need it too
+            cmd.add("--class-path");
+            cmd.add(classPath);
+        }
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-XX:-UsePerfData",
                 "--module-path", modulePath, "--module", "dev.bftkit.cli/" + Main.class.getName(),
                 "node", "--config", c.dir.resolve("node.conf").toString(), "--instance", instance, "--json"));

@@ -185,6 +185,7 @@ final class StreamletteDecider implements Decider {
         tree.drainAdded();
         tree.setMaxTick(tick + 1);
         absorbNotarizations();
+        checkFinality(); // a node that had decided knows it again before its first tick
     }
 
     private static long sortTick(Message m) {
