@@ -902,7 +902,7 @@ final class ParsecCore {
     }
 
     /**
-     * The reference's coin: common but predictable (its FIXME in {@code toss_coin}). Needed to replay recorded
+     * The reference's coin: common but predictable (the reference marks {@code toss_coin} as to be replaced). Needed to replay recorded
      * graphs; an adversary that controls the scheduler can use it to delay decisions.
      */
     static boolean tossCoin(int round) {
