@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class StorageBench {
     static final int KEYS = 100_000;
-    private static final int PUTS = 4;
-    private static final int VALUE = 100;
+    static final int PUTS = 4;
+    static final int VALUE = 100;
 
     /** Where the files go (the same disk for both sides); empty for {@code java.io.tmpdir}. */
     @Param("")
@@ -139,7 +139,7 @@ public class StorageBench {
     }
 
     /** A 16-byte key: the tag byte, seven zeros, the number. */
-    private static byte[] key(char tag, long n) {
+    static byte[] key(char tag, long n) {
         return ByteBuffer.allocate(16).put((byte) tag).put(new byte[7]).putLong(n).array();
     }
 }

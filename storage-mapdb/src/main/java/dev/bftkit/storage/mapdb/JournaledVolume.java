@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
@@ -30,12 +31,15 @@ import org.mapdb.volume.Volume;
  * checksum and is ignored (the store file was not touched yet), and applying the last complete one again, should
  * the blanking be lost, is harmless because the store file changes only through the journal.
  *
- * <p>Reads see the pending changes. Multi-byte fields are read and written in one call to the file rather than a
- * byte at a time. All methods are synchronized, as in MapDB's own file volume.
+ * <p>Reads see the pending changes. Unchanged pages of the store file are cached ({@value #CLEAN_PAGES} of them),
+ * and multi-byte fields are read and written in one call rather than a byte at a time: MapDB reads index entries
+ * and free lists eight bytes at a time. All methods are synchronized, as in MapDB's own file volume.
  */
 final class JournaledVolume extends Volume {
-    /** The unit of change tracking. */
+    /** The unit of change tracking and caching. */
     static final int PAGE = 4096;
+    /** Unchanged pages of the store file kept in memory (2 MiB), so that MapDB's many small reads are not calls. */
+    static final int CLEAN_PAGES = 512;
 
     private static final int MAGIC = 0x42464A31; // "BFJ1"
     private static final int HEADER = 4 + 4 + 8 + 8;
@@ -47,6 +51,8 @@ final class JournaledVolume extends Volume {
     /** Null for a MapDB log file, whose syncs write the pages without a journal and without forcing them. */
     private final RandomAccessFile journal;
     private final TreeMap<Long, Page> dirty = new TreeMap<>();
+    /** Null for a log file, which is read back little. */
+    private final LinkedHashMap<Long, byte[]> clean;
     /** The file's length as last seen. */
     private long fileLength;
     /** The length MapDB asked for; the file grows to it on the next sync, and reads beyond the file see zeros. */
@@ -71,12 +77,21 @@ final class JournaledVolume extends Volume {
         // a RandomAccessFile, not a FileChannel: an interrupt must not close it under a writing thread
         this.journal = new RandomAccessFile(journalPath.toFile(), "rw");
         this.fileLength = file.length();
+        this.clean = new LinkedHashMap<>(CLEAN_PAGES * 2, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+                return size() > CLEAN_PAGES;
+            }
+        };
     }
 
     private JournaledVolume(Volume file) {
         this.file = file;
         this.journalPath = null;
         this.journal = null;
+        this.clean = null;
         this.fileLength = file.length();
     }
 
@@ -205,9 +220,20 @@ final class JournaledVolume extends Volume {
         putData(offset, ByteBuffer.allocate(Integer.BYTES).putInt(value).array(), 0, Integer.BYTES);
     }
 
+    /** MapDB writes its log's headers and packed numbers a byte at a time: straight into the page. */
     @Override
-    public void putByte(long offset, byte value) {
-        putData(offset, new byte[] {value}, 0, 1);
+    public synchronized void putByte(long offset, byte value) {
+        long pageNo = offset / PAGE;
+        int in = (int) (offset - pageNo * PAGE);
+        Page p = page(pageNo);
+        p.bytes[in] = value;
+        p.lo = Math.min(p.lo, in);
+        p.hi = Math.max(p.hi, in + 1);
+    }
+
+    @Override
+    public void putUnsignedByte(long offset, int value) {
+        putByte(offset, (byte) value);
     }
 
     @Override
@@ -237,6 +263,9 @@ final class JournaledVolume extends Volume {
         if (p == null) {
             p = new Page();
             readFile(pageNo * PAGE, p.bytes, 0, PAGE);
+            if (clean != null) {
+                clean.remove(pageNo);
+            }
             dirty.put(pageNo, p);
         }
         return p;
@@ -265,8 +294,31 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Reads from the file; past its end reads zeros, as a grown file would. */
+    /** Reads unchanged bytes, through the clean-page cache for the store file. */
     private void readFile(long offset, byte[] dst, int dstPos, int size) {
+        if (clean == null || size > 4 * PAGE) {
+            // clean pages hold what the file holds, so a large read (a big value) may bypass them
+            readRaw(offset, dst, dstPos, size);
+            return;
+        }
+        long at = offset;
+        while (at < offset + size) {
+            long pageNo = at / PAGE;
+            byte[] page = clean.get(pageNo);
+            if (page == null) {
+                page = new byte[PAGE];
+                readRaw(pageNo * PAGE, page, 0, PAGE);
+                clean.put(pageNo, page);
+            }
+            int in = (int) (at - pageNo * PAGE);
+            int n = (int) Math.min(PAGE - in, offset + size - at);
+            System.arraycopy(page, in, dst, dstPos + (int) (at - offset), n);
+            at += n;
+        }
+    }
+
+    /** Reads from the file; past its end reads zeros, as a grown file would. */
+    private void readRaw(long offset, byte[] dst, int dstPos, int size) {
         int n = (int) Math.max(0, Math.min(size, fileLength - offset));
         if (n > 0) {
             file.getData(offset, dst, dstPos, n);
@@ -347,6 +399,9 @@ final class JournaledVolume extends Volume {
 
     @Override
     public synchronized void truncate(long size) {
+        if (clean != null) {
+            clean.clear();
+        }
         dirty.tailMap(size / PAGE, false).clear();
         Page last = dirty.get(size / PAGE);
         if (last != null) {
@@ -378,6 +433,9 @@ final class JournaledVolume extends Volume {
     synchronized void abandon() {
         abandoned = true;
         dirty.clear();
+        if (clean != null) {
+            clean.clear();
+        }
     }
 
     /** Journals the pending changes, forces the journal, writes them into the file and forces it. */
@@ -416,9 +474,34 @@ final class JournaledVolume extends Volume {
     }
 
     private void flushPages() {
+        // one write per run of adjacent changed bytes: a log's pages, a node spanning pages
+        long total = 0;
+        for (Page p : dirty.values()) {
+            total += p.hi - p.lo;
+        }
+        byte[] run = new byte[(int) Math.min(total, 1 << 20)];
+        long runStart = -1;
+        int runLength = 0;
         for (Map.Entry<Long, Page> e : dirty.entrySet()) {
             Page p = e.getValue();
-            file.putData(e.getKey() * PAGE + p.lo, p.bytes, p.lo, p.hi - p.lo);
+            long start = e.getKey() * PAGE + p.lo;
+            int n = p.hi - p.lo;
+            if (runLength > 0 && (runStart + runLength != start || runLength + n > run.length)) {
+                file.putData(runStart, run, 0, runLength);
+                runLength = 0;
+            }
+            if (runLength == 0) {
+                runStart = start;
+            }
+            System.arraycopy(p.bytes, p.lo, run, runLength, n);
+            runLength += n;
+            if (clean != null) {
+                // the whole page is current: it was read in full before it changed
+                clean.put(e.getKey(), p.bytes);
+            }
+        }
+        if (runLength > 0) {
+            file.putData(runStart, run, 0, runLength);
         }
         dirty.clear();
         if (wanted > fileLength) {
