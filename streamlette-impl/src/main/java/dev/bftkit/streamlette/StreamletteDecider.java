@@ -77,12 +77,15 @@ import java.util.TreeSet;
  * voted for every solicit extending a tip); {@code validate} is called before voting for a proposal; non-members'
  * votes are rejected; the first decision is kept and a different finalized value is
  * {@link FatalConsensusException}; a decided node stops proposing and voting but keeps answering pulls; every
- * message, summary and diff is bounded; own messages are durable before they can be pulled; a node that sees a
+ * message, summary and diff is bounded; own messages are durable before they can be pulled (peers' messages wait
+ * for the next durable write, see {@link #persist}); a node that sees a
  * notarized message from a later tick than its own catches its tick up to it (ticks only move forward, so the
  * rule above still holds, and a restarted or lagging node can take part again).
  */
 final class StreamletteDecider implements Decider {
     static final int PHASES = 2;
+    /** Peers' messages that may wait unwritten for the next durable write. */
+    static final int MAX_UNWRITTEN = 1024;
 
     private final InstanceId instance;
     private final Committee committee;
@@ -104,7 +107,12 @@ final class StreamletteDecider implements Decider {
     private final SeededRandom rng;
     private final ArrayDeque<Outbound> outbox = new ArrayDeque<>();
     private final Set<NodeId> awaiting = new HashSet<>();
-    private WriteBatch deferred;
+    /** Peers' messages stored in the tree and not yet written; see {@link #persist}. */
+    private WriteBatch unwritten = new WriteBatch();
+    /** Whether the tree holds a message of our own that is not yet written. */
+    private boolean ownUnwritten;
+    private long writtenTick = -1;
+    private long writtenVotedTick = -1;
 
     private long tick;
     private int phase;
@@ -146,6 +154,8 @@ final class StreamletteDecider implements Decider {
                 tick = in.nonNegative("tick");
                 lastVotedTick = in.i64();
                 in.finish();
+                writtenTick = tick;
+                writtenVotedTick = lastVotedTick;
             } catch (InvalidMessageException e) {
                 throw new StorageException("damaged Streamlette state for instance " + instance + ": "
                         + e.getMessage(), e);
@@ -202,20 +212,34 @@ final class StreamletteDecider implements Decider {
         return p;
     }
 
-    /** Writes every newly stored message and the tick state in one atomic batch, before anything is handed out. */
+    /**
+     * Writes what must be durable before anything is handed out, in one atomic batch: every newly stored message
+     * and the tick state. Our own messages and our last voted tick commit us, so a batch holding them is written at
+     * once; peers' messages commit us to nothing (a peer can send them again), so after a response that brought only
+     * those they wait for the next write: the phase's end, our next own message or vote, a decision, or
+     * {@value #MAX_UNWRITTEN} of them. One durable write per phase instead of one per response.
+     */
     private void persist(boolean phaseEnd) {
-        WriteBatch batch = deferred != null ? deferred : new WriteBatch();
         byte[] mp = messagesPrefix();
         for (byte[] m : tree.drainAdded()) {
-            batch.put(dev.bftkit.api.Bytes.concat(mp, crypto.hash(m)), m);
+            unwritten.put(dev.bftkit.api.Bytes.concat(mp, crypto.hash(m)), m);
         }
-        batch.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
         if (mutations.voteBeforePersist && !phaseEnd) {
-            deferred = batch; // deliberately broken: handed out now, written only when the phase ends
+            return; // deliberately broken: own votes are handed out now, written only when the phase ends
+        }
+        boolean commits = ownUnwritten || lastVotedTick != writtenVotedTick;
+        if (!phaseEnd && !commits && decision == null && unwritten.size() < MAX_UNWRITTEN) {
             return;
         }
-        deferred = null;
-        storage.write(batch);
+        if (unwritten.size() == 0 && tick == writtenTick && !commits) {
+            return; // nothing new since the last write
+        }
+        unwritten.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
+        storage.write(unwritten);
+        unwritten = new WriteBatch();
+        ownUnwritten = false;
+        writtenTick = tick;
+        writtenVotedTick = lastVotedTick;
     }
 
     // ---- the Decider -----------------------------------------------------------------------------------------
@@ -286,6 +310,7 @@ final class StreamletteDecider implements Decider {
 
     private void insertOwn(Message m) {
         tree.insert(m, Wire.encode(m), null);
+        ownUnwritten = true;
     }
 
     /**
@@ -379,6 +404,9 @@ final class StreamletteDecider implements Decider {
         vote();
         persist(false);
         checkFinality();
+        if (decision != null) {
+            persist(true); // a decided node stops ticking: what decided it is written now
+        }
         if (firstFault != null) {
             throw firstFault;
         }

@@ -132,6 +132,61 @@ class StreamletteDeciderTest {
     }
 
     @Test
+    void ownVotesAreWrittenAtOnceAndPeersMessagesWaitForTheNextWrite() {
+        Fixture f = new Fixture(4);
+        int leader = f.leader(0);
+        int voter = (leader + 1) % 4;
+        int other = (leader + 2) % 4;
+        CountingStorage store = new CountingStorage(Kit.memoryStorage());
+        Decider d = new StreamletteProvider().create(f.config(voter, store, "x"));
+        Message a = f.proposal(leader, 0, "a");
+        d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
+        assertThat(store.writes).as("our vote commits us: written before the response returns").isEqualTo(1);
+        d.onResponse(f.ids[other], Wire.diff(List.of(Wire.encode(f.vote(other, a)))));
+        assertThat(d.toDot()).contains("votes 2 (w=2)");
+        assertThat(store.writes).as("a peer's vote commits us to nothing: it waits").isEqualTo(1);
+        d.tick(); // the phase ends
+        assertThat(store.writes).as("the phase's end writes what waited").isEqualTo(2);
+        d.tick();
+        int afterTicks = store.writes;
+        d.close();
+        Decider again = new StreamletteProvider().create(f.config(voter, store, "x"));
+        assertThat(again.toDot()).as("both votes were written").contains("votes 2 (w=2)");
+        assertThat(again.currentTick()).isEqualTo(d.currentTick());
+        assertThat(afterTicks).isEqualTo(3);
+    }
+
+    /** Counts durable writes. */
+    private static final class CountingStorage implements Storage {
+        private final Storage inner;
+        int writes;
+
+        CountingStorage(Storage inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Optional<byte[]> get(byte[] key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public List<Storage.Entry> scan(byte[] prefix, byte[] after, int limit) {
+            return inner.scan(prefix, after, limit);
+        }
+
+        @Override
+        public void write(WriteBatch batch) {
+            writes++;
+            inner.write(batch);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void damagedStateInStorageIsAStorageErrorNotWrongBehaviour() {
         Fixture f = new Fixture(4);
         Storage store = Kit.memoryStorage();
