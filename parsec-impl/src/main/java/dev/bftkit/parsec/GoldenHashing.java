@@ -35,11 +35,11 @@ final class GoldenHashing implements ParsecCore.ObservationHasher {
             for (NodeId id : g.group()) {
                 MockIds.writePeerId(out, nameOf(id));
             }
-            out.bytes(g.relatedInfo());
+            out.bytes(g.relatedInfo().bytes());
         } else if (observation instanceof Observation.Add a) {
-            MockIds.writePeerId(out.u32(1), nameOf(a.peer())).bytes(a.relatedInfo());
+            MockIds.writePeerId(out.u32(1), nameOf(a.peer())).bytes(a.relatedInfo().bytes());
         } else if (observation instanceof Observation.Remove r) {
-            MockIds.writePeerId(out.u32(2), nameOf(r.peer())).bytes(r.relatedInfo());
+            MockIds.writePeerId(out.u32(2), nameOf(r.peer())).bytes(r.relatedInfo().bytes());
         } else if (observation instanceof Observation.Opaque o) {
             out.u32(4).string(new String(o.payload(), StandardCharsets.UTF_8));
         } else {

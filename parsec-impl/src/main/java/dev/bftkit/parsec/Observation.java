@@ -16,25 +16,49 @@ sealed interface Observation {
     }
 
     /**
+     * Opaque extra bytes of a membership observation, compared by content.
+     *
+     * @param bytes the bytes
+     */
+    record Info(byte[] bytes) {
+        public Info {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Info i && Arrays.equals(bytes, i.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return bytes.length + " B";
+        }
+    }
+
+    /**
      * The genesis group.
      *
      * @param group the members, sorted
      * @param relatedInfo opaque extra bytes
      */
-    record Genesis(List<NodeId> group, byte[] relatedInfo) implements Observation {
+    record Genesis(List<NodeId> group, Info relatedInfo) implements Observation {
         public Genesis {
             group = List.copyOf(group);
-            relatedInfo = relatedInfo.clone();
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Genesis g && group.equals(g.group) && Arrays.equals(relatedInfo, g.relatedInfo);
-        }
-
-        @Override
-        public int hashCode() {
-            return group.hashCode() * 31 + Arrays.hashCode(relatedInfo);
+        Genesis(List<NodeId> group, byte[] relatedInfo) {
+            this(group, new Info(relatedInfo));
         }
     }
 
@@ -44,19 +68,9 @@ sealed interface Observation {
      * @param peer the peer
      * @param relatedInfo opaque extra bytes
      */
-    record Add(NodeId peer, byte[] relatedInfo) implements Observation {
-        public Add {
-            relatedInfo = relatedInfo.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Add a && peer.equals(a.peer) && Arrays.equals(relatedInfo, a.relatedInfo);
-        }
-
-        @Override
-        public int hashCode() {
-            return peer.hashCode() * 31 + Arrays.hashCode(relatedInfo);
+    record Add(NodeId peer, Info relatedInfo) implements Observation {
+        Add(NodeId peer, byte[] relatedInfo) {
+            this(peer, new Info(relatedInfo));
         }
     }
 
@@ -66,19 +80,9 @@ sealed interface Observation {
      * @param peer the peer
      * @param relatedInfo opaque extra bytes
      */
-    record Remove(NodeId peer, byte[] relatedInfo) implements Observation {
-        public Remove {
-            relatedInfo = relatedInfo.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Remove r && peer.equals(r.peer) && Arrays.equals(relatedInfo, r.relatedInfo);
-        }
-
-        @Override
-        public int hashCode() {
-            return peer.hashCode() * 31 + Arrays.hashCode(relatedInfo) + 7;
+    record Remove(NodeId peer, Info relatedInfo) implements Observation {
+        Remove(NodeId peer, byte[] relatedInfo) {
+            this(peer, new Info(relatedInfo));
         }
     }
 

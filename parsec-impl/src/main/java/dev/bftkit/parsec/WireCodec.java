@@ -155,11 +155,11 @@ final class WireCodec {
             for (NodeId id : g.group()) {
                 e.bytes(id.bytes());
             }
-            e.bytes(g.relatedInfo());
+            e.bytes(g.relatedInfo().bytes());
         } else if (o instanceof Observation.Add a) {
-            e.u8(1).bytes(a.peer().bytes()).bytes(a.relatedInfo());
+            e.u8(1).bytes(a.peer().bytes()).bytes(a.relatedInfo().bytes());
         } else if (o instanceof Observation.Remove r) {
-            e.u8(2).bytes(r.peer().bytes()).bytes(r.relatedInfo());
+            e.u8(2).bytes(r.peer().bytes()).bytes(r.relatedInfo().bytes());
         } else if (o instanceof Observation.Accusation a) {
             e.u8(3).bytes(a.offender().bytes());
             encodeMalice(e, a.malice());

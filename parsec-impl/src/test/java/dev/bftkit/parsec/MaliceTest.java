@@ -100,52 +100,54 @@ class MaliceTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {6, 7})
     void an_other_parent_by_the_same_creator_is_rejected_and_accused(long seed) {
-        CoreNetwork net = new CoreNetwork(4, seed, false);
-        NodeId bad = net.ids.get(3);
-        for (int s = 0; s < 3; s++) {
-            net.step();
-        }
-        ParsecCore c = net.core(bad);
-        Event last = c.graph.get(c.ourLastEvent());
-        Event own = c.graph.get(c.peers.our().eventsAt(0)[0]);
-        byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUEST, last.hash, own.hash,
-                null, null, new byte[0], last.indexByCreator + 1)).wire();
-        rejectEverywhere(net, bad, wire, "OtherParentBySameCreator");
-        runUntilRemoved(net, bad, "OtherParentBySameCreator", seed);
+        forgeRejectAndRemove(seed, "OtherParentBySameCreator", (net, bad, c) -> {
+            Event last = c.graph.get(c.ourLastEvent());
+            Event own = c.graph.get(c.peers.our().eventsAt(0)[0]);
+            return new ParsecCore.Content(bad, Cause.REQUEST, last.hash, own.hash, null, null, new byte[0],
+                    last.indexByCreator + 1);
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {9})
     void a_self_parent_by_another_creator_is_rejected_and_accused(long seed) {
-        CoreNetwork net = new CoreNetwork(4, seed, false);
-        NodeId bad = net.ids.get(3);
-        for (int s = 0; s < 3; s++) {
-            net.step();
-        }
-        ParsecCore c = net.core(bad);
-        Event someoneElses = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).lastEvent());
-        byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUESTING, someoneElses.hash,
-                null, net.ids.get(1), null, new byte[0], someoneElses.indexByCreator + 1)).wire();
-        rejectEverywhere(net, bad, wire, "SelfParentByDifferentCreator");
-        runUntilRemoved(net, bad, "SelfParentByDifferentCreator", seed);
+        forgeRejectAndRemove(seed, "SelfParentByDifferentCreator", (net, bad, c) -> {
+            Event someoneElses = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).lastEvent());
+            return new ParsecCore.Content(bad, Cause.REQUESTING, someoneElses.hash, null, net.ids.get(1), null,
+                    new byte[0], someoneElses.indexByCreator + 1);
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {10})
     void a_request_answering_no_requesting_is_rejected_and_accused(long seed) {
+        forgeRejectAndRemove(seed, "InvalidRequest", (net, bad, c) -> {
+            Event last = c.graph.get(c.ourLastEvent());
+            // Its other-parent is an Observation (Genesis) of another peer, not a Requesting addressed to it.
+            Event genesisVote = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).eventsAt(1)[0]);
+            return new ParsecCore.Content(bad, Cause.REQUEST, last.hash, genesisVote.hash, null, null, new byte[0],
+                    last.indexByCreator + 1);
+        });
+    }
+
+    /** Builds the content of a bad event from the offender's graph. */
+    private interface Forgery {
+        ParsecCore.Content forge(CoreNetwork net, NodeId bad, ParsecCore offender);
+    }
+
+    /**
+     * Runs a 4-peer network three steps, lets peer 3 sign the forged event, checks that every honest peer rejects
+     * it and records a fault of the kind, then that the offender is accused and removed.
+     */
+    private static void forgeRejectAndRemove(long seed, String kind, Forgery forgery) {
         CoreNetwork net = new CoreNetwork(4, seed, false);
         NodeId bad = net.ids.get(3);
         for (int s = 0; s < 3; s++) {
             net.step();
         }
-        ParsecCore c = net.core(bad);
-        Event last = c.graph.get(c.ourLastEvent());
-        // Its other-parent is an Observation (Genesis) of another peer, not a Requesting addressed to it.
-        Event genesisVote = c.graph.get(c.peers.get(c.peers.indexOf(net.ids.get(0))).eventsAt(1)[0]);
-        byte[] wire = CoreNetwork.sealer(bad).seal(new ParsecCore.Content(bad, Cause.REQUEST, last.hash,
-                genesisVote.hash, null, null, new byte[0], last.indexByCreator + 1)).wire();
-        rejectEverywhere(net, bad, wire, "InvalidRequest");
-        runUntilRemoved(net, bad, "InvalidRequest", seed);
+        byte[] wire = CoreNetwork.sealer(bad).seal(forgery.forge(net, bad, net.core(bad))).wire();
+        rejectEverywhere(net, bad, wire, kind);
+        runUntilRemoved(net, bad, kind, seed);
     }
 
     /** Every honest peer receives the bad event after the offender's graph, rejects it and records the fault. */

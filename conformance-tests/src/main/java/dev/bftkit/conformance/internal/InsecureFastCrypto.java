@@ -2,6 +2,7 @@ package dev.bftkit.conformance.internal;
 
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.EncodedPublicKey;
 import dev.bftkit.api.spi.PublicKey;
 import dev.bftkit.api.spi.SigningKey;
 import java.nio.charset.StandardCharsets;
@@ -170,31 +171,13 @@ final class InsecureFastCrypto implements Crypto {
         }
     }
 
-    private static final class Public implements PublicKey {
-        private final byte[] encoded;
+    private static final class Public extends EncodedPublicKey {
+        /** The encoding, read without a copy on the hot path. */
+        final byte[] encoded;
 
         Public(byte[] encoded) {
+            super("insecure", encoded);
             this.encoded = encoded;
-        }
-
-        @Override
-        public byte[] encoded() {
-            return encoded.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Public other && Arrays.equals(encoded, other.encoded);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(encoded);
-        }
-
-        @Override
-        public String toString() {
-            return "insecure:" + Bytes.hex(encoded);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.bftkit.conformance.testcrypto;
 
 import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.EncodedPublicKey;
 import dev.bftkit.api.spi.PublicKey;
 import dev.bftkit.api.spi.SigningKey;
 import java.math.BigInteger;
@@ -138,28 +139,12 @@ public final class JdkEd25519TestCrypto implements Crypto {
         return le;
     }
 
-    private static final class JdkPublicKey implements PublicKey {
-        private final byte[] encoded;
+    private static final class JdkPublicKey extends EncodedPublicKey {
         private final EdECPublicKey key;
 
         JdkPublicKey(byte[] encoded, EdECPublicKey key) {
-            this.encoded = encoded;
+            super("jdk-ed25519", encoded);
             this.key = key;
-        }
-
-        @Override
-        public byte[] encoded() {
-            return encoded.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof JdkPublicKey other && Arrays.equals(encoded, other.encoded);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(encoded);
         }
     }
 
