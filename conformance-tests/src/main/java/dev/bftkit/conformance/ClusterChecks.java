@@ -84,7 +84,9 @@ public final class ClusterChecks {
         Storage storage;
         Node node;
         final List<Decision> decisions = new CopyOnWriteArrayList<>();
+        final List<String> violations = new CopyOnWriteArrayList<>();
         final CountDownLatch phases = new CountDownLatch(4);
+        volatile boolean restarted;
 
         Member(int index, Path dir) {
             this.index = index;
@@ -131,6 +133,7 @@ public final class ClusterChecks {
                     r.storage.close();
                     r.storage = combination.storage().open(StorageConfig.at(r.dir));
                 }
+                r.restarted = true;
                 start(r, net, committee, crypto, instance, seed);
             }
             return awaitAndCheck(members, committee, crypto, n);
@@ -164,7 +167,6 @@ public final class ClusterChecks {
         };
         m.node = Node.start(NodeConfig.of(d, net.open(combination.transport(), m.index, TransportLimits.DEFAULT))
                 .withClock(clock).withRequestTimeout(Duration.ofSeconds(2)).withListener(listener));
-        m.decisions.clear();
         m.node.decisions().subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {
@@ -173,7 +175,7 @@ public final class ClusterChecks {
 
             @Override
             public void onNext(Decision item) {
-                m.decisions.add(item);
+                record(m, item);
             }
 
             @Override
@@ -193,6 +195,29 @@ public final class ClusterChecks {
         }
     }
 
+    /**
+     * Keeps a member's decisions across its restart, as the simulator does: a restarted node may repeat decisions
+     * it reached before (an algorithm may or may not remember what it handed out), but never change one, skip a
+     * position, or repeat one without a restart.
+     */
+    private static synchronized void record(Member m, Decision d) {
+        long size = m.decisions.size();
+        if (d.position() < size) {
+            Decision earlier = m.decisions.get((int) d.position());
+            if (!d.sameOutcome(earlier)) {
+                m.violations.add("node " + m.index + " changed its decision at position " + d.position() + " from "
+                        + earlier + " to " + d + " (integrity)");
+            } else if (!m.restarted) {
+                m.violations.add("node " + m.index + " decided position " + d.position() + " twice (integrity)");
+            }
+        } else if (d.position() == size) {
+            m.decisions.add(d);
+        } else {
+            m.violations.add("node " + m.index + " decided position " + d.position() + " after only " + size
+                    + " decisions (integrity)");
+        }
+    }
+
     private Optional<String> awaitAndCheck(List<Member> members, Committee committee, Crypto crypto, int n)
             throws InterruptedException {
         boolean stream = combination.decider().capabilities().contains(Capability.DECIDES_SUBMITTED_VALUES);
@@ -205,6 +230,11 @@ public final class ClusterChecks {
             if (m.decisions.size() < expected) {
                 return Optional.of(combination + ", n=" + n + ": node " + m.index + " decided " + m.decisions.size()
                         + " of " + expected + " within " + patience + " (termination)");
+            }
+        }
+        for (Member m : members) {
+            if (!m.violations.isEmpty()) {
+                return Optional.of(combination + ", n=" + n + ": " + m.violations.get(0));
             }
         }
         List<Decision> reference = members.get(0).decisions;

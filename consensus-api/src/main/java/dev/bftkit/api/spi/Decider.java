@@ -77,7 +77,14 @@ public interface Decider extends AutoCloseable {
     default void onRequestFailed(NodeId peer) {
     }
 
-    /** @return the next decision in order, if one is ready */
+    /**
+     * The next decision, in position order. Positions start at 0 and never skip. A Decider restarted from its
+     * storage may hand out again, with the same positions and outcomes, decisions it reached before (Streamlette
+     * does), or resume after the last one it handed out (PARSEC records how many were polled); it never changes
+     * one. Consumers that apply decisions keep the last position they applied and skip repeats.
+     *
+     * @return the next decision in order, if one is ready
+     */
     Optional<Decision> poll();
 
     /** @return the misbehaviour seen so far */
