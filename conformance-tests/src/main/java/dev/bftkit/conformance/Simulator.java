@@ -111,6 +111,8 @@ public final class Simulator {
         Decider decider;
         boolean up = true;
         boolean restarted;
+        /** After a restart: the position the Decider must hand out again next (its earlier ones come first). */
+        long redeliverNext;
         boolean crashAfterSend;
         long epoch;
         long phases; // phases run since the start, across restarts
@@ -517,6 +519,13 @@ public final class Simulator {
 
     private void recordDecision(SimNode node, Decision d) {
         List<Decision> list = node.decisions;
+        if (node.restarted) {
+            if (d.position() != node.redeliverNext && node.redeliverNext < list.size()) {
+                violations.add("integrity: restarted node " + node.index + " handed out position " + d.position()
+                        + " before handing out again its earlier decision at position " + node.redeliverNext);
+            }
+            node.redeliverNext = Math.max(node.redeliverNext, d.position() + 1);
+        }
         if (d.position() < list.size()) {
             Decision earlier = list.get((int) d.position());
             if (!earlier.sameOutcome(d)) {
@@ -617,6 +626,7 @@ public final class Simulator {
         }
         node.up = true;
         node.restarted = true;
+        node.redeliverNext = 0;
         schedule(now + phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
         afterInput(node);
     }
@@ -708,6 +718,11 @@ public final class Simulator {
                     violations.add("fault log: node " + n.index + " accuses honest node "
                             + n.indexOf(f.offender()) + " of " + f.kind() + " (" + f.detail() + ")");
                 }
+            }
+            if (n.up && n.restarted && n.redeliverNext < n.decisions.size()) {
+                violations.add("integrity: restarted node " + n.index + " did not hand out again its earlier"
+                        + " decisions (next expected position " + n.redeliverNext + " of " + n.decisions.size()
+                        + "): a decision polled just before a crash would be lost");
             }
             if (scenario.livenessMode() && mustFinish(n) && n.decisions.size() < expectedDecisions()) {
                 violations.add("termination: node " + n.index + " decided " + n.decisions.size() + " of "

@@ -11,7 +11,6 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.InvalidMessageException.Reason;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
-import dev.bftkit.api.codec.Decoder;
 import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
@@ -34,7 +33,9 @@ import java.util.Set;
  * The {@code parsec} Decider: PARSEC over bftkit's SPIs. The committee is the genesis group (every member a voter;
  * weights must be equal), {@link #submit} votes for a payload, {@link #poll} yields the decided payloads as an
  * ordered stream with the voters' signed votes as proof, and every event it creates is durable in storage before
- * any gossip can carry it. Malice detection is always on; a decided accusation removes the offender.
+ * any gossip can carry it. A node restarted from storage replays its graph and hands out its decisions again from
+ * position 0, so a decision polled just before a crash is never lost; consumers skip positions they applied.
+ * Malice detection is always on; a decided accusation removes the offender.
  *
  * <p>Options ({@link DeciderConfig#options}): {@code parsec.mode} = {@code supermajority} (default) or
  * {@code single}; {@code parsec.maxEventsPerMessage} (default 65536); {@code parsec.maxEventBytes} (default
@@ -52,7 +53,6 @@ final class ParsecDecider implements Decider {
             DUMP_DIR);
 
     private static final byte EVENTS = 'E';
-    private static final byte POLLED = 'P';
     private static final byte SETUP = 'S';
 
     private final InstanceId instance;
@@ -74,8 +74,6 @@ final class ParsecDecider implements Decider {
     private final GraphDumps dumps;
     private int persisted;
     private long positions;
-    private long polled;
-    private long skip;
     private long tick;
     private boolean gossipDue;
 
@@ -239,13 +237,6 @@ final class ParsecDecider implements Decider {
         }
         persisted = stored.size();
         core.malice.forgetVotedAccusations();
-        Optional<byte[]> p = storage.get(key(POLLED));
-        if (p.isPresent()) {
-            Decoder d = new Decoder(p.get());
-            polled = d.nonNegative("polled count");
-            d.finish();
-        }
-        skip = polled;
     }
 
     // ----------------------------------------------------------------------------------------- crypto
@@ -478,16 +469,7 @@ final class ParsecDecider implements Decider {
 
     @Override
     public Optional<Decision> poll() {
-        while (skip > 0 && !ready.isEmpty()) {
-            ready.poll();
-            skip--;
-        }
-        Decision d = ready.poll();
-        if (d != null) {
-            polled++;
-            storage.write(new WriteBatch().put(key(POLLED), new Encoder(8).i64(polled).toByteArray()));
-        }
-        return Optional.ofNullable(d);
+        return Optional.ofNullable(ready.poll());
     }
 
     @Override

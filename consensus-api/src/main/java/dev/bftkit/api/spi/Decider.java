@@ -79,9 +79,9 @@ public interface Decider extends AutoCloseable {
 
     /**
      * The next decision, in position order. Positions start at 0 and never skip. A Decider restarted from its
-     * storage may hand out again, with the same positions and outcomes, decisions it reached before (Streamlette
-     * does), or resume after the last one it handed out (PARSEC records how many were polled); it never changes
-     * one. Consumers that apply decisions keep the last position they applied and skip repeats.
+     * storage hands out again, with the same positions and outcomes, the decisions it reached before (both of
+     * bftkit's Deciders do, from position 0), so a decision polled just before a crash is never lost; it never
+     * changes one. Consumers that apply decisions keep the last position they applied and skip repeats.
      *
      * @return the next decision in order, if one is ready
      */
