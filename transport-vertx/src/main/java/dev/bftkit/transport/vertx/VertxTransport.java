@@ -51,8 +51,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Threads.</b> Each transport owns one Vert.x instance with a single event loop; every connection, timer and
  * bookkeeping structure is confined to that loop, so nothing is locked. Handlers are called on the loop and may
  * complete their stage on any thread (the answer is marshalled back onto the loop); request stages complete on the
- * loop, so callers must not block in their callbacks. All the instance's threads are created inside one thread
- * group, and {@link #close()} waits for that group to empty before it returns.
+ * loop, so callers must not block in their callbacks. The Vert.x instance is created from a thread of the
+ * transport's own thread group, so the threads it starts then (its blocked-thread checker) are in that group;
+ * Netty starts the event loop and acceptor threads later, from whichever thread first hands them work, and they
+ * end when the instance's close completes. {@link #close()} waits for that close, then joins the loop thread, the
+ * thread Vert.x started to report the close, and the group. The loop is deliberately not started from the group:
+ * Netty's JVM-wide {@code globalEventExecutor} thread, which lingers a second after its last task, would then be
+ * born in the group and every close would wait for it.
  *
  * <p><b>Bounds.</b> At most {@link TransportLimits#maxPendingRequests()} outgoing requests at once (more fail as
  * {@link Kind#OVERLOADED}); at most that many requests of one peer in its handlers at once, and none read while
@@ -81,7 +86,10 @@ final class VertxTransport implements Transport {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
-    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    /** Completes once Vert.x has closed (or could not be asked to). */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
+    private volatile Thread finisher;
     private volatile boolean closed;
 
     // loop only
@@ -111,8 +119,9 @@ final class VertxTransport implements Transport {
     }
 
     /**
-     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so every thread Vert.x
-     * starts belongs to that group), binds the listening address and starts the deadline sweeper.
+     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
+     * starts on creation belong to that group), binds the listening address and starts the deadline sweeper. If
+     * the address cannot be bound, closes the transport (freeing its threads) before it throws.
      *
      * @param config the configuration
      * @return the open transport
@@ -416,8 +425,10 @@ final class VertxTransport implements Transport {
 
     /**
      * Fails pending requests, closes every connection, the server and the client, closes the Vert.x instance and
-     * waits (up to 30 s each) for it and for every thread it started. Called from one of the transport's own threads
-     * (a callback), it starts the same shutdown but cannot wait for its own thread to end.
+     * waits for that close to complete (by then its event loops have ended), for the loop thread, the thread that
+     * reported the close and every thread in the transport's group; each wait gives up after 30 s with a warning.
+     * Called on the loop (from a handler or a request's callback), it starts the same shutdown, which runs once the
+     * callback returns, and returns at once: the loop cannot wait for itself.
      */
     @Override
     public void close() {
@@ -426,33 +437,22 @@ final class VertxTransport implements Transport {
             first = !closed;
             closed = true;
         }
-        boolean ownThread = Thread.currentThread().getThreadGroup() == threads;
         if (first) {
-            CompletableFuture<Void> stopped = new CompletableFuture<>();
             try {
-                context.runOnContext(v -> shutdownOnLoop(stopped));
+                context.runOnContext(v -> shutdownOnLoop());
             } catch (RejectedExecutionException e) {
                 stopped.complete(null);
             }
-            stopped.whenComplete((v, e) -> {
-                failAllPending();
-                if (ownThread) {
-                    closing.complete(null);
-                }
-            });
-            if (ownThread) {
-                return;
-            }
-            waitFor(stopped, "Vert.x to close");
-            joinThreads();
-            failAllPending();
-            closing.complete(null);
-        } else if (!ownThread) {
-            waitFor(closing, "another close() to finish");
         }
+        if (Thread.currentThread() == loop) {
+            return;
+        }
+        waitFor(stopped, "Vert.x to close");
+        joinThreads();
+        failAllPending();
     }
 
-    private void shutdownOnLoop(CompletableFuture<Void> stopped) {
+    private void shutdownOnLoop() {
         if (sweeper != -1) {
             vertx.cancelTimer(sweeper);
         }
@@ -465,10 +465,15 @@ final class VertxTransport implements Transport {
             c.close(Kind.CLOSED, "the transport closed");
         }
         failAllPending();
+        // Listen on Vert.x's own close future: a future derived from server.close() may be bound to this loop's
+        // context (it is after a failed listen), and then its completion is handed to the loop that vertx.close()
+        // has just shut down, and never arrives. server.close() and client.close() complete while the loop runs.
         server.close()
                 .transform(r -> client.close())
-                .transform(r -> vertx.close())
-                .onComplete(r -> stopped.complete(null));
+                .onComplete(r -> vertx.close().onComplete(v -> {
+                    finisher = Thread.currentThread();
+                    stopped.complete(null);
+                }));
     }
 
     private void failAllPending() {
@@ -492,6 +497,11 @@ final class VertxTransport implements Transport {
 
     private void joinThreads() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        for (Thread thread : new Thread[] {loop, finisher}) {
+            if (thread != null && thread != Thread.currentThread() && !join(thread, deadline)) {
+                return;
+            }
+        }
         while (true) {
             Thread[] found = new Thread[threads.activeCount() + 8];
             int n = threads.enumerate(found, true);
@@ -499,18 +509,27 @@ final class VertxTransport implements Transport {
                 return;
             }
             for (int i = 0; i < n; i++) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.log(Level.WARNING, self() + ": threads still running after close: " + threads.activeCount());
-                    return;
-                }
-                try {
-                    found[i].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!join(found[i], deadline)) {
                     return;
                 }
             }
+        }
+    }
+
+    /** @return false if the deadline passed (logged) or the wait was interrupted */
+    private boolean join(Thread thread, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            LOG.log(Level.WARNING, self() + ": threads still running after close: " + thread.getName() + " and "
+                    + threads.activeCount() + " in the transport's group");
+            return false;
+        }
+        try {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
