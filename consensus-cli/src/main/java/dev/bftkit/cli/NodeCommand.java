@@ -73,7 +73,8 @@ final class NodeCommand implements Callable<Integer> {
     List<String> propose = new ArrayList<>();
 
     @Option(names = "--exit-after", paramLabel = "N",
-            description = "Stop cleanly once N decisions are seen (default: run until Ctrl-C).")
+            description = "Stop cleanly once N decisions are seen, counting those restored from storage "
+                    + "(default: run until Ctrl-C).")
     Integer exitAfter;
 
     @Option(names = "--graphs", paramLabel = "DIR", description = "Write the node's graph at each decision as DOT "
