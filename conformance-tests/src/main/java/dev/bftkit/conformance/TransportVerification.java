@@ -58,11 +58,20 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Each test's name is its rule id: {@code required_…} rules hold for every transport, {@code optional_…} rules
  * are skipped (not failed) when a capability hook says the transport does not claim them. The kit's README lists
- * the rules. No rule measures speed: every wait is bounded by {@link #patience()} and waits for an outcome.
+ * the rules. No rule measures speed: every wait is bounded by {@link #patience()} and waits for an outcome, except
+ * that the close-from-callback rules give a {@link Transport#close()} called inside a callback 10 s to return, a
+ * hang detector for a close() that waits for its own thread.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @SuppressWarnings("exports") // JUnit is `requires static`: only the verifications use it, and their users have it
 public abstract class TransportVerification {
+    /**
+     * How long {@link Transport#close()}, called from inside one of the transport's own callbacks, may take to
+     * return before the close-from-callback rules call it stuck. A hang detector, not a speed target: a close()
+     * that does not wait for the callback it runs in returns at once, while one that waits for its own thread (joins
+     * it, awaits the pool it belongs to) hangs until a give-up of its own, commonly 30 s.
+     */
+    private static final Duration CLOSE_IN_CALLBACK_BOUND = Duration.ofSeconds(10);
     /** Channel A. */
     protected static final InstanceId CHANNEL_A = InstanceId.of("kit/transport/a");
     /** Channel B. */
@@ -797,6 +806,94 @@ public abstract class TransportVerification {
     }
 
     /**
+     * {@link Transport#close()} called from inside a request handler, while the transport runs it, returns (twice:
+     * close is idempotent) without waiting for that handler, and the transport then closes by itself once the
+     * handler returns: a request sent right behind the one being handled and a request sent after close() returned
+     * fail without reaching the handler, the closed transport's own requests fail with {@link Kind#CLOSED}, its port
+     * can be bound again and every thread it started ends, all without another close(). A close() from outside
+     * afterwards returns too.
+     */
+    @Test
+    public void required_closeFromInsideAHandler() {
+        Set<Thread> before = threadsAfterWarmUp();
+        LoopbackNetwork net = network(2);
+        Transport server = net.open(provider(), 0, limits());
+        Transport client = net.open(provider(), 1, limits());
+        CloseInCallback closing = new CloseInCallback();
+        AtomicInteger callsAfterClose = new AtomicInteger();
+        server.serve(CHANNEL_A, (from, request) -> {
+            if (closing.hasReturned()) {
+                callsAfterClose.incrementAndGet();
+            } else if (request[0] == 1) {
+                closing.closeFromHere(server);
+            }
+            return CompletableFuture.completedFuture(request);
+        });
+        CompletableFuture<byte[]> handled = client.request(net.id(0), CHANNEL_A, new byte[] {1}, requestTimeout())
+                .toCompletableFuture();
+        CompletableFuture<byte[]> behind = client.request(net.id(0), CHANNEL_A, new byte[] {2}, requestTimeout())
+                .toCompletableFuture();
+        closing.awaitReturn("a request handler");
+
+        // the answer to the request being handled may or may not leave before the connection closes
+        settled(handled);
+        settled(behind);
+        closesByItself(net, 0, server, client, before);
+        assertThat(callsAfterClose.get()).as("handler calls that began after close() had returned").isZero();
+    }
+
+    /**
+     * {@link Transport#close()} called from inside a request's callback (a dependent of the stage, which the
+     * transport completes on a thread of its own) returns (twice: close is idempotent) without waiting for that
+     * callback, and the transport then closes by itself once the callback returns: a request still pending fails
+     * with {@link Kind#CLOSED} even though its answer arrives afterwards, so do requests made after close(), its
+     * handler is not called again, its port can be bound again and every thread it started ends, all without
+     * another close(). A close() from outside afterwards returns too.
+     */
+    @Test
+    public void required_closeFromInsideAResponseCallback() {
+        Set<Thread> before = threadsAfterWarmUp();
+        LoopbackNetwork net = network(2);
+        Transport asker = net.open(provider(), 0, limits());
+        Transport server = net.open(provider(), 1, limits());
+        CompletableFuture<byte[]> firstAnswer = new CompletableFuture<>();
+        CompletableFuture<byte[]> secondAnswer = new CompletableFuture<>();
+        AtomicInteger secondArrived = new AtomicInteger();
+        server.serve(CHANNEL_A, (from, request) -> {
+            if (request[0] == 1) {
+                return firstAnswer;
+            }
+            secondArrived.incrementAndGet();
+            return secondAnswer;
+        });
+        CloseInCallback closing = new CloseInCallback();
+        AtomicInteger callsAfterClose = new AtomicInteger();
+        asker.serve(CHANNEL_A, (from, request) -> {
+            if (closing.hasReturned()) {
+                callsAfterClose.incrementAndGet();
+            }
+            return CompletableFuture.completedFuture(request);
+        });
+        AtomicReference<Thread> callbackThread = new AtomicReference<>();
+        asker.request(net.id(1), CHANNEL_A, new byte[] {1}, requestTimeout()).whenComplete((response, error) -> {
+            callbackThread.set(Thread.currentThread());
+            closing.closeFromHere(asker);
+        });
+        CompletableFuture<byte[]> pending = asker.request(net.id(1), CHANNEL_A, new byte[] {2}, requestTimeout())
+                .toCompletableFuture();
+        eventually("the second request reaches the server's handler", () -> secondArrived.get() == 1);
+        firstAnswer.complete(new byte[] {1}); // the asker's transport completes the first request: the callback runs
+        closing.awaitReturn("a response callback");
+        assertThat(callbackThread.get()).as("the thread that ran the callback (the transport's, not the test's)")
+                .isNotSameAs(Thread.currentThread());
+
+        secondAnswer.complete(new byte[] {2}); // answered after the asker closed: must not be delivered
+        assertThat(failure(pending).kind()).as("a request pending when close() was called").isEqualTo(Kind.CLOSED);
+        closesByItself(net, 0, asker, server, before);
+        assertThat(callsAfterClose.get()).as("handler calls that began after close() had returned").isZero();
+    }
+
+    /**
      * Opening a transport on an address another socket already listens on fails with a {@link TransportException}
      * (so a caller can pick another port), and leaves no thread behind.
      *
@@ -844,6 +941,106 @@ public abstract class TransportVerification {
             });
         } catch (AssertionError e) {
             throw new AssertionError("threads left after close(): " + left.get(), e);
+        }
+    }
+
+    /** Waits for a request to complete either way (a response or a {@link TransportException}). */
+    private void settled(CompletableFuture<byte[]> stage) {
+        try {
+            stage.get(patience().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure(stage);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("a request neither failed nor succeeded within " + patience());
+        }
+    }
+
+    /**
+     * What follows a close() from inside a callback, without another close(): the closed transport's requests fail
+     * with {@link Kind#CLOSED}, its peer's requests to it fail, its port can be bound again, and once the peer is
+     * closed too (from outside) no thread the two started is left. A close() from outside then returns as well.
+     */
+    private void closesByItself(LoopbackNetwork net, int index, Transport closed, Transport peer, Set<Thread> before) {
+        assertKind(closed.request(peer.self(), CHANNEL_A, new byte[] {3}, requestTimeout()), Kind.CLOSED);
+        failure(peer.request(closed.self(), CHANNEL_A, new byte[] {4}, Duration.ofSeconds(10)));
+        eventually("the port of the transport closed from a callback can be bound again",
+                () -> canBind(net.address(index)));
+        peer.close();
+        awaitNoNewThreads(before);
+        closed.close();
+    }
+
+    /** @return true if a socket can listen on the address: a closed transport's port is free again */
+    private static boolean canBind(InetSocketAddress address) {
+        try (ServerSocket again = new ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(address);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Calls {@link Transport#close()} from inside a callback and lets the rule wait for it to return, bounded by
+     * {@link #CLOSE_IN_CALLBACK_BOUND}.
+     */
+    private final class CloseInCallback {
+        private final CompletableFuture<Void> called = new CompletableFuture<>();
+        private final CompletableFuture<Void> returned = new CompletableFuture<>();
+        private volatile boolean interruptedByClose;
+
+        /**
+         * In the callback: closes the transport twice, noting that close() was called, that it returned, and whether
+         * it left the calling thread interrupted.
+         */
+        void closeFromHere(Transport transport) {
+            boolean interruptedBefore = Thread.currentThread().isInterrupted();
+            called.complete(null);
+            try {
+                transport.close();
+                transport.close();
+                interruptedByClose = !interruptedBefore && Thread.currentThread().isInterrupted();
+                returned.complete(null);
+            } catch (RuntimeException | Error e) {
+                returned.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        boolean hasReturned() {
+            return returned.isDone();
+        }
+
+        /** In the rule: waits for the callback to call close() (up to the patience), then for close() to return. */
+        void awaitReturn(String where) {
+            try {
+                called.get(patience().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new AssertionError(where + " that closes the transport was not called within " + patience());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            try {
+                returned.get(CLOSE_IN_CALLBACK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("close() called from inside " + where + " did not return within "
+                        + CLOSE_IN_CALLBACK_BOUND + ": it must not wait for the callback it is called from (seed "
+                        + seed() + ")");
+            } catch (ExecutionException e) {
+                throw new AssertionError("close() called from inside " + where + " threw " + e.getCause(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            assertThat(interruptedByClose).as("close() called from inside %s left the calling thread interrupted; "
+                    + "the callback goes on after close() returns, and its next blocking call would fail", where)
+                    .isFalse();
         }
     }
 

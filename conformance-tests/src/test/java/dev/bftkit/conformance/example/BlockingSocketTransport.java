@@ -76,6 +76,8 @@ final class BlockingSocketTransport implements Transport {
     private final Map<NodeId, Link> links = new HashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The threads this transport started and that have not ended yet. */
+    private final Set<Thread> own = ConcurrentHashMap.newKeySet();
     private final Semaphore handshaking = new Semaphore(MAX_HANDSHAKING);
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -89,22 +91,30 @@ final class BlockingSocketTransport implements Transport {
                 + n.incrementAndGet()));
         this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "example-timer-" + config.self()));
         timers.setRemoveOnCancelPolicy(true);
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         try {
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(config.bind(), 64);
         } catch (IOException e) {
-            threads.shutdownNow();
-            timers.shutdownNow();
+            threads.shutdown();
+            timers.shutdown();
             throw new TransportException(Kind.UNREACHABLE, "cannot listen on " + config.bind(), e);
         }
         config.peers().forEach((id, address) -> links.put(id, new Link(id, address)));
         threads.execute(this::acceptLoop);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
+    private Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } finally {
+                own.remove(Thread.currentThread());
+            }
+        }, name);
         t.setDaemon(true);
+        own.add(t);
         return t;
     }
 
@@ -162,6 +172,9 @@ final class BlockingSocketTransport implements Transport {
         p.link.inFlight.remove(p.id);
         if (p.timeout != null) {
             p.timeout.cancel(false);
+        }
+        if (error == null && closed) {
+            error = new TransportException(Kind.CLOSED, "closed"); // a response read just before close()
         }
         if (error == null) {
             p.future.complete(response);
@@ -221,6 +234,9 @@ final class BlockingSocketTransport implements Transport {
                 byte[] request = d.bytes(limits.maxFrameBytes());
                 d.finish();
                 unanswered.acquire();
+                if (closed) {
+                    return; // a request read (or buffered) before close() is not handed to the handler after it
+                }
                 Writer w = writer;
                 answer(channel, peer, request).whenComplete((response, error) ->
                         w.send(answerFrame(id, response, error), unanswered::release));
@@ -543,31 +559,45 @@ final class BlockingSocketTransport implements Transport {
         sockets.remove(s);
     }
 
-    /** Closes the listening socket and every connection, ends every thread, and fails what is pending. */
+    /**
+     * Closes the listening socket and every connection, fails what is pending and ends every thread. Called on one of
+     * the transport's own threads (from a handler or a request's callback), it neither waits for that thread nor
+     * interrupts it: the thread ends once the callback returns. Called on any other thread, it waits for every
+     * thread to end, also when an earlier close() from a callback started the shutdown.
+     */
     @Override
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
+        if (first) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            sockets.forEach(this::close);
+            threads.shutdown();
+            timers.shutdown();
+            for (Thread t : own) {
+                if (t != Thread.currentThread()) {
+                    t.interrupt(); // wakes senders and writers waiting for work, and readers waiting for room
+                }
+            }
+            for (Pending p : pending.values()) {
+                finish(p, null, new TransportException(Kind.CLOSED, "closed"));
+            }
         }
-        sockets.forEach(this::close);
-        threads.shutdownNow();
-        timers.shutdownNow();
+        if (own.contains(Thread.currentThread())) {
+            return;
+        }
         try {
             threads.awaitTermination(30, TimeUnit.SECONDS);
             timers.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        for (Pending p : pending.values()) {
-            finish(p, null, new TransportException(Kind.CLOSED, "closed"));
         }
     }
 }

@@ -283,6 +283,12 @@ public final class Node implements AutoCloseable {
     /**
      * Stops serving, stops the clock, completes subscribers and an undecided {@link #decide()} future, closes the
      * Decider (and the transport if configured), and waits for the node's thread to end. Idempotent.
+     *
+     * <p>It may be called from any thread. On the node's own thread (from a {@link NodeListener}) it cannot wait
+     * for that thread: it queues the shutdown, closes the transport if configured, and returns; the thread ends once
+     * the listener returns. From inside one of the transport's callbacks it waits for the node's thread (which never
+     * waits for the transport), then closes the transport there, which {@link Transport#close()} allows without
+     * waiting for that callback.
      */
     @Override
     public void close() {

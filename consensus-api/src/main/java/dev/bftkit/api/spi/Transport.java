@@ -43,7 +43,29 @@ public interface Transport extends AutoCloseable {
      */
     CompletionStage<byte[]> request(NodeId peer, InstanceId channel, byte[] request, Duration timeout);
 
-    /** Closes every connection and frees its ports and threads before it returns. Pending requests fail. */
+    /**
+     * Closes the transport: stops listening, closes every connection, fails every pending request (and every later
+     * one) with {@link dev.bftkit.api.TransportException.Kind#CLOSED}, and ends every thread it started. Idempotent:
+     * a later call starts nothing new, but waits as below.
+     *
+     * <p>It may be called from any thread, including from inside the transport's own callbacks: a
+     * {@link RequestHandler} the transport is running, or a callback of a request's stage that the transport is
+     * completing (an application closes its node there on a fatal error or once it has decided). There it must not
+     * deadlock, must not wait for the callback it is called from to return (that thread cannot end before close()
+     * returns), and must not interrupt the calling thread (the callback goes on after close() returns).
+     *
+     * <ul>
+     *   <li>Called anywhere else, it returns once the shutdown is complete: the listening port can be bound again,
+     *       every thread the transport started has ended and every pending request has failed. Every such call does,
+     *       also one that follows a close() from a callback.
+     *   <li>Called from inside a callback, it may return before that; the shutdown then finishes by itself, promptly
+     *       and with no further call, once the callback has returned. So the callback must not wait for the port or
+     *       the threads to be freed.
+     * </ul>
+     *
+     * <p>Either way, once close() has returned the transport begins no handler call and completes no request with a
+     * response; only a call or a delivery already under way on another thread at that moment may still finish.
+     */
     @Override
     void close();
 

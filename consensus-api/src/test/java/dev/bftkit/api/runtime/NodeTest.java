@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -261,6 +262,31 @@ class NodeTest {
         assertThat(t.closed).isTrue();
         assertThat(node.isClosed()).isTrue();
         node.close(); // idempotent
+    }
+
+    @Test
+    void closeFromAListenerReturnsThenTheThreadEnds() throws Exception {
+        ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
+        LocalTransport t = new LocalTransport(A, network, net);
+        CompletableFuture<Node> self = new CompletableFuture<>();
+        CompletableFuture<Void> closedInListener = new CompletableFuture<>();
+        Node node = start(NodeConfig.of(d, t).withClock(FAST).withListener(new NodeListener() {
+            @Override
+            public void onPhase(long tick, int phase, long phaseNanos) {
+                if (!closedInListener.isDone()) {
+                    self.join().close();
+                    closedInListener.complete(null);
+                }
+            }
+        }));
+        self.complete(node);
+        // a hang detector, not a speed bound: on its own thread close() must not wait for that thread
+        closedInListener.get(10, TimeUnit.SECONDS);
+        assertThat(t.closed).isTrue();
+        for (Thread thread : nodeThreads()) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(nodeThreads()).as("the node's thread, once the listener returned").isEmpty();
     }
 
     @Test

@@ -273,6 +273,12 @@ final class VertxTransport implements Transport {
 
     /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */
     void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request) {
+        if (closed) {
+            // close() was called, perhaps by the handler of the request before this one in the same read: no
+            // handler call begins after it; the shutdown queued on the loop would close the connection next
+            c.close(Kind.CLOSED, "the transport is closing");
+            return;
+        }
         RequestHandler handler = handlers.get(channel);
         if (handler == null) {
             c.send(Wire.error(id, Kind.REMOTE_ERROR, "no handler serves channel " + channel));
@@ -385,6 +391,10 @@ final class VertxTransport implements Transport {
             p.sentOn.forget(p);
         }
         p.frame = null;
+        if (error == null && closed) {
+            // a response read after close() was called on the loop, before the shutdown it queued: not delivered
+            error = new TransportException(Kind.CLOSED, "the transport closed");
+        }
         if (error != null) {
             p.future.completeExceptionally(error);
         } else {
@@ -428,7 +438,9 @@ final class VertxTransport implements Transport {
      * waits for that close to complete (by then its event loops have ended), for the loop thread, the thread that
      * reported the close and every thread in the transport's group; each wait gives up after 30 s with a warning.
      * Called on the loop (from a handler or a request's callback), it starts the same shutdown, which runs once the
-     * callback returns, and returns at once: the loop cannot wait for itself.
+     * callback returns, and returns at once: the loop cannot wait for itself. Until that shutdown runs the loop may
+     * still read frames (the rest of the chunk being handled, say); from the moment close() is called none reaches
+     * a handler and no response completes a request, as {@link Transport#close()} requires.
      */
     @Override
     public void close() {
