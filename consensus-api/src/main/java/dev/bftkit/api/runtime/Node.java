@@ -288,35 +288,38 @@ public final class Node implements AutoCloseable {
      * for that thread: it queues the shutdown, closes the transport if configured, and returns; the thread ends once
      * the listener returns. From inside one of the transport's callbacks it waits for the node's thread (which never
      * waits for the transport), then closes the transport there, which {@link Transport#close()} allows without
-     * waiting for that callback.
+     * waiting for that callback. Called again from another thread while an earlier call (from a listener, say) is
+     * still at work, it waits in the same way, so that its return always means the node's thread has ended.
      */
     @Override
     public void close() {
+        boolean firstCall;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
+            firstCall = !closed;
             closed = true;
         }
-        transport.unserve(channel);
-        try {
-            executor.execute(() -> {
-                stopped = true;
-                first.completeExceptionally(new IllegalStateException("node closed before deciding"));
-                publisher.finish(null);
-                decider.close();
-            });
-        } catch (RejectedExecutionException e) {
-            // already shut down
+        if (firstCall) {
+            transport.unserve(channel);
+            try {
+                executor.execute(() -> {
+                    stopped = true;
+                    first.completeExceptionally(new IllegalStateException("node closed before deciding"));
+                    publisher.finish(null);
+                    decider.close();
+                });
+            } catch (RejectedExecutionException e) {
+                // already shut down
+            }
+            executor.shutdown();
         }
-        executor.shutdown();
         if (Thread.currentThread() == thread) {
             // called from the node's own thread (a listener): it ends when this task returns
-            if (config.closeTransport()) {
+            if (firstCall && config.closeTransport()) {
                 transport.close();
             }
             return;
         }
+        // from any other thread every call waits, the first or a later one while the first is still at work
         boolean interrupted = false;
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -290,6 +290,47 @@ class NodeTest {
     }
 
     @Test
+    void aSecondCloseFromAnotherThreadWaitsForTheThreadTheFirstLeftRunning() throws Exception {
+        ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
+        LocalTransport t = new LocalTransport(A, network, net);
+        CompletableFuture<Node> self = new CompletableFuture<>();
+        CountDownLatch closedInListener = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        Node node = start(NodeConfig.of(d, t).withClock(FAST).withListener(new NodeListener() {
+            @Override
+            public void onPhase(long tick, int phase, long phaseNanos) {
+                if (closedInListener.getCount() > 0) {
+                    self.join().close();
+                    closedInListener.countDown();
+                    try {
+                        proceed.await(); // the listener is still at work after its close() returned
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }));
+        self.complete(node);
+        assertThat(closedInListener.await(10, TimeUnit.SECONDS)).as("hang detector").isTrue();
+        List<Thread> running = nodeThreads();
+        assertThat(running).hasSize(1);
+        CompletableFuture<Boolean> aliveAfterSecondClose = new CompletableFuture<>();
+        Thread second = new Thread(() -> {
+            node.close();
+            aliveAfterSecondClose.complete(running.get(0).isAlive());
+        }, "second-close");
+        second.start();
+        // let the listener go only once the second close() is blocked, or has returned (the bug this catches)
+        while (second.getState() != Thread.State.WAITING && second.getState() != Thread.State.TIMED_WAITING
+                && second.getState() != Thread.State.TERMINATED) {
+            Thread.onSpinWait();
+        }
+        proceed.countDown();
+        assertThat(aliveAfterSecondClose.get(30, TimeUnit.SECONDS)).as("node thread alive after close() returned")
+                .isFalse();
+    }
+
+    @Test
     void aSharedTransportStaysOpen() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
         LocalTransport t = new LocalTransport(A, network, net);
