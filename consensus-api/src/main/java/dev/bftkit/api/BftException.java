@@ -12,6 +12,8 @@ public abstract sealed class BftException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     /**
+     * For subclasses: an error with its message and, if another failure caused it, that cause.
+     *
      * @param message what went wrong
      * @param cause the underlying failure, or null
      */

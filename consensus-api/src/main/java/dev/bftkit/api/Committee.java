@@ -57,6 +57,9 @@ public final class Committee {
     }
 
     /**
+     * Builds a committee from each member's voting weight. The map's order does not matter: {@link #members()} sorts
+     * the members by id.
+     *
      * @param weights member → voting weight; at least one positive weight, total at most {@link Long#MAX_VALUE}
      * @return the committee
      * @throws IllegalArgumentException on an empty committee, a negative weight or an overflowing total
@@ -84,27 +87,29 @@ public final class Committee {
         return of(m);
     }
 
-    /** @return the members in unsigned-byte order of their ids */
+    /** {@return the members in unsigned-byte order of their ids} */
     public List<NodeId> members() {
         return List.of(members);
     }
 
-    /** @return the number of members, zero-weight ones included */
+    /** {@return the number of members, zero-weight ones included} */
     public int size() {
         return members.length;
     }
 
     /**
+     * {@return the member at position {@code i} of {@link #members()}}
+     *
      * @param i a position in {@link #members()}
-     * @return the member there
      */
     public NodeId member(int i) {
         return members[i];
     }
 
     /**
+     * {@return the position of {@code id} in {@link #members()}, or -1 if it is not a member}
+     *
      * @param id a node id
-     * @return its position in {@link #members()}, or -1 if it is not a member
      */
     public int indexOf(NodeId id) {
         Integer i = index.get(id);
@@ -112,16 +117,18 @@ public final class Committee {
     }
 
     /**
+     * {@return true if {@code id} is a member, of any weight (zero included)}
+     *
      * @param id a node id
-     * @return true if it is a member (of any weight, zero included)
      */
     public boolean contains(NodeId id) {
         return index.containsKey(id);
     }
 
     /**
+     * {@return the voting weight of member {@code id}}
+     *
      * @param id a member
-     * @return its weight
      * @throws IllegalArgumentException if it is not a member
      */
     public long weight(NodeId id) {
@@ -132,7 +139,7 @@ public final class Committee {
         return weights[i];
     }
 
-    /** @return the sum of all weights, positive */
+    /** {@return the sum of all weights, positive} */
     public long totalWeight() {
         return total;
     }
@@ -156,35 +163,38 @@ public final class Committee {
     }
 
     /**
+     * {@return true if {@code weight} is more than 2/3 of the total ({@code 3w > 2T})}
+     *
      * @param weight a weight between 0 and the total
-     * @return true if it is more than 2/3 of the total ({@code 3w > 2T})
      */
     public boolean isSupermajority(long weight) {
         return weight > supermajorityFloor();
     }
 
     /**
+     * {@return true if {@code weight} is at least a third of the total ({@code 3w >= T})}
+     *
      * @param weight a weight between 0 and the total
-     * @return true if it is at least a third of the total ({@code 3w >= T})
      */
     public boolean isAtLeastOneThird(long weight) {
         return weight >= ceilDiv3(total);
     }
 
     /**
+     * {@return true if {@code weight} is more than a third of the total ({@code 3w > T})}
+     *
      * @param weight a weight between 0 and the total
-     * @return true if it is more than a third of the total ({@code 3w > T})
      */
     public boolean exceedsOneThird(long weight) {
         return weight > total / 3;
     }
 
-    /** @return the least weight that is a supermajority */
+    /** {@return the least weight that is a supermajority} */
     public long supermajorityWeight() {
         return supermajorityFloor() + 1;
     }
 
-    /** @return the largest faulty weight the committee tolerates: the largest {@code f} with {@code 3f < T} */
+    /** {@return the largest faulty weight the committee tolerates: the largest {@code f} with {@code 3f < T}} */
     public long maxFaultyWeight() {
         return (total - 1) / 3;
     }
@@ -198,7 +208,7 @@ public final class Committee {
         return t / 3 + (t % 3 == 0 ? 0 : 1);
     }
 
-    /** @return member → weight, in member order */
+    /** {@return member → weight, in member order} */
     public SortedMap<NodeId, Long> weights() {
         SortedMap<NodeId, Long> m = new TreeMap<>();
         for (int i = 0; i < members.length; i++) {
@@ -207,7 +217,7 @@ public final class Committee {
         return Collections.unmodifiableSortedMap(m);
     }
 
-    /** @return the members with a positive weight, in member order */
+    /** {@return the members with a positive weight, in member order} */
     public List<NodeId> voters() {
         List<NodeId> out = new ArrayList<>();
         for (int i = 0; i < members.length; i++) {

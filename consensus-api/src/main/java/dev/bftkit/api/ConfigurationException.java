@@ -4,12 +4,19 @@ package dev.bftkit.api;
 public final class ConfigurationException extends BftException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is wrong and, where it helps, what would be accepted */
+    /**
+     * Creates the exception for a configuration mistake.
+     *
+     * @param message what is wrong and, where it helps, what would be accepted
+     */
     public ConfigurationException(String message) {
         super(message, null);
     }
 
     /**
+     * Creates the exception for a configuration mistake that another failure revealed (a plugin that failed to load,
+     * for example).
+     *
      * @param message what is wrong
      * @param cause the underlying failure
      */

@@ -16,7 +16,16 @@ import java.util.Arrays;
  */
 public record Decision(InstanceId instance, long position, byte[] value, byte[] proof) {
 
-    /** Validates and copies. */
+    /**
+     * Validates, and copies both arrays so that later changes to the caller's arrays do not reach the decision.
+     *
+     * @param instance the consensus instance; not null
+     * @param position the position in the instance's ordered output, 0 or more (always 0 for a one-shot Decider)
+     * @param value the decided bytes, not null (may be empty)
+     * @param proof the proof in the Decider's own encoding, not null
+     * @throws NullPointerException if {@code instance}, {@code value} or {@code proof} is null
+     * @throws IllegalArgumentException if {@code position} is negative
+     */
     public Decision {
         if (instance == null) {
             throw new NullPointerException("instance");
@@ -28,21 +37,23 @@ public record Decision(InstanceId instance, long position, byte[] value, byte[] 
         proof = proof.clone();
     }
 
-    /** @return a copy of the decided bytes */
+    /** {@return a copy of the decided bytes} */
     @Override
     public byte[] value() {
         return value.clone();
     }
 
-    /** @return a copy of the proof */
+    /** {@return a copy of the proof} */
     @Override
     public byte[] proof() {
         return proof.clone();
     }
 
     /**
+     * {@return true if this decision and {@code other} decided the same value at the same position of the same instance
+     * (their proofs may differ)}
+     *
      * @param other another decision
-     * @return true if both decided the same value at the same position of the same instance (proofs may differ)
      */
     public boolean sameOutcome(Decision other) {
         return instance.equals(other.instance) && position == other.position && Arrays.equals(value, other.value);

@@ -13,6 +13,8 @@ public final class FatalConsensusException extends BftException {
     private final transient List<Fault> evidence;
 
     /**
+     * Creates the exception with the faults that prove the assumption broke; the list is copied.
+     *
      * @param message what assumption broke
      * @param evidence the messages that prove it
      */
@@ -21,7 +23,7 @@ public final class FatalConsensusException extends BftException {
         this.evidence = List.copyOf(evidence);
     }
 
-    /** @return the faults that prove the assumption broke */
+    /** {@return the faults that prove the assumption broke} */
     public List<Fault> evidence() {
         return evidence == null ? List.of() : evidence;
     }

@@ -32,7 +32,16 @@ public record Fault(NodeId offender, Kind kind, String detail, List<byte[]> evid
         ACCOMPLICE
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates, and copies the list and every message in it, so that the caller's arrays can be reused.
+     *
+     * @param offender the node that misbehaved; not null
+     * @param kind what it did; not null
+     * @param detail a human-readable description for logs and reports; not null
+     * @param evidence the offending messages, each as received from the network (may be empty); neither the list
+     *     nor a message in it may be null
+     * @throws NullPointerException if an argument or a message in {@code evidence} is null
+     */
     public Fault {
         if (offender == null || kind == null || detail == null) {
             throw new NullPointerException("offender, kind and detail are required");
@@ -44,7 +53,7 @@ public record Fault(NodeId offender, Kind kind, String detail, List<byte[]> evid
         evidence = List.copyOf(copy);
     }
 
-    /** @return copies of the evidence */
+    /** {@return copies of the evidence} */
     @Override
     public List<byte[]> evidence() {
         List<byte[]> copy = new ArrayList<>(evidence.size());

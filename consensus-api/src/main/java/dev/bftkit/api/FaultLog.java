@@ -24,7 +24,12 @@ public final class FaultLog {
         this(DEFAULT_CAPACITY);
     }
 
-    /** @param capacity how many faults to keep, at least 1 */
+    /**
+     * An empty log that keeps the first {@code capacity} faults and counts the rest.
+     *
+     * @param capacity how many faults to keep, at least 1
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
     public FaultLog(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
@@ -45,27 +50,27 @@ public final class FaultLog {
         }
     }
 
-    /** @return an immutable copy of the kept faults, oldest first */
+    /** {@return an immutable copy of the kept faults, oldest first} */
     public List<Fault> entries() {
         return List.copyOf(faults);
     }
 
-    /** @return the number of faults kept */
+    /** {@return the number of faults kept} */
     public int size() {
         return faults.size();
     }
 
-    /** @return true if no fault was recorded */
+    /** {@return true if no fault was recorded} */
     public boolean isEmpty() {
         return faults.isEmpty() && dropped == 0;
     }
 
-    /** @return how many faults arrived after the log was full */
+    /** {@return how many faults arrived after the log was full} */
     public long dropped() {
         return dropped;
     }
 
-    /** @return every node named as an offender, in node order */
+    /** {@return every node named as an offender, in node order} */
     public Set<NodeId> offenders() {
         Set<NodeId> out = new TreeSet<>();
         for (Fault f : faults) {

@@ -20,8 +20,9 @@ public final class InstanceId implements Comparable<InstanceId> {
     }
 
     /**
+     * {@return the instance id made of these bytes}
+     *
      * @param bytes 1 to {@value #MAX_LENGTH} bytes; copied
-     * @return the id
      * @throws IllegalArgumentException if the length is out of range
      */
     public static InstanceId of(byte[] bytes) {
@@ -32,14 +33,16 @@ public final class InstanceId implements Comparable<InstanceId> {
     }
 
     /**
+     * {@return the instance id made of {@code name}'s UTF-8 bytes}
+     *
      * @param name a readable name, encoded as UTF-8
-     * @return the id
+     * @throws IllegalArgumentException if {@code name} is empty or longer than {@value #MAX_LENGTH} bytes in UTF-8
      */
     public static InstanceId of(String name) {
         return of(name.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return a copy of the id's bytes */
+    /** {@return a copy of the id's bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }

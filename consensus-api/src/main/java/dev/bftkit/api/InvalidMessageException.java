@@ -42,6 +42,8 @@ public final class InvalidMessageException extends BftException {
     private final Reason reason;
 
     /**
+     * Creates the exception; its message is the reason followed by {@code message}.
+     *
      * @param reason the machine-readable reason
      * @param message what was wrong, in words
      */
@@ -50,6 +52,9 @@ public final class InvalidMessageException extends BftException {
     }
 
     /**
+     * Creates the exception for a failure that another one revealed; its message is the reason followed by
+     * {@code message}.
+     *
      * @param reason the machine-readable reason
      * @param message what was wrong, in words
      * @param cause the underlying failure, or null
@@ -59,7 +64,7 @@ public final class InvalidMessageException extends BftException {
         this.reason = reason;
     }
 
-    /** @return why the message was rejected */
+    /** {@return why the message was rejected} */
     public Reason reason() {
         return reason;
     }

@@ -42,17 +42,17 @@ public final class NodeId implements Comparable<NodeId> {
         return of(Bytes.fromHex(hex));
     }
 
-    /** @return a copy of the public key encoding */
+    /** {@return a copy of the public key encoding} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** @return the number of bytes in the encoding */
+    /** {@return the number of bytes in the encoding} */
     public int length() {
         return bytes.length;
     }
 
-    /** @return the full hex form */
+    /** {@return the full hex form} */
     public String toHex() {
         return Bytes.hex(bytes);
     }

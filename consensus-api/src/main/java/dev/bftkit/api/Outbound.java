@@ -9,7 +9,13 @@ package dev.bftkit.api;
  */
 public record Outbound(NodeId peer, byte[] request) {
 
-    /** Validates and copies. */
+    /**
+     * Validates, and copies the request so that the Decider can reuse its buffer.
+     *
+     * @param peer the committee member to send the request to; not null
+     * @param request the request bytes, in the Decider's own encoding; not null
+     * @throws NullPointerException if {@code peer} or {@code request} is null
+     */
     public Outbound {
         if (peer == null) {
             throw new NullPointerException("peer");
@@ -17,7 +23,7 @@ public record Outbound(NodeId peer, byte[] request) {
         request = request.clone();
     }
 
-    /** @return a copy of the request bytes */
+    /** {@return a copy of the request bytes} */
     @Override
     public byte[] request() {
         return request.clone();

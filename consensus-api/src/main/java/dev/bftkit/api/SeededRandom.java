@@ -9,7 +9,11 @@ public final class SeededRandom {
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
     private long state;
 
-    /** @param seed the seed */
+    /**
+     * Starts a stream. Equal seeds give equal streams, on every JDK and machine.
+     *
+     * @param seed the seed; any value, zero included
+     */
     public SeededRandom(long seed) {
         this.state = seed;
     }
@@ -40,15 +44,17 @@ public final class SeededRandom {
         return mix(h);
     }
 
-    /** @return the next 64 random bits */
+    /** {@return the next 64 random bits} */
     public long nextLong() {
         state += GOLDEN;
         return mix(state);
     }
 
     /**
+     * {@return the next value of the stream, uniform in {@code [0, bound)} and without modulo bias}
+     *
      * @param bound the exclusive upper bound, positive
-     * @return a uniform value in {@code [0, bound)}, without modulo bias
+     * @throws IllegalArgumentException if {@code bound} is not positive
      */
     public long nextLong(long bound) {
         if (bound <= 0) {
@@ -67,21 +73,24 @@ public final class SeededRandom {
     }
 
     /**
+     * {@return the next value of the stream, uniform in {@code [0, bound)}}
+     *
      * @param bound the exclusive upper bound, positive
-     * @return a uniform int in {@code [0, bound)}
+     * @throws IllegalArgumentException if {@code bound} is not positive
      */
     public int nextInt(int bound) {
         return (int) nextLong(bound);
     }
 
-    /** @return a uniform double in {@code [0, 1)} */
+    /** {@return a uniform double in {@code [0, 1)}} */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
     /**
+     * {@return true with probability {@code p}; draws from the stream only if {@code p} is positive}
+     *
      * @param p a probability
-     * @return true with probability {@code p}
      */
     public boolean chance(double p) {
         return p > 0 && nextDouble() < p;

@@ -7,12 +7,18 @@ package dev.bftkit.api;
 public final class StorageException extends BftException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed, naming the file where there is one */
+    /**
+     * Creates the exception for a failure the store detected itself (a lock held, damaged bytes, a closed store).
+     *
+     * @param message what failed, naming the file where there is one
+     */
     public StorageException(String message) {
         super(message, null);
     }
 
     /**
+     * Creates the exception for a failure underneath the store, usually an {@link java.io.IOException}.
+     *
      * @param message what failed, naming the file where there is one
      * @param cause the underlying failure
      */

@@ -32,6 +32,8 @@ public final class TransportException extends BftException {
     private final Kind kind;
 
     /**
+     * Creates the exception; its message is the kind followed by {@code message}.
+     *
      * @param kind the kind of failure
      * @param message what failed
      */
@@ -40,6 +42,8 @@ public final class TransportException extends BftException {
     }
 
     /**
+     * Creates the exception for a failure that another one caused; its message is the kind followed by {@code message}.
+     *
      * @param kind the kind of failure
      * @param message what failed
      * @param cause the underlying failure, or null
@@ -49,7 +53,7 @@ public final class TransportException extends BftException {
         this.kind = kind;
     }
 
-    /** @return the kind of failure */
+    /** {@return the kind of failure} */
     public Kind kind() {
         return kind;
     }

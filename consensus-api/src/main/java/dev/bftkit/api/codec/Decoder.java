@@ -15,7 +15,12 @@ public final class Decoder {
     private int pos;
     private int kind = -1;
 
-    /** @param bytes the bytes to read; not copied, and must not change while reading */
+    /**
+     * A decoder that reads {@code bytes} from the start, for a value without a message header ({@link #message} reads
+     * one).
+     *
+     * @param bytes the bytes to read; not copied, and must not change while reading
+     */
     public Decoder(byte[] bytes) {
         this.buf = bytes;
     }
@@ -39,14 +44,16 @@ public final class Decoder {
         return d;
     }
 
-    /** @return the message kind read by {@link #message}, or -1 */
+    /** {@return the message kind read by {@link #message}, or -1} */
     public int kind() {
         return kind;
     }
 
     /**
+     * {@return an {@link InvalidMessageException} with reason {@link Reason#UNKNOWN_KIND} that names the kind byte
+     * {@link #message} read, for the caller to throw}
+     *
      * @param what what was expected, for the message
-     * @return the exception to throw for an unknown kind byte
      */
     public InvalidMessageException unknownKind(String what) {
         return new InvalidMessageException(Reason.UNKNOWN_KIND, "unknown " + what + " kind " + kind);
@@ -59,13 +66,13 @@ public final class Decoder {
         }
     }
 
-    /** @return the next byte, 0..255 */
+    /** {@return the next byte, 0..255} */
     public int u8() {
         need(1, "a u8");
         return buf[pos++] & 0xff;
     }
 
-    /** @return the next 2 bytes, 0..65535 */
+    /** {@return the next 2 bytes, 0..65535} */
     public int u16() {
         need(2, "a u16");
         int v = (buf[pos] & 0xff) << 8 | (buf[pos + 1] & 0xff);
@@ -73,7 +80,7 @@ public final class Decoder {
         return v;
     }
 
-    /** @return the next 4 bytes as a signed int */
+    /** {@return the next 4 bytes as a signed int} */
     public int i32() {
         need(4, "an i32");
         int v = (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8
@@ -96,7 +103,7 @@ public final class Decoder {
         return (int) v;
     }
 
-    /** @return the next 8 bytes as a signed long */
+    /** {@return the next 8 bytes as a signed long} */
     public long i64() {
         need(8, "an i64");
         long v = 0;
@@ -121,7 +128,7 @@ public final class Decoder {
         return v;
     }
 
-    /** @return the next byte as a boolean, which must be 0 or 1 */
+    /** {@return the next byte as a boolean, which must be 0 or 1} */
     public boolean bool() {
         int v = u8();
         if (v > 1) {
@@ -172,12 +179,12 @@ public final class Decoder {
         return n;
     }
 
-    /** @return the number of bytes not yet read */
+    /** {@return the number of bytes not yet read} */
     public int remaining() {
         return buf.length - pos;
     }
 
-    /** @return the read position */
+    /** {@return the read position} */
     public int position() {
         return pos;
     }

@@ -12,10 +12,12 @@ public final class Domain {
     }
 
     /**
+     * {@return the bytes to sign or verify: {@code tag}, the instance id and {@code content}, each with its 4-byte
+     * length}
+     *
      * @param tag the message kind, for example {@code "bftkit/streamlette/v1/vote"}; ASCII
      * @param instance the consensus instance
      * @param content the content (usually its hash)
-     * @return the bytes to sign or verify
      */
     public static byte[] signingBytes(String tag, InstanceId instance, byte[] content) {
         return new Encoder(tag.length() + content.length + 80)

@@ -17,7 +17,11 @@ public final class Encoder {
         this(64);
     }
 
-    /** @param capacity the initial buffer size */
+    /**
+     * An empty encoder with room for {@code capacity} bytes (at least 16) before its buffer grows.
+     *
+     * @param capacity the initial buffer size, in bytes; a hint, not a limit
+     */
     public Encoder(int capacity) {
         buf = new byte[Math.max(16, capacity)];
     }
@@ -41,8 +45,11 @@ public final class Encoder {
     }
 
     /**
+     * Writes an unsigned byte.
+     *
      * @param v 0..255
-     * @return this
+     * @return this encoder
+     * @throws IllegalArgumentException if {@code v} is out of range
      */
     public Encoder u8(int v) {
         if (v < 0 || v > 0xff) {
@@ -54,8 +61,11 @@ public final class Encoder {
     }
 
     /**
+     * Writes an unsigned 16-bit value as 2 bytes, big-endian.
+     *
      * @param v 0..65535
-     * @return this
+     * @return this encoder
+     * @throws IllegalArgumentException if {@code v} is out of range
      */
     public Encoder u16(int v) {
         if (v < 0 || v > 0xffff) {
@@ -68,9 +78,11 @@ public final class Encoder {
     }
 
     /**
+     * Writes a signed 32-bit value as 4 bytes, big-endian.
+     *
      * @param v any int, written as 4 bytes (read back with {@link Decoder#i32()} or, if non-negative,
      *     {@link Decoder#u32(long)})
-     * @return this
+     * @return this encoder
      */
     public Encoder i32(int v) {
         ensure(4);
@@ -82,8 +94,10 @@ public final class Encoder {
     }
 
     /**
+     * Writes a signed 64-bit value as 8 bytes, big-endian.
+     *
      * @param v any long, written as 8 bytes
-     * @return this
+     * @return this encoder
      */
     public Encoder i64(long v) {
         ensure(8);
@@ -94,8 +108,10 @@ public final class Encoder {
     }
 
     /**
+     * Writes a boolean as one byte: 1 for true, 0 for false.
+     *
      * @param v the flag
-     * @return this
+     * @return this encoder
      */
     public Encoder bool(boolean v) {
         return u8(v ? 1 : 0);
@@ -125,12 +141,12 @@ public final class Encoder {
         return this;
     }
 
-    /** @return the number of bytes written */
+    /** {@return the number of bytes written} */
     public int size() {
         return size;
     }
 
-    /** @return a copy of the bytes written */
+    /** {@return a copy of the bytes written} */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

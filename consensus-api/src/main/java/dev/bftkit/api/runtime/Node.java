@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
         return node;
     }
 
-    /** @return the instance this node decides */
+    /** {@return the instance this node decides} */
     public InstanceId instance() {
         return channel;
     }
@@ -106,14 +106,14 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * @return completes with the first decision, or exceptionally with a {@link FatalConsensusException} or when
-     *     the node is closed first; a copy, so completing it does not affect the node
+     * {@return a future that completes with the first decision, or exceptionally with a {@link FatalConsensusException}
+     * or when the node is closed first; a copy, so completing it does not affect the node}
      */
     public CompletableFuture<Decision> decide() {
         return first.copy();
     }
 
-    /** @return every decision in order, replayed from the oldest retained one to each new subscriber */
+    /** {@return every decision in order, replayed from the oldest retained one to each new subscriber} */
     public Flow.Publisher<Decision> decisions() {
         return publisher;
     }
@@ -275,7 +275,7 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** @return true once {@link #close()} was called */
+    /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }

@@ -20,7 +20,24 @@ import java.util.Objects;
 public record NodeConfig(Decider decider, Transport transport, TickClock clock, Duration requestTimeout,
                          boolean closeTransport, int maxRetainedDecisions, NodeListener listener) {
 
-    /** Validates. */
+    /**
+     * Validates. {@link #of(Decider, Transport)} fills in defaults for everything but the Decider and transport.
+     *
+     * @param decider the Decider to drive; the node becomes its only caller, on the node's own thread
+     * @param transport the transport to gossip on; the node serves the Decider's instance id on it as channel
+     * @param clock the tick schedule; {@link TickClock#REFERENCE} is Streamlette's
+     * @param requestTimeout how long to wait for a peer's response before telling the Decider that the request
+     *     failed; positive
+     * @param closeTransport true if {@link Node#close()} also closes {@code transport}; false when several nodes
+     *     (instances) share one transport and its owner closes it
+     * @param maxRetainedDecisions how many decisions {@link Node#decisions()} buffers for subscribers that have not
+     *     read them yet, at least 1; a subscriber that falls further behind gets an error
+     * @param listener observes phases, decisions and rejected messages; not null ({@code new NodeListener() { }}
+     *     observes nothing)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code requestTimeout} is not positive or {@code maxRetainedDecisions}
+     *     is less than 1
+     */
     public NodeConfig {
         Objects.requireNonNull(decider, "decider");
         Objects.requireNonNull(transport, "transport");
@@ -48,8 +65,9 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
     }
 
     /**
+     * {@return a copy of this configuration with {@code clock} as its tick schedule}
+     *
      * @param clock another tick schedule
-     * @return a copy with it
      */
     public NodeConfig withClock(TickClock clock) {
         return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
@@ -57,16 +75,19 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
     }
 
     /**
+     * {@return a copy of this configuration with {@code timeout} as its request timeout}
+     *
      * @param timeout another request timeout
-     * @return a copy with it
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public NodeConfig withRequestTimeout(Duration timeout) {
         return new NodeConfig(decider, transport, clock, timeout, closeTransport, maxRetainedDecisions, listener);
     }
 
     /**
+     * {@return a copy of this configuration with {@code listener} observing the node}
+     *
      * @param listener another listener
-     * @return a copy with it
      */
     public NodeConfig withListener(NodeListener listener) {
         return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
@@ -74,16 +95,19 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
     }
 
     /**
+     * {@return a copy of this configuration in which closing the node closes the transport only if {@code close}}
+     *
      * @param close whether closing the node closes the transport
-     * @return a copy with it
      */
     public NodeConfig withCloseTransport(boolean close) {
         return new NodeConfig(decider, transport, clock, requestTimeout, close, maxRetainedDecisions, listener);
     }
 
     /**
+     * {@return a copy of this configuration that keeps up to {@code max} decisions for subscribers that lag behind}
+     *
      * @param max how many decisions to retain for subscribers
-     * @return a copy with it
+     * @throws IllegalArgumentException if {@code max} is less than 1
      */
     public NodeConfig withMaxRetainedDecisions(int max) {
         return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, max, listener);

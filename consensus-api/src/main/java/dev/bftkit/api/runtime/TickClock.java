@@ -18,7 +18,17 @@ public record TickClock(Duration start, double growth, Duration max) {
     /** Streamlette's reference clock: 1 s, growing by 1.05 each tick, capped at one hour. */
     public static final TickClock REFERENCE = new TickClock(Duration.ofSeconds(1), 1.05, Duration.ofHours(1));
 
-    /** Validates. */
+    /**
+     * Validates. {@link #of(Duration, double)} caps ticks at one hour.
+     *
+     * @param start the length of tick 0; positive
+     * @param growth the factor each tick's length is multiplied by, finite and at least 1 (1 keeps every tick at
+     *     {@code start})
+     * @param max the longest a tick may last, at least {@code start}; later ticks stay at this length
+     * @throws NullPointerException if {@code start} or {@code max} is null
+     * @throws IllegalArgumentException if {@code start} is not positive, {@code growth} is below 1, infinite or
+     *     NaN, or {@code max} is shorter than {@code start}
+     */
     public TickClock {
         if (start.isNegative() || start.isZero()) {
             throw new IllegalArgumentException("start must be positive");
@@ -32,17 +42,21 @@ public record TickClock(Duration start, double growth, Duration max) {
     }
 
     /**
+     * {@return a clock whose ticks start at {@code start} and grow by {@code growth}, capped at one hour (or at
+     * {@code start}, if that is longer)}
+     *
      * @param start the first tick's length
      * @param growth the growth factor
-     * @return a clock capped at one hour per tick
      */
     public static TickClock of(Duration start, double growth) {
         return new TickClock(start, growth, Duration.ofHours(1).compareTo(start) < 0 ? start : Duration.ofHours(1));
     }
 
     /**
+     * {@return how long logical tick {@code tick} lasts, in nanoseconds: {@code start × growth^tick}, capped at
+     * {@code max}, at least 1}
+     *
      * @param tick the logical tick, from 0
-     * @return how long it lasts, in nanoseconds
      */
     public long tickNanos(long tick) {
         double nanos = start.toNanos() * Math.pow(growth, tick);
@@ -51,9 +65,11 @@ public record TickClock(Duration start, double growth, Duration max) {
     }
 
     /**
+     * {@return how long each phase of logical tick {@code tick} lasts when the tick has {@code phases} phases, in
+     * nanoseconds (at least 1)}
+     *
      * @param tick the logical tick, from 0
      * @param phases the phases in a tick, at least 1
-     * @return how long each phase of that tick lasts, in nanoseconds
      */
     public long phaseNanos(long tick, int phases) {
         return Math.max(1, tickNanos(tick) / phases);

@@ -11,7 +11,7 @@ import java.util.Optional;
  * signature or length simply fails to verify.
  */
 public interface Crypto {
-    /** @return the suite name, naming both the signature scheme and the hash */
+    /** {@return the suite name, naming both the signature scheme and the hash} */
     String suite();
 
     /**
@@ -25,16 +25,16 @@ public interface Crypto {
         return true;
     }
 
-    /** @return the length of a seed for {@link #keyFromSeed}, in bytes */
+    /** {@return the length of a seed for {@link #keyFromSeed}, in bytes} */
     int seedLength();
 
-    /** @return the length of an encoded public key, in bytes */
+    /** {@return the length of an encoded public key, in bytes} */
     int publicKeyLength();
 
-    /** @return the length of a signature, in bytes */
+    /** {@return the length of a signature, in bytes} */
     int signatureLength();
 
-    /** @return the length of a hash, in bytes */
+    /** {@return the length of a hash, in bytes} */
     int hashLength();
 
     /**
@@ -73,8 +73,9 @@ public interface Crypto {
     boolean verify(PublicKey key, byte[] message, byte[] signature);
 
     /**
+     * {@return the hash of {@code data}, {@link #hashLength()} bytes}
+     *
      * @param data the bytes to hash
-     * @return the hash, {@link #hashLength()} bytes
      */
     byte[] hash(byte[] data);
 }

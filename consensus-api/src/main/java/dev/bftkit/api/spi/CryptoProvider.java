@@ -4,10 +4,10 @@ package dev.bftkit.api.spi;
  * Finds a {@link Crypto} suite by name through {@link java.util.ServiceLoader}; see {@link Plugins#crypto}.
  */
 public interface CryptoProvider {
-    /** @return the provider's plugin name, unique among crypto providers (for example {@code bc}) */
+    /** {@return the provider's plugin name, unique among crypto providers (for example {@code bc})} */
     String name();
 
-    /** @return a new, ready suite */
+    /** {@return a new, ready suite} */
     Crypto create();
 
     /**

@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@link #onRequest} can hand it out.
  */
 public interface Decider extends AutoCloseable {
-    /** @return the instance this Decider runs */
+    /** {@return the instance this Decider runs} */
     InstanceId instance();
 
     /**
@@ -40,12 +40,12 @@ public interface Decider extends AutoCloseable {
      */
     void tick();
 
-    /** @return how many {@link #tick()} calls make one logical tick (Streamlette: propose, then vote) */
+    /** {@return how many {@link #tick()} calls make one logical tick (Streamlette: propose, then vote)} */
     default int phasesPerTick() {
         return 1;
     }
 
-    /** @return the next request to send, if any; drained by the driver after every input */
+    /** {@return the next request to send, if any; drained by the driver after every input} */
     Optional<Outbound> nextGossip();
 
     /**
@@ -87,13 +87,13 @@ public interface Decider extends AutoCloseable {
      */
     Optional<Decision> poll();
 
-    /** @return the misbehaviour seen so far */
+    /** {@return the misbehaviour seen so far} */
     FaultLog faults();
 
-    /** @return the message tree or gossip graph as Graphviz DOT */
+    /** {@return the message tree or gossip graph as Graphviz DOT} */
     String toDot();
 
-    /** @return the logical tick this Decider is in (ticks completed so far) */
+    /** {@return the logical tick this Decider is in (ticks completed so far)} */
     long currentTick();
 
     /** Releases what the Decider holds; it does not close the storage it was given. */

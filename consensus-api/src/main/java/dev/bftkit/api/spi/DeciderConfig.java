@@ -26,7 +26,20 @@ import java.util.Optional;
 public record DeciderConfig(InstanceId instance, Committee committee, SigningKey key, Crypto crypto, Storage storage,
                             Application application, long seed, Map<String, String> options) {
 
-    /** Validates: every part present, and our key's node id is a committee member. */
+    /**
+     * Validates: every part present, and our key's node id is a committee member. Copies the options.
+     *
+     * @param instance the consensus instance; not null
+     * @param committee the members and their weights; not null, and it must contain our key's node id
+     * @param key our signing key; not null
+     * @param crypto the suite for every signature and hash; not null
+     * @param storage our open store, where our own messages become durable before they are sent; not null
+     * @param application proposals and their validation; not null
+     * @param seed the seed of every random choice the Decider makes; any value, the same one replays the same run
+     * @param options algorithm-specific settings by name, as text (may be empty); no null names or values
+     * @throws NullPointerException if an argument, or an option's name or value, is null
+     * @throws IllegalArgumentException if our key's node id is not in {@code committee}
+     */
     public DeciderConfig {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(committee, "committee");
@@ -40,23 +53,25 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
         }
     }
 
-    /** @return our node id */
+    /** {@return our node id} */
     public NodeId self() {
         return key.publicKey().nodeId();
     }
 
     /**
+     * {@return the value of option {@code name}, if set}
+     *
      * @param name an option name
-     * @return its value, if set
      */
     public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
     }
 
     /**
+     * {@return option {@code name} as a whole number, or {@code fallback} if it is not set}
+     *
      * @param name an option name
      * @param fallback the value when unset
-     * @return the option as a long
      * @throws IllegalArgumentException if it is set but not a number
      */
     public long longOption(String name, long fallback) {
@@ -72,9 +87,10 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
     }
 
     /**
+     * {@return a copy of this configuration with option {@code name} set to {@code value}, replacing any earlier value}
+     *
      * @param name an option name
      * @param value its value
-     * @return a copy with the option set
      */
     public DeciderConfig withOption(String name, String value) {
         Map<String, String> m = new HashMap<>(options);
@@ -83,8 +99,9 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
     }
 
     /**
+     * {@return a copy of this configuration that uses {@code storage}}
+     *
      * @param storage another store (for example after a restart)
-     * @return a copy using it
      */
     public DeciderConfig withStorage(Storage storage) {
         return new DeciderConfig(instance, committee, key, crypto, storage, application, seed, options);

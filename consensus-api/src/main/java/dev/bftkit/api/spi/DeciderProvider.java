@@ -6,10 +6,10 @@ import java.util.Set;
 
 /** Makes {@link Decider}s of one algorithm, found by plugin name; see {@link Plugins#decider}. */
 public interface DeciderProvider {
-    /** @return the algorithm's plugin name (for example {@code streamlette} or {@code parsec}) */
+    /** {@return the algorithm's plugin name (for example {@code streamlette} or {@code parsec})} */
     String name();
 
-    /** @return what the algorithm offers, for the conformance kit's capability hooks */
+    /** {@return what the algorithm offers, for the conformance kit's capability hooks} */
     Set<Capability> capabilities();
 
     /**

@@ -14,6 +14,8 @@ public abstract class EncodedPublicKey implements PublicKey {
     private final byte[] encoded;
 
     /**
+     * For subclasses, once they have validated the encoding.
+     *
      * @param scheme a short name printed before the hex encoding, such as {@code "ed25519"}
      * @param encoded the validated encoding; copied
      */

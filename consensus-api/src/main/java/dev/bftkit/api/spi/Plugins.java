@@ -21,8 +21,9 @@ public final class Plugins {
     }
 
     /**
+     * {@return the crypto provider named {@code name}}
+     *
      * @param name a crypto provider's name
-     * @return the provider
      * @throws ConfigurationException if none or several have that name
      */
     public static CryptoProvider crypto(String name) {
@@ -30,8 +31,9 @@ public final class Plugins {
     }
 
     /**
+     * {@return the storage provider named {@code name}}
+     *
      * @param name a storage provider's name
-     * @return the provider
      * @throws ConfigurationException if none or several have that name
      */
     public static StorageProvider storage(String name) {
@@ -39,8 +41,9 @@ public final class Plugins {
     }
 
     /**
+     * {@return the transport provider named {@code name}}
+     *
      * @param name a transport provider's name
-     * @return the provider
      * @throws ConfigurationException if none or several have that name
      */
     public static TransportProvider transport(String name) {
@@ -48,8 +51,9 @@ public final class Plugins {
     }
 
     /**
+     * {@return the provider of the algorithm named {@code name}}
+     *
      * @param name an algorithm's name
-     * @return the provider
      * @throws ConfigurationException if none or several have that name
      */
     public static DeciderProvider decider(String name) {
@@ -89,27 +93,27 @@ public final class Plugins {
                 + "it is for simulations only, never for nodes on a network; use a real suite such as 'bc'");
     }
 
-    /** @return every crypto provider found, sorted by name */
+    /** {@return every crypto provider found, sorted by name} */
     public static List<CryptoProvider> cryptoProviders() {
         return load(ServiceLoader.load(CryptoProvider.class), CryptoProvider::name);
     }
 
-    /** @return every storage provider found, sorted by name */
+    /** {@return every storage provider found, sorted by name} */
     public static List<StorageProvider> storageProviders() {
         return load(ServiceLoader.load(StorageProvider.class), StorageProvider::name);
     }
 
-    /** @return every transport provider found, sorted by name */
+    /** {@return every transport provider found, sorted by name} */
     public static List<TransportProvider> transportProviders() {
         return load(ServiceLoader.load(TransportProvider.class), TransportProvider::name);
     }
 
-    /** @return every decider provider found, sorted by name */
+    /** {@return every decider provider found, sorted by name} */
     public static List<DeciderProvider> deciderProviders() {
         return load(ServiceLoader.load(DeciderProvider.class), DeciderProvider::name);
     }
 
-    /** @return kind ({@code decider}, {@code transport}, {@code storage}, {@code crypto}) → the names found */
+    /** {@return kind ({@code decider}, {@code transport}, {@code storage}, {@code crypto}) → the names found} */
     public static Map<String, List<String>> names() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         out.put("decider", deciderProviders().stream().map(DeciderProvider::name).toList());

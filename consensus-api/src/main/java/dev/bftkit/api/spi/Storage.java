@@ -20,8 +20,9 @@ public interface Storage extends AutoCloseable {
     int MAX_VALUE_LENGTH = 16 * 1024 * 1024;
 
     /**
+     * {@return a copy of the value stored under {@code key}, if there is one}
+     *
      * @param key the key
-     * @return a copy of the value, if present
      */
     Optional<byte[]> get(byte[] key);
 

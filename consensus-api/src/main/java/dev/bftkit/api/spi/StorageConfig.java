@@ -12,22 +12,31 @@ import java.util.Optional;
  */
 public record StorageConfig(Path directory, Map<String, String> options) {
 
-    /** Copies the options. */
+    /**
+     * Copies the options.
+     *
+     * @param directory the store's directory; a durable store creates its files in it (it requires one), an
+     *     in-memory store may ignore it
+     * @param options provider-specific settings by name, as text (may be empty); no null names or values
+     * @throws NullPointerException if {@code options}, or an option's name or value, is null
+     */
     public StorageConfig {
         options = Map.copyOf(options);
     }
 
     /**
+     * {@return a configuration for a store in {@code directory}, with no options}
+     *
      * @param directory the store's directory
-     * @return a config with no options
      */
     public static StorageConfig at(Path directory) {
         return new StorageConfig(directory, Map.of());
     }
 
     /**
+     * {@return the value of option {@code key}, if set}
+     *
      * @param key an option name
-     * @return its value, if set
      */
     public Optional<String> option(String key) {
         return Optional.ofNullable(options.get(key));

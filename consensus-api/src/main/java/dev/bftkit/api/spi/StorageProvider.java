@@ -2,7 +2,7 @@ package dev.bftkit.api.spi;
 
 /** Opens {@link Storage} by plugin name through {@link java.util.ServiceLoader}; see {@link Plugins#storage}. */
 public interface StorageProvider {
-    /** @return the provider's plugin name (for example {@code mapdb} or {@code memory}) */
+    /** {@return the provider's plugin name (for example {@code mapdb} or {@code memory})} */
     String name();
 
     /**
@@ -15,7 +15,7 @@ public interface StorageProvider {
      */
     Storage open(StorageConfig config);
 
-    /** @return true if a write survives the process being killed once {@link Storage#write} returns */
+    /** {@return true if a write survives the process being killed once {@link Storage#write} returns} */
     default boolean durable() {
         return true;
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * {@link dev.bftkit.api.TransportException} on the returned stage, never by blocking the caller.
  */
 public interface Transport extends AutoCloseable {
-    /** @return our node id */
+    /** {@return our node id} */
     NodeId self();
 
     /**
@@ -73,9 +73,10 @@ public interface Transport extends AutoCloseable {
     @FunctionalInterface
     interface RequestHandler {
         /**
+         * {@return the response to send back; completing it exceptionally sends the requester a remote error}
+         *
          * @param from the authenticated sender
          * @param request the request bytes
-         * @return the response; completing exceptionally sends the requester a remote error
          */
         CompletionStage<byte[]> handle(NodeId from, byte[] request);
     }

@@ -22,7 +22,18 @@ public record TransportConfig(NodeId self, SigningKey key, Crypto crypto, InetSo
      * Copies the peer map, checks that the key matches {@code self}, and refuses an insecure crypto suite (a test
      * double) through {@link Plugins#requireSecure(Crypto)}: a transport puts real nodes on a network.
      *
+     * @param self our node id; it must be {@code key}'s
+     * @param key our signing key; not null
+     * @param crypto the suite that verifies peers' handshake signatures; not null, and {@link Crypto#secure()
+     *     secure}
+     * @param bind the local address to listen on
+     * @param peers every other committee member's node id and address; not {@code self}, no null keys or values
+     * @param limits bounds on frames, pending requests and timeouts; {@link TransportLimits#DEFAULT} suits most
+     *     committees
      * @throws dev.bftkit.api.ConfigurationException if {@code crypto} is not secure
+     * @throws NullPointerException if {@code key}, {@code crypto} or {@code peers} is null, or {@code peers} holds
+     *     a null
+     * @throws IllegalArgumentException if {@code key} is not {@code self}'s or {@code peers} contains {@code self}
      */
     public TransportConfig {
         Plugins.requireSecure(crypto);

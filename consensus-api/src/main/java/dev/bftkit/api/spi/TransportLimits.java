@@ -17,7 +17,18 @@ public record TransportLimits(int maxFrameBytes, int maxPendingRequests, Duratio
     public static final TransportLimits DEFAULT =
             new TransportLimits(16 * 1024 * 1024, 4096, Duration.ofSeconds(2), Duration.ofSeconds(2));
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param maxFrameBytes the largest request or response payload, in bytes, at least 1; the transport refuses a
+     *     larger one
+     * @param maxPendingRequests the most outgoing requests awaiting a response at once, at least 1; more fail as
+     *     overloaded
+     * @param connectTimeout how long an outbound connection and its handshake may take; positive
+     * @param handshakeTimeout how long an inbound connection may take to authenticate before it is closed; positive
+     * @throws NullPointerException if a timeout is null
+     * @throws IllegalArgumentException if a count is less than 1 or a timeout is not positive
+     */
     public TransportLimits {
         if (maxFrameBytes < 1 || maxPendingRequests < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -29,8 +40,10 @@ public record TransportLimits(int maxFrameBytes, int maxPendingRequests, Duratio
     }
 
     /**
+     * {@return a copy of these limits with {@code bytes} as the largest payload}
+     *
      * @param bytes the largest payload
-     * @return these limits with another frame size
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
      */
     public TransportLimits withMaxFrameBytes(int bytes) {
         return new TransportLimits(bytes, maxPendingRequests, connectTimeout, handshakeTimeout);

@@ -2,7 +2,7 @@ package dev.bftkit.api.spi;
 
 /** Opens a {@link Transport} by plugin name through {@link java.util.ServiceLoader}; see {@link Plugins#transport}. */
 public interface TransportProvider {
-    /** @return the provider's plugin name (for example {@code vertx}) */
+    /** {@return the provider's plugin name (for example {@code vertx})} */
     String name();
 
     /**

@@ -17,7 +17,7 @@ public final class WriteBatch {
 
     /** An operation in a batch. */
     public sealed interface Op permits Put, Delete {
-        /** @return the key the operation changes */
+        /** {@return the key the operation changes} */
         byte[] key();
     }
 
@@ -39,9 +39,12 @@ public final class WriteBatch {
     }
 
     /**
+     * Adds a put of {@code value} under {@code key}, after the operations already in the batch. Both arrays are copied.
+     *
      * @param key the key, 1 to {@link Storage#MAX_KEY_LENGTH} bytes
      * @param value the value, at most {@link Storage#MAX_VALUE_LENGTH} bytes
      * @return this batch
+     * @throws IllegalArgumentException if the key or the value is too long, or the key is empty
      */
     public WriteBatch put(byte[] key, byte[] value) {
         checkKey(key);
@@ -53,8 +56,12 @@ public final class WriteBatch {
     }
 
     /**
-     * @param key the key
+     * Adds a delete of {@code key}, after the operations already in the batch; deleting an absent key changes nothing.
+     * The array is copied.
+     *
+     * @param key the key, 1 to {@link Storage#MAX_KEY_LENGTH} bytes
      * @return this batch
+     * @throws IllegalArgumentException if the key is empty or too long
      */
     public WriteBatch delete(byte[] key) {
         checkKey(key);
@@ -62,17 +69,17 @@ public final class WriteBatch {
         return this;
     }
 
-    /** @return the operations in order; the arrays are the batch's own and must not be changed */
+    /** {@return the operations in order; the arrays are the batch's own and must not be changed} */
     public List<Op> ops() {
         return Collections.unmodifiableList(ops);
     }
 
-    /** @return the number of operations */
+    /** {@return the number of operations} */
     public int size() {
         return ops.size();
     }
 
-    /** @return true if the batch has no operations */
+    /** {@return true if the batch has no operations} */
     public boolean isEmpty() {
         return ops.isEmpty();
     }
