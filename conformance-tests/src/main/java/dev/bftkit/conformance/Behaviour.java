@@ -8,7 +8,7 @@ import dev.bftkit.api.NodeId;
  * The standard behaviours are in {@link Behaviours}; a plugin author can add algorithm-specific ones.
  */
 public interface Behaviour {
-    /** @return a short name, used in reports and replay commands */
+    /** {@return a short name, used in reports and replay commands} */
     String name();
 
     /**

@@ -20,7 +20,7 @@ public final class Behaviours {
     private Behaviours() {
     }
 
-    /** @return a node that never answers and never asks */
+    /** {@return a node that never answers and never asks} */
     public static Behaviour silent() {
         return new Behaviour() {
             @Override
@@ -44,8 +44,9 @@ public final class Behaviours {
     }
 
     /**
+     * {@return a node that behaves honestly until {@code atMs}, then falls silent for good}
+     *
      * @param atMs when to stop
-     * @return a node that behaves honestly until {@code atMs}, then falls silent for good
      */
     public static Behaviour crashAt(long atMs) {
         return new Driven("crash@" + atMs) {
@@ -104,7 +105,7 @@ public final class Behaviours {
         };
     }
 
-    /** @return an honest node that flips one random byte (past the header) of every response it gives */
+    /** {@return an honest node that flips one random byte (past the header) of every response it gives} */
     public static Behaviour forger() {
         return new Driven("forger") {
             @Override
@@ -120,7 +121,7 @@ public final class Behaviours {
         };
     }
 
-    /** @return a node that answers and asks with random bytes of random length (0 to 4 KiB) */
+    /** {@return a node that answers and asks with random bytes of random length (0 to 4 KiB)} */
     public static Behaviour garbage() {
         return new Behaviour() {
             @Override
@@ -154,7 +155,7 @@ public final class Behaviours {
         };
     }
 
-    /** @return an honest node whose responses are cut short at a random point */
+    /** {@return an honest node whose responses are cut short at a random point} */
     public static Behaviour truncating() {
         return new Driven("truncating") {
             @Override
@@ -166,8 +167,8 @@ public final class Behaviours {
     }
 
     /**
-     * @return an honest node whose responses are padded far past any sane size (1 MiB of trailing bytes, or a
-     *     length field claiming 2 GiB)
+     * {@return an honest node whose responses are padded far past any sane size (1 MiB of trailing bytes, or a length
+     * field claiming 2 GiB)}
      */
     public static Behaviour oversized() {
         return new Driven("oversized") {
@@ -187,8 +188,8 @@ public final class Behaviours {
     }
 
     /**
-     * @return a node that runs honest Deciders on four other instances with its own key and answers requests with
-     *     those instances' (validly signed) messages in turn
+     * {@return a node that runs honest Deciders on four other instances with its own key and answers requests with
+     * those instances' (validly signed) messages in turn}
      */
     public static Behaviour replayer() {
         List<String> instances = List.of("replay-0", "replay-1", "replay-2", "replay-3");
@@ -202,8 +203,9 @@ public final class Behaviours {
     }
 
     /**
+     * {@return an honest node that also floods its peers with valid-looking requests}
+     *
      * @param perPhase how many extra requests to send to random peers each phase
-     * @return an honest node that also floods its peers with valid-looking requests
      */
     public static Behaviour flooder(int perPhase) {
         return new Driven("flooder") {
@@ -228,8 +230,9 @@ public final class Behaviours {
     }
 
     /**
+     * {@return an honest node that answers only some peers and withholds from the rest}
+     *
      * @param served the node indexes it answers
-     * @return an honest node that answers only some peers and withholds from the rest
      */
     public static Behaviour withholding(Set<Integer> served) {
         Set<Integer> s = Set.copyOf(served);
@@ -242,8 +245,9 @@ public final class Behaviours {
     }
 
     /**
+     * {@return an honest node whose clock runs {@code every} times slower than everyone else's}
+     *
      * @param every run one phase in this many
-     * @return an honest node whose clock runs {@code every} times slower than everyone else's
      */
     public static Behaviour lagging(int every) {
         return new Driven("lagging") {
@@ -323,9 +327,12 @@ public final class Behaviours {
     }
 
     /**
+     * {@return the standard behaviour called {@code name}; {@code flooder} sends 20 extra requests a phase and
+     * {@code lagging} runs one phase in 3}
+     *
      * @param name a name from {@link #names()}
      * @param sideA for twins: the node indexes the first twin serves; for withholding: the indexes served
-     * @return the behaviour
+     * @throws IllegalArgumentException if no standard behaviour has that name
      */
     public static Behaviour byName(String name, Set<Integer> sideA) {
         return switch (name) {
@@ -343,7 +350,7 @@ public final class Behaviours {
         };
     }
 
-    /** @return the names {@link #byName} knows */
+    /** {@return the names {@link #byName} knows} */
     public static List<String> names() {
         return List.of("silent", "twins", "forger", "garbage", "truncating", "oversized", "replayer",
                 "flooder", "withholding", "lagging");

@@ -7,22 +7,26 @@ import java.util.List;
 
 /** A Byzantine node's view of the simulation: its identity, its peers, randomness, sending, and honest Deciders. */
 public interface ByzantineContext {
-    /** @return this node's id */
+    /** {@return this node's id} */
     NodeId self();
 
-    /** @return this node's index in the scenario */
+    /** {@return this node's index in the scenario} */
     int index();
 
-    /** @return the other members, in committee order */
+    /** {@return the other members, in committee order} */
     List<NodeId> peers();
 
-    /** @return the index of a member in the scenario */
+    /**
+     * {@return the index in the scenario of node {@code id} (0 to the committee size - 1), or -1 if it is not a member}
+     *
+     * @param id a node's id, for example the sender of a request
+     */
     int indexOf(NodeId id);
 
-    /** @return the current virtual time, in milliseconds */
+    /** {@return the current virtual time, in milliseconds} */
     long now();
 
-    /** @return the next value of this node's seeded random stream */
+    /** {@return the next value of this node's seeded random stream} */
     long nextLong();
 
     /**
@@ -55,6 +59,6 @@ public interface ByzantineContext {
      */
     Decider decider(String label, InstanceId instance, java.util.Map<String, String> options);
 
-    /** @return the scenario's instance */
+    /** {@return the scenario's instance} */
     InstanceId instance();
 }

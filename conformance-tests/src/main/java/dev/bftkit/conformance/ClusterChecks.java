@@ -67,6 +67,8 @@ public final class ClusterChecks {
     private final Duration patience;
 
     /**
+     * Checks for one combination of plugins.
+     *
      * @param combination the plugins
      * @param clock the nodes' tick schedule
      * @param patience the longest wait for every node to decide

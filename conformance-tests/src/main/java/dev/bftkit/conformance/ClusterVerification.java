@@ -35,24 +35,24 @@ public abstract class ClusterVerification {
     protected ClusterVerification() {
     }
 
-    /** @return the algorithm */
+    /** {@return the algorithm the cluster runs} */
     protected abstract DeciderProvider decider();
 
-    /** @return the transport */
+    /** {@return the transport the nodes talk over} */
     protected abstract TransportProvider transport();
 
-    /** @return the storage */
+    /** {@return the storage each node keeps its state in} */
     protected abstract StorageProvider storage();
 
-    /** @return the crypto suite; must be secure, real sockets refuse the test suite */
+    /** {@return the crypto suite; must be secure, real sockets refuse the test suite} */
     protected abstract CryptoProvider crypto();
 
-    /** @return the nodes' clock: 40 ms ticks growing by 1.05, at most 2 s */
+    /** {@return the nodes' clock: 40 ms ticks growing by 1.05, at most 2 s} */
     protected TickClock clock() {
         return new TickClock(Duration.ofMillis(40), 1.05, Duration.ofSeconds(2));
     }
 
-    /** @return the longest wait for every node to decide */
+    /** {@return the longest wait for every node to decide; 120 s by default} */
     protected Duration patience() {
         return Duration.ofSeconds(120);
     }

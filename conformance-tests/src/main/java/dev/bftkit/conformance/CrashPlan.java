@@ -24,7 +24,17 @@ public record CrashPlan(int node, long atMs, long restartAtMs, boolean afterNext
         this(node, atMs, restartAtMs, false);
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param node the index in the scenario of the node that crashes, from 0
+     * @param atMs when it crashes, in virtual milliseconds from the start of the run
+     * @param restartAtMs when it restarts from its Storage, in virtual milliseconds, no earlier than {@code atMs};
+     *     any negative value (by convention -1) for never
+     * @param afterNextSend true to crash only right after the first response it sends at or after {@code atMs}
+     *     (called off if the restart comes first); false to crash at {@code atMs} exactly
+     * @throws IllegalArgumentException if {@code restartAtMs} is not negative but earlier than {@code atMs}
+     */
     public CrashPlan {
         if (restartAtMs >= 0 && restartAtMs < atMs) {
             throw new IllegalArgumentException("restart must follow the crash");

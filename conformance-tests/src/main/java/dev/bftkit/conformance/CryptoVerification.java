@@ -67,7 +67,7 @@ public abstract class CryptoVerification {
     protected CryptoVerification() {
     }
 
-    /** @return the provider under test */
+    /** {@return the provider under test} */
     protected abstract CryptoProvider provider();
 
     /**
@@ -110,7 +110,7 @@ public abstract class CryptoVerification {
         return "";
     }
 
-    /** @return how many threads the parallel rule uses */
+    /** {@return how many threads the parallel rule uses} */
     protected int threads() {
         return 8;
     }

@@ -35,7 +35,7 @@ public final class DeciderChecks {
      * @param factory the scenario for a committee size and seed
      */
     public record Rule(String id, String description, Predicate<Set<Capability>> applies, ScenarioFactory factory) {
-        /** @return true if the rule is required of every provider it applies to */
+        /** {@return true if the rule is required of every provider it applies to} */
         public boolean required() {
             return id.startsWith("required_");
         }
@@ -45,9 +45,10 @@ public final class DeciderChecks {
     @FunctionalInterface
     public interface ScenarioFactory {
         /**
+         * {@return the rule's scenario for a committee of {@code n} nodes and this seed}
+         *
          * @param n the committee size
          * @param seed the seed
-         * @return the scenario
          */
         Scenario build(int n, long seed);
     }
@@ -62,7 +63,7 @@ public final class DeciderChecks {
      * @param scenario the scenario that broke it
      */
     public record Failure(Rule rule, int n, long seed, List<String> violations, String scenario) {
-        /** @return a readable report */
+        /** {@return a readable report} */
         public String report() {
             return rule.id() + " failed for n=" + n + " seed=" + seed + " (" + scenario + "):\n  - "
                     + String.join("\n  - ", violations.subList(0, Math.min(10, violations.size())))
@@ -77,12 +78,14 @@ public final class DeciderChecks {
     private final List<Map<String, String>> misconfigured;
 
     /**
+     * The rules for one algorithm, with its options and the kit's settings for it.
+     *
      * @param provider the algorithm under test
      * @param crypto the suite the simulated nodes use
      * @param options Decider options
      * @param livenessTicks how many ticks after healing every honest node has to decide
-     * @param misconfigured option sets that each make a Byzantine node sign messages it is not entitled to (for
-     *     example other leader schedules); empty to skip {@code required_byzantine_misconfigured}
+     * @param misconfigured option sets that each make a Byzantine node sign messages it is not entitled to (for example
+     *     other leader schedules); empty to skip {@code required_byzantine_misconfigured}
      */
     public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks,
                          List<Map<String, String>> misconfigured) {
@@ -102,12 +105,12 @@ public final class DeciderChecks {
      */
     static final Set<String> PROVABLE_SOME = Set.of("replayer", "misconfigured");
 
-    /** @return the tick budget after healing */
+    /** {@return the tick budget after healing} */
     public int livenessTicks() {
         return livenessTicks;
     }
 
-    /** @return every rule, in a fixed order */
+    /** {@return every rule, in a fixed order} */
     public List<Rule> rules() {
         List<Rule> rules = new ArrayList<>();
         Predicate<Set<Capability>> all = c -> true;
@@ -170,8 +173,10 @@ public final class DeciderChecks {
     }
 
     /**
+     * {@return the rule with this id}
+     *
      * @param id a rule id
-     * @return the rule
+     * @throws IllegalArgumentException if there is none
      */
     public Rule rule(String id) {
         return rules().stream().filter(r -> r.id().equals(id)).findFirst()

@@ -40,30 +40,30 @@ public abstract class DeciderVerification {
     protected DeciderVerification() {
     }
 
-    /** @return the provider under test */
+    /** {@return the provider under test} */
     protected abstract DeciderProvider provider();
 
-    /** @return the crypto suite for simulated nodes; the fast test suite by default */
+    /** {@return the crypto suite for simulated nodes; the fast test suite by default} */
     protected Crypto crypto() {
         return Kit.insecureCrypto();
     }
 
-    /** @return Decider options */
+    /** {@return the Decider options every simulated node gets; none by default} */
     protected Map<String, String> options() {
         return Map.of();
     }
 
-    /** @return true when the soak profile is on ({@code -Psoak}, system property {@code bftkit.soak=true}) */
+    /** {@return true when the soak profile is on ({@code -Psoak}, system property {@code bftkit.soak=true})} */
     protected static boolean soak() {
         return Boolean.getBoolean("bftkit.soak");
     }
 
-    /** @return the committee sizes every rule runs at: 4, 7, 10 and 16, plus 31 and 64 in the soak profile */
+    /** {@return the committee sizes every rule runs at: 4, 7, 10 and 16, plus 31 and 64 in the soak profile} */
     protected int[] committeeSizes() {
         return soak() ? new int[] {4, 7, 10, 16, 31, 64} : new int[] {4, 7, 10, 16};
     }
 
-    /** @return seeds per rule and size when {@code bftkit.seeds} is not set: 3, or 100 in the soak profile */
+    /** {@return seeds per rule and size when {@code bftkit.seeds} is not set: 3, or 100 in the soak profile} */
     protected int defaultSeeds() {
         return soak() ? 100 : 3;
     }
@@ -109,26 +109,26 @@ public abstract class DeciderVerification {
         assertNull(failure.get(), failure::get);
     }
 
-    /** @return ticks after healing within which every honest node must decide */
+    /** {@return ticks after healing within which every honest node must decide} */
     protected int livenessTicks() {
         return 100;
     }
 
     /**
-     * @return option sets that each make a node sign messages it is not entitled to (for example other leader
-     *     schedules), for {@code required_byzantine_misconfigured}; several give the node more chances to
-     *     misbehave visibly; empty (the default) skips that rule
+     * {@return option sets that each make a node sign messages it is not entitled to (for example other leader
+     * schedules), for {@code required_byzantine_misconfigured}; several give the node more chances to misbehave
+     * visibly; empty (the default) skips that rule}
      */
     protected List<Map<String, String>> misconfiguredOptions() {
         return List.of();
     }
 
-    /** @return the checks this verification runs */
+    /** {@return the checks this verification runs} */
     protected final DeciderChecks checks() {
         return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions());
     }
 
-    /** @return one dynamic test per rule and committee size, named after the rule id */
+    /** {@return one dynamic test per rule and committee size, named after the rule id} */
     @TestFactory
     public Stream<DynamicTest> rules() {
         DeciderChecks checks = checks();

@@ -10,7 +10,7 @@ public final class Kit {
     private Kit() {
     }
 
-    /** @return a new, empty, non-durable store (the {@code memory} storage provider's kind) */
+    /** {@return a new, empty, non-durable store (the {@code memory} storage provider's kind)} */
     public static Storage memoryStorage() {
         return new MemoryStorage();
     }

@@ -44,10 +44,13 @@ public final class LoopbackNetwork implements AutoCloseable {
     }
 
     /**
+     * Creates a network of {@code size} members whose keys derive from {@code seed}.
+     *
      * @param crypto the suite that makes the members' keys and checks handshakes
      * @param size the number of members, at least 1
      * @param seed derives the members' keys
      * @return the network, with a free port chosen for each member and nothing opened yet
+     * @throws IllegalArgumentException if {@code size} is less than 1
      */
     public static LoopbackNetwork create(Crypto crypto, int size, long seed) {
         if (size < 1) {
@@ -79,7 +82,8 @@ public final class LoopbackNetwork implements AutoCloseable {
     }
 
     /**
-     * @return an address on 127.0.0.1 whose port was free a moment ago
+     * {@return an address on 127.0.0.1 whose port was free a moment ago}
+     *
      * @throws UncheckedIOException if no port can be bound
      */
     public static InetSocketAddress freeLoopbackAddress() {
@@ -96,25 +100,26 @@ public final class LoopbackNetwork implements AutoCloseable {
         }
     }
 
-    /** @return the crypto suite */
+    /** {@return the crypto suite} */
     public Crypto crypto() {
         return crypto;
     }
 
-    /** @return the number of members */
+    /** {@return the number of members} */
     public int size() {
         return keys.size();
     }
 
     /**
+     * {@return member {@code i}'s node id}
+     *
      * @param i a member index
-     * @return its node id
      */
     public NodeId id(int i) {
         return keys.get(i).publicKey().nodeId();
     }
 
-    /** @return every member's id, by index */
+    /** {@return every member's id, by index} */
     public List<NodeId> ids() {
         List<NodeId> out = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
@@ -124,24 +129,27 @@ public final class LoopbackNetwork implements AutoCloseable {
     }
 
     /**
+     * {@return member {@code i}'s signing key}
+     *
      * @param i a member index
-     * @return its signing key
      */
     public SigningKey key(int i) {
         return keys.get(i);
     }
 
     /**
+     * {@return member {@code i}'s listening address on 127.0.0.1}
+     *
      * @param i a member index
-     * @return its listening address
      */
     public synchronized InetSocketAddress address(int i) {
         return addresses.get(i);
     }
 
     /**
+     * {@return every member but {@code i}, by node id, with its listening address}
+     *
      * @param i a member index
-     * @return every other member's id and address
      */
     public synchronized Map<NodeId, InetSocketAddress> peersOf(int i) {
         Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
@@ -154,9 +162,10 @@ public final class LoopbackNetwork implements AutoCloseable {
     }
 
     /**
+     * {@return member {@code i}'s transport configuration: its key, its address, all other members as peers}
+     *
      * @param i a member index
      * @param limits the limits
-     * @return member {@code i}'s transport configuration: its key, its address, all other members as peers
      */
     public TransportConfig config(int i, TransportLimits limits) {
         return new TransportConfig(id(i), key(i), crypto, address(i), peersOf(i), limits);

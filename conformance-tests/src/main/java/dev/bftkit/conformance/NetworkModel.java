@@ -18,7 +18,17 @@ public record NetworkModel(long minDelayMs, long maxDelayMs, double loss, double
     /** A hostile one: 10 to 400 ms (heavy reordering), 20% loss, 5% duplication. */
     public static final NetworkModel LOSSY = new NetworkModel(10, 400, 0.2, 0.05);
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param minDelayMs the least delay of a message, in virtual milliseconds, at least 1
+     * @param maxDelayMs the greatest delay, in virtual milliseconds, at least {@code minDelayMs}; a wider range
+     *     reorders more
+     * @param loss the probability that a message is dropped, from 0 to 1
+     * @param duplication the probability that a message is delivered a second time (with its own delay), from 0
+     *     to 1
+     * @throws IllegalArgumentException if a delay or probability is out of range (NaN included)
+     */
     public NetworkModel {
         if (minDelayMs < 1 || maxDelayMs < minDelayMs) {
             throw new IllegalArgumentException("delays must satisfy 1 <= min <= max");

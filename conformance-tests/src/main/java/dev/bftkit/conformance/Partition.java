@@ -13,7 +13,15 @@ import java.util.Set;
  */
 public record Partition(long fromMs, long untilMs, List<Set<Integer>> groups) {
 
-    /** Copies. */
+    /**
+     * Validates, and copies the groups.
+     *
+     * @param fromMs when the partition starts, in virtual milliseconds (inclusive)
+     * @param untilMs when it heals, in virtual milliseconds (exclusive), no earlier than {@code fromMs}
+     * @param groups the sides, each a set of node indexes (may overlap); no null group or index
+     * @throws NullPointerException if {@code groups}, a group or an index in it is null
+     * @throws IllegalArgumentException if {@code untilMs} is earlier than {@code fromMs}
+     */
     public Partition {
         groups = groups.stream().map(Set::copyOf).toList();
         if (untilMs < fromMs) {

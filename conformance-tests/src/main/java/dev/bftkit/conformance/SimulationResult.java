@@ -26,17 +26,17 @@ public record SimulationResult(Scenario scenario, long traceHash, Map<Integer, L
                                Map<Integer, java.util.Set<dev.bftkit.api.Fault.Kind>> accused,
                                List<String> violations) {
 
-    /** @return true if no invariant broke */
+    /** {@return true if no invariant broke} */
     public boolean ok() {
         return violations.isEmpty();
     }
 
-    /** @return true if every honest node decided at least once */
+    /** {@return true if every honest node decided at least once} */
     public boolean allDecided() {
         return decideTimeMs.values().stream().allMatch(t -> t >= 0);
     }
 
-    /** @return the largest decision tick among honest nodes, or -1 if one did not decide */
+    /** {@return the largest decision tick among honest nodes, or -1 if one did not decide} */
     public long maxDecideTick() {
         long max = -1;
         for (long t : decideTick.values()) {

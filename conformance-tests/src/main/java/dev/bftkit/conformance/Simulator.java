@@ -45,6 +45,8 @@ public final class Simulator {
     @FunctionalInterface
     public interface DeliveryListener {
         /**
+         * Called for each request or response when it is delivered; a lost message is not reported.
+         *
          * @param timeMs the virtual time
          * @param from the sender's index
          * @param to the receiver's index
@@ -58,6 +60,8 @@ public final class Simulator {
     @FunctionalInterface
     public interface DecisionListener {
         /**
+         * Called when an honest node polls a new decision from its Decider.
+         *
          * @param timeMs the virtual time
          * @param node the honest node's index
          * @param decision the new decision (a restarted node's repeat of an earlier one is not reported)
@@ -233,6 +237,9 @@ public final class Simulator {
     private long bytes;
 
     /**
+     * A simulation of one scenario, ready to {@link #run()}. Node {@code i}'s key derives from {@code i} alone, so node
+     * ids do not depend on the scenario's seed.
+     *
      * @param provider the algorithm under test
      * @param crypto the suite every node uses
      * @param scenario the run
@@ -269,8 +276,10 @@ public final class Simulator {
     }
 
     /**
+     * Sets the listener that sees every delivery, replacing the previous one (by default none).
+     *
      * @param l sees every delivery
-     * @return this
+     * @return this simulator
      */
     public Simulator onDelivery(DeliveryListener l) {
         this.listener = l;
@@ -278,22 +287,25 @@ public final class Simulator {
     }
 
     /**
+     * Sets the listener that sees every honest node's decisions, replacing the previous one (by default none).
+     *
      * @param l sees every honest node's decisions, with its graph
-     * @return this
+     * @return this simulator
      */
     public Simulator onDecision(DecisionListener l) {
         this.decisionListener = l;
         return this;
     }
 
-    /** @return the committee (node ids derive from fixed per-index keys) */
+    /** {@return the committee (node ids derive from fixed per-index keys)} */
     public Committee committee() {
         return committee;
     }
 
     /**
+     * {@return node {@code index}'s id}
+     *
      * @param index a node index
-     * @return its id
      */
     public NodeId nodeId(int index) {
         return ids[index];

@@ -26,7 +26,10 @@ public final class StorageCrashChild {
     }
 
     /**
-     * @param args the mode and its arguments, as above
+     * Runs the mode named by the first argument. A failure ends the JVM with a non-zero exit status (see the class
+     * description).
+     *
+     * @param args the mode and its arguments, as in the class description
      */
     public static void main(String[] args) {
         PrintStream out = System.out;

@@ -77,7 +77,7 @@ public abstract class StorageVerification {
     protected StorageVerification() {
     }
 
-    /** @return the provider under test */
+    /** {@return the provider under test} */
     protected abstract StorageProvider provider();
 
     /**
@@ -110,6 +110,8 @@ public abstract class StorageVerification {
     }
 
     /**
+     * The configuration the kit opens each store with; override it to pass provider options.
+     *
      * @param directory a fresh directory for one store
      * @return the configuration to open it with; no options unless overridden
      */
@@ -118,6 +120,8 @@ public abstract class StorageVerification {
     }
 
     /**
+     * Opens a store in {@code directory} through the provider under test, with {@link #config(Path)}.
+     *
      * @param directory the store's directory
      * @return the opened store
      */
@@ -127,7 +131,11 @@ public abstract class StorageVerification {
 
     // ---------------------------------------------------------------- get, put, delete
 
-    /** @param dir a fresh directory */
+    /**
+     * {@code get} returns the last value put (also an empty one), and nothing for an absent key.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_getReturnsWhatWasPut(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -141,7 +149,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A delete removes its key, not a longer key it prefixes; deleting an absent key is harmless.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_deleteRemovesOnlyItsKey(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -154,7 +166,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A batch's puts and deletes of one key apply in order.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_batchOperationsApplyInOrder(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -167,7 +183,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * An empty batch is accepted and changes nothing.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_emptyBatchChangesNothing(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -177,7 +197,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * Changing a returned key or value, or a batch's input, changes nothing stored.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_returnedArraysAreCopies(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -199,7 +223,11 @@ public abstract class StorageVerification {
 
     // ---------------------------------------------------------------- order and scans
 
-    /** @param dir a fresh directory */
+    /**
+     * Scans return keys in unsigned lexicographic order ({@code 0x7F < 0x80 < 0xFF}, a prefix first).
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_keysAreOrderedAsUnsignedBytes(@TempDir Path dir) {
         List<byte[]> keys = List.of(bytes(0x80), bytes(0x7F), bytes(0xFF), bytes(0x00), bytes(0x01),
@@ -217,7 +245,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * The empty prefix matches every key, up to the limit.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanWithEmptyPrefixReturnsEverything(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -229,7 +261,12 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * Prefixes of {@code 0xFF} bytes (no successor prefix exists) match exactly their keys, with and without
+     * {@code after}.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanWithFfPrefixes(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -254,7 +291,12 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * Paging with {@code after} = the last key returned, at limits 1 to 100, yields exactly the full scan;
+     * {@code after} need not be stored.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanPagesWithAfter(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -288,7 +330,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * An {@code after} below the prefix starts at the prefix; one beyond it returns nothing.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanAfterOutsideThePrefix(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -302,7 +348,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A limit below 1 is an {@link IllegalArgumentException}.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanRejectsANonPositiveLimit(@TempDir Path dir) {
         try (Storage s = open(dir)) {
@@ -311,7 +361,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * {@code scan(prefix)} reads all of 10,000 entries across pages.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_scanReadsEveryPage(@TempDir Path dir) {
         int n = 10_000;
@@ -332,7 +386,12 @@ public abstract class StorageVerification {
 
     // ---------------------------------------------------------------- sizes
 
-    /** @param dir a fresh directory */
+    /**
+     * 1 MiB values, alone and four to a batch, read back exactly, overwritten and deleted (and after a reopen, if
+     * durable).
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_valuesOfOneMebibyte(@TempDir Path dir) {
         SplittableRandom r = new SplittableRandom(1);
@@ -362,7 +421,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A value of {@link Storage#MAX_VALUE_LENGTH} bytes reads back exactly (and after a reopen, if durable).
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_valuesOfTheLargestLength(@TempDir Path dir) {
         byte[] largest = random(new SplittableRandom(2), Storage.MAX_VALUE_LENGTH);
@@ -504,7 +567,12 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * After {@code close}, {@code get}, {@code scan} and {@code write} throw {@link StorageException}, and the refused
+     * write is not stored.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_closedStoreRefusesCalls(@TempDir Path dir) {
         Storage s = open(dir);
@@ -521,7 +589,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A missing directory is created, or refused with a {@link StorageException} naming it.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_missingDirectoryIsCreatedOrClearlyRefused(@TempDir Path dir) {
         Path missing = dir.resolve("missing").resolve("deeper");
@@ -538,7 +610,11 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * A missing directory (two levels) is created and used; skipped unless {@link #createsMissingDirectory()}.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void optional_missingDirectoryIsCreated(@TempDir Path dir) {
         Assumptions.assumeTrue(createsMissingDirectory(), "the provider refuses missing directories");
@@ -556,7 +632,11 @@ public abstract class StorageVerification {
 
     // ---------------------------------------------------------------- durability
 
-    /** @param dir a fresh directory */
+    /**
+     * Durable stores: writes and deletes survive three close-and-reopen rounds.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_durable_survivesCloseAndReopen(@TempDir Path dir) {
         assumeDurable();
@@ -578,7 +658,12 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * Durable stores: a second {@code open} of an open store in the same JVM is a {@link StorageException} naming the
+     * directory, and the first handle keeps working.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_durable_secondOpenInTheSameProcessIsRefused(@TempDir Path dir) {
         assumeDurable();
@@ -594,7 +679,12 @@ public abstract class StorageVerification {
         }
     }
 
-    /** @param dir a fresh directory */
+    /**
+     * Durable stores: another process opening an open store gets a {@link StorageException} naming it, and can open the
+     * store once the first one closes.
+     *
+     * @param dir a fresh directory
+     */
     @Test
     public void required_durable_secondProcessIsRefused(@TempDir Path dir) {
         assumeDurable();

@@ -85,10 +85,10 @@ public abstract class TransportVerification {
     protected TransportVerification() {
     }
 
-    /** @return the transport plugin under test */
+    /** {@return the transport plugin under test} */
     protected abstract TransportProvider provider();
 
-    /** @return a real signature suite; handshakes on real sockets need real signatures */
+    /** {@return a real signature suite; handshakes on real sockets need real signatures} */
     protected abstract Crypto crypto();
 
     /**
@@ -111,7 +111,7 @@ public abstract class TransportVerification {
         return Duration.ofSeconds(2);
     }
 
-    /** @return the longest the kit waits for any one outcome; 60 s by default */
+    /** {@return the longest the kit waits for any one outcome; 60 s by default} */
     protected Duration patience() {
         return Duration.ofSeconds(60);
     }
@@ -141,7 +141,7 @@ public abstract class TransportVerification {
                 || name.startsWith("junit");
     }
 
-    /** @return the seed of the members' keys and of random payloads; printed by failing rules */
+    /** {@return the seed of the members' keys and of random payloads; printed by failing rules} */
     protected long seed() {
         return 20_260_705L;
     }
@@ -160,7 +160,12 @@ public abstract class TransportVerification {
         return net;
     }
 
-    /** Closes everything the test opened. */
+    /**
+     * Closes everything the test opened: interrupts its helper threads, closes its sockets, waits up to
+     * {@link #patience()} for each helper to end, and closes its networks.
+     *
+     * @throws InterruptedException if the test thread is interrupted while it waits for a helper
+     */
     @AfterEach
     public final void closeEverything() throws InterruptedException {
         for (Thread t : helpers) {

@@ -39,8 +39,9 @@ public final class Ed25519Reference {
      */
     public record Point(BigInteger x, BigInteger y) {
         /**
+         * {@return the sum of this point and {@code other} on the curve}
+         *
          * @param other another point
-         * @return the sum
          */
         public Point add(Point other) {
             BigInteger xy = x.multiply(other.y).add(y.multiply(other.x));
@@ -51,8 +52,9 @@ public final class Ed25519Reference {
         }
 
         /**
+         * {@return [k] this point: this point added to itself {@code k} times (the identity for 0)}
+         *
          * @param k a non-negative scalar
-         * @return [k] this point
          */
         public Point times(BigInteger k) {
             Point r = IDENTITY;
@@ -65,12 +67,12 @@ public final class Ed25519Reference {
             return r;
         }
 
-        /** @return the canonical 32-byte encoding */
+        /** {@return the canonical 32-byte encoding} */
         public byte[] encode() {
             return encodeY(y, x.testBit(0));
         }
 
-        /** @return the smallest n &gt; 0 with [n] this = identity, if it divides 8; 0 otherwise */
+        /** {@return the smallest n &gt; 0 with [n] this = identity, if it divides 8; 0 otherwise} */
         public int smallOrder() {
             Point r = this;
             for (int n = 1; n <= 8; n++) {
@@ -121,8 +123,9 @@ public final class Ed25519Reference {
     }
 
     /**
+     * {@return an x with (x, {@code y}) on the curve, or null if there is none}
+     *
      * @param y a y coordinate, reduced mod p
-     * @return an x with (x, y) on the curve, or null if there is none
      */
     public static BigInteger recoverX(BigInteger y) {
         BigInteger u = y.multiply(y).subtract(BigInteger.ONE).mod(P);
@@ -135,7 +138,7 @@ public final class Ed25519Reference {
         return x.multiply(x).subtract(x2).mod(P).equals(BigInteger.ZERO) ? x : null;
     }
 
-    /** @return the eight points of order dividing 8, identity first, then [1..7] of an order-8 generator */
+    /** {@return the eight points of order dividing 8, identity first, then [1..7] of an order-8 generator} */
     public static List<Point> torsion() {
         Point generator = null;
         for (int y = 2; generator == null; y++) {
@@ -184,8 +187,10 @@ public final class Ed25519Reference {
     }
 
     /**
+     * {@return encodings of the first {@code count} y values from 2 up for which no x exists, so not on the curve (the
+     * sign bit set for odd y)}
+     *
      * @param count how many
-     * @return encodings (sign bit clear and set) of y values below p for which no x exists: not on the curve
      */
     public static List<byte[]> offCurveEncodings(int count) {
         List<byte[]> out = new ArrayList<>();
@@ -197,7 +202,7 @@ public final class Ed25519Reference {
         return out;
     }
 
-    /** @return encodings y + p (y = 2..18) of curve points that are not of small order: non-canonical */
+    /** {@return encodings y + p (y = 2..18) of curve points that are not of small order: non-canonical} */
     public static List<byte[]> nonCanonicalEncodings() {
         List<byte[]> out = new ArrayList<>();
         for (int y = 2; y < 19; y++) {
@@ -264,9 +269,10 @@ public final class Ed25519Reference {
     }
 
     /**
+     * {@return {@code v} as {@code length} little-endian bytes}
+     *
      * @param v a non-negative value below 2^(8 * length)
      * @param length bytes
-     * @return v little-endian
      */
     public static byte[] littleEndian(BigInteger v, int length) {
         byte[] big = v.toByteArray();
@@ -278,8 +284,9 @@ public final class Ed25519Reference {
     }
 
     /**
+     * {@return the unsigned value of {@code bytes}, read little-endian}
+     *
      * @param bytes little-endian bytes
-     * @return the unsigned value
      */
     public static BigInteger fromLittleEndian(byte[] bytes) {
         byte[] big = new byte[bytes.length];
