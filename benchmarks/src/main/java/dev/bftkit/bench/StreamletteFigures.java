@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streamlette's figures for docs/BENCHMARKS.md, from the deterministic simulator: ticks to decide without faults,
- * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders), messages and
- * bytes per decision against the floor, and simulated runs per minute.
+ * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders) and on a lossy
+ * network, messages and bytes per decision against the floor, and simulated runs per minute.
  *
  * <pre>
  * mvn -q -DskipTests package -pl benchmarks -am
@@ -108,6 +108,33 @@ public final class StreamletteFigures {
             double mean = sum / count;
             System.out.printf("| %d | %d | %.3f | %d | %.2f | %.2f | %+.1f%% |%n", n, f, p, count, mean, expected,
                     100 * (mean - expected) / expected);
+        }
+
+        System.out.println();
+        System.out.println("## Lossy network (20% loss, 5% duplication, 10-400 ms, 5% clock drift), all honest");
+        System.out.println("| n | seeds | mean ticks to decide (every honest node) | mean ticks until all decided | "
+                + "messages per decision | bytes per decision |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int n : new int[] {4, 7, 10, 16}) {
+            int seeds = n <= 7 ? crashSeeds : n == 10 ? Math.max(1, crashSeeds / 2) : Math.max(1, crashSeeds / 5);
+            double sum = 0;
+            double sumLast = 0;
+            long count = 0;
+            Traffic traffic = new Traffic();
+            for (int s = 0; s < seeds; s++) {
+                Scenario sc = Scenario.builder(n, 2_000_000L + s).network(NetworkModel.LOSSY).drift(5).maxTicks(400)
+                        .build();
+                SimulationResult r = new Simulator(streamlette, crypto, sc, Map.of()).onDelivery(traffic.listener())
+                        .run();
+                check(r);
+                for (long t : r.decideTick().values()) {
+                    sum += t;
+                    count++;
+                }
+                sumLast += r.maxDecideTick();
+            }
+            System.out.printf("| %d | %d | %.2f | %.2f | %.0f | %.0f |%n", n, seeds, sum / count, sumLast / seeds,
+                    traffic.messages.get() / (double) seeds, traffic.bytes.get() / (double) seeds);
         }
 
         System.out.println();
