@@ -105,7 +105,10 @@ final class MessageTree {
      * Which of our messages a pull response carries: messages we authored at once; another author's message once
      * it arrived at least {@link #RELAY_AGE} phases ago (the asker has had a whole phase to pull it from its
      * author); or at once if the asker says it cannot reach that author. A message the asker could not use (a
-     * solicit whose parent, or a vote whose target, the asker lacks and we hold back) is held back too.
+     * solicit whose parent, or a vote whose target, the asker lacks and we hold back) is held back too. Our own
+     * leader message that the asker lacks goes with what the asker needs to vote for it at once: its ancestors and
+     * all their votes, fresh or not (so a Byzantine leader or voter who gives its messages to some nodes only
+     * cannot slow an honest leader's tick).
      *
      * @param self our id, whose messages always go; null to send everything (the reference's diff)
      * @param phase our current phase count
@@ -463,11 +466,21 @@ final class MessageTree {
             differing.add(e);
         }
         lacking.sort(Comparator.comparingLong((Entry e) -> e.tick).thenComparing(e -> e.key));
+        Set<Key> justifying = new HashSet<>(); // chains of our leader messages the asker lacks: sent whole
+        for (Entry e : lacking) {
+            if (relay.self() != null && e.msg.source().equals(relay.self())) {
+                for (Entry a = e; a != null && justifying.add(a.key); ) {
+                    a = a.parent;
+                }
+            }
+        }
         Set<Key> heldBack = new HashSet<>(); // lacked by the asker and not sent: useless to it as parent or target
         List<byte[]> out = new ArrayList<>();
         long bytes = 0;
         for (Entry e : lacking) {
-            if (e.parent != null && heldBack.contains(e.parent.key) || !relays(relay, e.msg.source(), e.arrived)) {
+            boolean send = justifying.contains(e.key) || (e.parent == null || !heldBack.contains(e.parent.key))
+                    && relays(relay, e.msg.source(), e.arrived);
+            if (!send) {
                 heldBack.add(e.key);
                 continue;
             }
@@ -481,8 +494,9 @@ final class MessageTree {
             if (heldBack.contains(e.key)) {
                 continue;
             }
+            boolean all = justifying.contains(e.key);
             for (VoteEntry v : e.votes.values()) {
-                if (!relays(relay, v.vote().source(), v.arrived())) {
+                if (!all && !relays(relay, v.vote().source(), v.arrived())) {
                     continue;
                 }
                 if (out.size() >= maxMessages || bytes + v.encoded().length > maxBytes) {

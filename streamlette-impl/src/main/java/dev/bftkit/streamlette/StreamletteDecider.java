@@ -37,8 +37,8 @@ import java.util.TreeSet;
 /**
  * Streamlette: a one-shot BFT decision made from Streamlet.
  *
- * <p>Each logical tick has two phases, each followed by a pull from every peer (the node sends its summary, the peer
- * answers with what it lacks). In the first (the reference's pre-tick) the tick's leader signs a <em>solicit</em>
+ * <p>Each logical tick has two phases, each followed by a pull from every peer (the node sends its summary and the
+ * peers it cannot reach, the peer answers with what it lacks, author-first: see below). In the first (the reference's pre-tick) the tick's leader signs a <em>solicit</em>
  * extending the smallest-hash tip of the longest notarized chains it has seen, or, if nothing is notarized yet, a
  * <em>proposal</em> of a new value. Votes are cast as in Streamlet, when the leader's message arrives (after every
  * tick and every absorbed response), not only at the reference's post-tick: a vote that waits for a fixed moment
@@ -80,13 +80,17 @@ import java.util.TreeSet;
  * once if the asker's pull marks that author unreachable: a committee-index bitmap of the peers a pull to which
  * failed, or went unanswered for a phase, within the asker's last {@value #UNREACHABLE_PHASES} phases. A message
  * the asker could not use yet (a vote for, or a solicit extending, a message it lacks and we hold back) waits with
- * it. See {@link MessageTree.Relay}.
+ * it. Our own proposal or solicit goes with what the asker needs to vote for it at once: the ancestors it lacks and
+ * all their votes, fresh or not. See {@link MessageTree.Relay}.
  *
  * <p>Liveness is kept: whatever an honest node holds reaches every honest node that pulls from it within
  * {@value MessageTree#RELAY_AGE} of its phases plus one pull, whoever authored it and whether the author crashed,
- * is cut off, loses messages, or gives it to some nodes only (a withholding Byzantine author). The age counts our
- * own phases, which advance after deciding too, and messages reloaded after a restart are old. Safety does not
- * depend on what is relayed, only on what is signed. The rule reads only tick and hash order.
+ * is cut off, loses messages, or gives it to some nodes only (a withholding Byzantine author); and an honest
+ * leader's message reaches every honest node it can pull from in one pull, together with the notarized chain it
+ * extends, so Byzantine nodes that give their messages (the chain's or the votes notarizing it) to some nodes only
+ * cannot keep honest nodes from voting for it in its own tick. The age counts our own phases, which advance after
+ * deciding too, and messages reloaded after a restart are old. Safety does not depend on what is relayed, only on
+ * what is signed. The rule reads only tick and hash order.
  *
  * <h2>Departures from the reference (0.2.7)</h2>
  * Leader messages need the leader <em>and</em> a valid signature; votes follow the rule above (the reference

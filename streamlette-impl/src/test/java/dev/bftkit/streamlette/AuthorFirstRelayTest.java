@@ -93,6 +93,41 @@ class AuthorFirstRelayTest {
                 .isEqualTo(votesInTreeOrder());
     }
 
+    /**
+     * Our own solicit goes with what the asker needs to vote for it at once, fresh or not: the parent it lacks and
+     * every vote that notarizes the parent.
+     */
+    @Test
+    void ourSolicitGoesWithItsParentAndTheVotesThatNotarizeIt() {
+        long t = 1;
+        while (f.leader(t) == leader) {
+            t++;
+        }
+        int soliciter = f.leader(t);
+        int voter = (soliciter + 1) % 4 == leader ? (soliciter + 2) % 4 : (soliciter + 1) % 4;
+        int other = 6 - leader - soliciter - voter;
+        Decider d = new StreamletteProvider().create(f.config(soliciter, Kit.memoryStorage(), "s"));
+        for (long k = 0; k < 2 * t; k++) {
+            d.tick(); // to tick t, phase 0
+        }
+        Message votersVote = f.vote(voter, proposal);
+        Message leadersVote = f.vote(leader, proposal);
+        d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(proposal), Wire.encode(leadersVote))));
+        d.onResponse(f.ids[voter], Wire.diff(List.of(Wire.encode(votersVote))));
+        d.tick(); // tick t, phase 0: the proposal is notarized (three votes with ours), so we solicit
+        Message solicit = f.solicit(soliciter, t, proposal);
+        List<String> answer = answer(d, other, f, Wire.pull(bitmap(), List.of()));
+        assertThat(answer.subList(0, 2)).as("the parent first, then our solicit")
+                .containsExactly(hex(proposal), hex(solicit));
+        assertThat(answer.subList(2, answer.size())).as("then the votes: fresh, but they notarize the parent")
+                .containsExactlyInAnyOrder(hex(votersVote), hex(leadersVote), hex(f.vote(soliciter, proposal)),
+                        hex(f.vote(soliciter, solicit)));
+        assertThat(answer(d, other, f, pullHavingTheProposal()))
+                .as("an asker that has the parent gets its votes with our solicit, fresh or not")
+                .containsExactlyInAnyOrder(hex(solicit), hex(votersVote), hex(leadersVote),
+                        hex(f.vote(soliciter, proposal)), hex(f.vote(soliciter, solicit)));
+    }
+
     /** The whole tree as one response sends it: the proposal, then its votes in node-id order. */
     List<String> votesInTreeOrder() {
         List<String> out = new ArrayList<>(List.of(hex(proposal)));
