@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streamlette's figures for docs/BENCHMARKS.md, from the deterministic simulator: ticks to decide without faults,
- * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders), messages and
- * bytes per decision against the floor, and simulated runs per minute.
+ * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders) and on a lossy
+ * network, messages and bytes per decision against the floor, and simulated runs per minute.
  *
  * <pre>
  * mvn -q -DskipTests package -pl benchmarks -am
@@ -111,16 +111,48 @@ public final class StreamletteFigures {
         }
 
         System.out.println();
+        System.out.println("## Lossy network (20% loss, 5% duplication, 10-400 ms, 5% clock drift), all honest");
+        System.out.println("| n | seeds | mean ticks to decide (every honest node) | mean ticks until all decided | "
+                + "messages per decision | bytes per decision |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int n : new int[] {4, 7, 10, 16}) {
+            int seeds = n <= 7 ? crashSeeds : n == 10 ? Math.max(1, crashSeeds / 2) : Math.max(1, crashSeeds / 5);
+            double sum = 0;
+            double sumLast = 0;
+            long count = 0;
+            Traffic traffic = new Traffic();
+            for (int s = 0; s < seeds; s++) {
+                Scenario sc = Scenario.builder(n, 2_000_000L + s).network(NetworkModel.LOSSY).drift(5).maxTicks(400)
+                        .build();
+                SimulationResult r = new Simulator(streamlette, crypto, sc, Map.of()).onDelivery(traffic.listener())
+                        .run();
+                check(r);
+                for (long t : r.decideTick().values()) {
+                    sum += t;
+                    count++;
+                }
+                sumLast += r.maxDecideTick();
+            }
+            System.out.printf("| %d | %d | %.2f | %.2f | %.0f | %.0f |%n", n, seeds, sum / count, sumLast / seeds,
+                    traffic.messages.get() / (double) seeds, traffic.bytes.get() / (double) seeds);
+        }
+
+        System.out.println();
         System.out.println("## Simulated runs per minute: n=4, lossy network (20% loss, 5% duplication, 10-400 ms, "
                 + "reordering), insecure-fast crypto");
         for (int threads : new int[] {1, 2}) {
             double[] perMinute = new double[5];
+            double[] perCpuMinute = new double[5];
             for (int rep = 0; rep < perMinute.length; rep++) {
-                perMinute[rep] = runsPerMinute(streamlette, crypto, threads, 3_000);
+                double[] rate = runsPerMinute(streamlette, crypto, threads, 3_000);
+                perMinute[rep] = rate[0];
+                perCpuMinute[rep] = rate[1];
             }
             Arrays.sort(perMinute);
-            System.out.printf("threads=%d: median %.0f runs/min over %d repetitions of 3 s (min %.0f, max %.0f)%n",
-                    threads, perMinute[2], perMinute.length, perMinute[0], perMinute[4]);
+            Arrays.sort(perCpuMinute);
+            System.out.printf("threads=%d: median %.0f runs/min over %d repetitions of 3 s (min %.0f, max %.0f); "
+                    + "median %.0f runs per CPU-minute of the simulating threads%n", threads, perMinute[2],
+                    perMinute.length, perMinute[0], perMinute[4], perCpuMinute[2]);
         }
     }
 
@@ -130,7 +162,9 @@ public final class StreamletteFigures {
         }
     }
 
-    private static double runsPerMinute(DeciderProvider p, Crypto crypto, int threads, long millis) throws Exception {
+    /** @return runs per wall-clock minute, and per minute of CPU time of the simulating threads */
+    private static double[] runsPerMinute(DeciderProvider p, Crypto crypto, int threads, long millis)
+            throws Exception {
         // warm-up
         for (int s = 0; s < 200; s++) {
             new Simulator(p, crypto, Scenario.builder(4, s).network(NetworkModel.LOSSY).build(), Map.of()).run();
@@ -138,11 +172,14 @@ public final class StreamletteFigures {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong seeds = new AtomicLong(10_000_000);
         AtomicLong runs = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long end = System.nanoTime() + millis * 1_000_000;
         List<Future<?>> futures = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
+                long cpu0 = mx.getCurrentThreadCpuTime();
                 while (System.nanoTime() < end) {
                     SimulationResult r = new Simulator(p, crypto, Scenario.builder(4, seeds.incrementAndGet())
                             .network(NetworkModel.LOSSY).build(), Map.of()).run();
@@ -151,6 +188,8 @@ public final class StreamletteFigures {
                     }
                     runs.incrementAndGet();
                 }
+                cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
+                return null;
             }));
         }
         for (Future<?> f : futures) {
@@ -158,7 +197,7 @@ public final class StreamletteFigures {
         }
         long elapsed = System.nanoTime() - start;
         pool.shutdown();
-        return runs.get() * 60e9 / elapsed;
+        return new double[] {runs.get() * 60e9 / elapsed, runs.get() * 60e9 / Math.max(1, cpuNanos.get())};
     }
 
     static Map<Long, Long> histogram(long[] values) {

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -62,11 +64,14 @@ final class MessageTree {
         final NavigableSet<Key> children = new TreeSet<>();
         final TreeMap<NodeId, VoteEntry> votes = new TreeMap<>();
         final byte[] voteXor;
+        /** The phase in which a peer delivered it, or {@link #OLD}; see {@link Relay}. */
+        final long arrived;
         long voteWeight;
         boolean notarized;
 
-        Entry(Message msg, byte[] encoded, Key key, long tick, Entry parent, int hashLength) {
+        Entry(Message msg, byte[] encoded, Key key, long tick, Entry parent, int hashLength, long arrived) {
             this.msg = msg;
+            this.arrived = arrived;
             this.encoded = encoded;
             this.key = key;
             this.tick = tick;
@@ -85,9 +90,39 @@ final class MessageTree {
         }
     }
 
-    /** A stored vote. */
-    record VoteEntry(Vote vote, byte[] encoded, Key key) {
+    /**
+     * A stored vote.
+     *
+     * @param vote the vote
+     * @param encoded its encoding
+     * @param key its content hash
+     * @param arrived the phase in which a peer delivered it, or {@link #OLD}
+     */
+    record VoteEntry(Vote vote, byte[] encoded, Key key, long arrived) {
     }
+
+    /**
+     * Which of our messages a pull response carries: messages we authored at once; another author's message once
+     * it arrived at least {@link #RELAY_AGE} phases ago (the asker has had a whole phase to pull it from its
+     * author); or at once if the asker says it cannot reach that author. A message the asker could not use (a
+     * solicit whose parent, or a vote whose target, the asker lacks and we hold back) is held back too. Our own
+     * leader message that the asker lacks goes with what the asker needs to vote for it at once: its ancestors and
+     * all their votes, fresh or not (so a Byzantine leader or voter who gives its messages to some nodes only
+     * cannot slow an honest leader's tick).
+     *
+     * @param self our id, whose messages always go; null to send everything (the reference's diff)
+     * @param phase our current phase count
+     * @param unreachable by committee index, the authors the asker cannot reach
+     */
+    record Relay(NodeId self, long phase, boolean[] unreachable) {
+        /** Sends every message the asker lacks, fresh or not. */
+        static final Relay EVERYTHING = new Relay(null, 0, new boolean[0]);
+    }
+
+    /** Phases a peer's message waits before we relay it to an asker who can reach its author. */
+    static final int RELAY_AGE = 2;
+    /** The arrival phase of our own and reloaded messages: old from the start. */
+    static final long OLD = Long.MIN_VALUE;
 
     private record Slot(long tick, NodeId source) {
     }
@@ -114,6 +149,7 @@ final class MessageTree {
     private final TreeSet<Key> tips = new TreeSet<>();
     private int tipDepth = -1;
     private long maxTick = 1;
+    private long phase;
     private long highestLeaderTick = -1;
     private final List<byte[]> added = new ArrayList<>();
     private final List<Entry> newlyNotarized = new ArrayList<>();
@@ -131,6 +167,11 @@ final class MessageTree {
 
     long maxTick() {
         return maxTick;
+    }
+
+    /** @param p the current phase count, stamped on messages peers deliver from now on */
+    void setPhase(long p) {
+        phase = p;
     }
 
     void setMaxTick(long t) {
@@ -175,16 +216,17 @@ final class MessageTree {
                     + m.source(), encoded);
             throw new InvalidMessageException(Reason.BAD_SIGNATURE, "signature of " + m.source() + " does not verify");
         }
+        long arrived = from == null ? OLD : phase;
         if (m instanceof Vote v) {
-            insertVote(v, encoded, key);
+            insertVote(v, encoded, key, arrived);
         } else {
-            insertLeaderMessage(m, encoded, key);
+            insertLeaderMessage(m, encoded, key, arrived);
         }
         added.add(encoded);
         return true;
     }
 
-    private void insertLeaderMessage(Message m, byte[] encoded, Key key) {
+    private void insertLeaderMessage(Message m, byte[] encoded, Key key, long arrived) {
         long tick = m instanceof Proposal p ? p.tick() : ((Solicit) m).tick();
         if (!mutations.skipLeaderCheck && !leaders.leader(tick).equals(m.source())) {
             fault(m.source(), Fault.Kind.NOT_ENTITLED, "signed a leader message for tick " + tick
@@ -229,7 +271,7 @@ final class MessageTree {
         }
         versions.add(encoded);
         highestLeaderTick = Math.max(highestLeaderTick, tick);
-        Entry e = new Entry(m, encoded, key, tick, parent, hashLength);
+        Entry e = new Entry(m, encoded, key, tick, parent, hashLength, arrived);
         entries.put(key, e);
         if (parent != null) {
             parent.children.add(key);
@@ -246,7 +288,7 @@ final class MessageTree {
         }
         admitting = true;
         try {
-            insertLeaderMessage((Message) held[0], (byte[]) held[1], key);
+            insertLeaderMessage((Message) held[0], (byte[]) held[1], key, phase);
             added.add((byte[]) held[1]);
         } catch (InvalidMessageException e) {
             return null;
@@ -256,7 +298,7 @@ final class MessageTree {
         return entries.get(key);
     }
 
-    private void insertVote(Vote v, byte[] encoded, Key key) {
+    private void insertVote(Vote v, byte[] encoded, Key key, long arrived) {
         Entry target = entries.get(new Key(v.target()));
         if (target == null) {
             target = admitFromOverflow(new Key(v.target()));
@@ -266,7 +308,7 @@ final class MessageTree {
         }
         Slot slot = new Slot(target.tick, v.source());
         VoteEntry earlier = voteSlots.get(slot);
-        VoteEntry ve = new VoteEntry(v, encoded, key);
+        VoteEntry ve = new VoteEntry(v, encoded, key, arrived);
         if (earlier == null) {
             voteSlots.put(slot, ve);
         } else if (reportedVoteSlots.put(slot, Boolean.TRUE) == null) {
@@ -398,12 +440,21 @@ final class MessageTree {
      * end so the order still holds.
      */
     List<byte[]> diff(List<byte[][]> theirs, int maxMessages, long maxBytes) {
+        return diff(theirs, Relay.EVERYTHING, maxMessages, maxBytes);
+    }
+
+    /**
+     * What a peer with this summary lacks and {@code relay} lets us send: each leader message whose vote summary
+     * differs from theirs, unless they have it, then our votes for it; sorted by tick (parents first), votes last;
+     * cut to the limits from the end so the order still holds. Iterates in hash and tick order only.
+     */
+    List<byte[]> diff(List<byte[][]> theirs, Relay relay, int maxMessages, long maxBytes) {
         Map<Key, byte[]> their = new HashMap<>(theirs.size() * 2);
         for (byte[][] e : theirs) {
             their.put(new Key(e[0]), e[1]);
         }
         List<Entry> lacking = new ArrayList<>();
-        List<VoteEntry> votes = new ArrayList<>();
+        List<Entry> differing = new ArrayList<>();
         for (Entry e : entries.values()) {
             byte[] xor = their.get(e.key);
             if (xor != null && Arrays.equals(xor, e.voteXor)) {
@@ -412,26 +463,58 @@ final class MessageTree {
             if (xor == null) {
                 lacking.add(e);
             }
-            votes.addAll(e.votes.values());
+            differing.add(e);
         }
         lacking.sort(Comparator.comparingLong((Entry e) -> e.tick).thenComparing(e -> e.key));
-        List<byte[]> out = new ArrayList<>(lacking.size() + votes.size());
+        Set<Key> justifying = new HashSet<>(); // chains of our leader messages the asker lacks: sent whole
+        for (Entry e : lacking) {
+            if (relay.self() != null && e.msg.source().equals(relay.self())) {
+                for (Entry a = e; a != null && justifying.add(a.key); ) {
+                    a = a.parent;
+                }
+            }
+        }
+        Set<Key> heldBack = new HashSet<>(); // lacked by the asker and not sent: useless to it as parent or target
+        List<byte[]> out = new ArrayList<>();
         long bytes = 0;
         for (Entry e : lacking) {
+            boolean send = justifying.contains(e.key) || (e.parent == null || !heldBack.contains(e.parent.key))
+                    && relays(relay, e.msg.source(), e.arrived);
+            if (!send) {
+                heldBack.add(e.key);
+                continue;
+            }
             if (out.size() >= maxMessages || bytes + e.encoded.length > maxBytes) {
                 return out;
             }
             out.add(e.encoded);
             bytes += e.encoded.length;
         }
-        for (VoteEntry v : votes) {
-            if (out.size() >= maxMessages || bytes + v.encoded().length > maxBytes) {
-                return out;
+        for (Entry e : differing) {
+            if (heldBack.contains(e.key)) {
+                continue;
             }
-            out.add(v.encoded());
-            bytes += v.encoded().length;
+            boolean all = justifying.contains(e.key);
+            for (VoteEntry v : e.votes.values()) {
+                if (!all && !relays(relay, v.vote().source(), v.arrived())) {
+                    continue;
+                }
+                if (out.size() >= maxMessages || bytes + v.encoded().length > maxBytes) {
+                    return out;
+                }
+                out.add(v.encoded());
+                bytes += v.encoded().length;
+            }
         }
         return out;
+    }
+
+    private boolean relays(Relay relay, NodeId author, long arrived) {
+        if (relay.self() == null || author.equals(relay.self()) || arrived <= relay.phase() - RELAY_AGE) {
+            return true;
+        }
+        int i = committee.indexOf(author);
+        return i >= 0 && i < relay.unreachable().length && relay.unreachable()[i];
     }
 
     /** Every stored message in an order that re-inserts cleanly: leader messages by tick, then votes. */

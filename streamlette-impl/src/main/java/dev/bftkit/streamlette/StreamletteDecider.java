@@ -37,8 +37,8 @@ import java.util.TreeSet;
 /**
  * Streamlette: a one-shot BFT decision made from Streamlet.
  *
- * <p>Each logical tick has two phases, each followed by a pull from every peer (the node sends its summary, the peer
- * answers with what it lacks). In the first (the reference's pre-tick) the tick's leader signs a <em>solicit</em>
+ * <p>Each logical tick has two phases, each followed by a pull from every peer (the node sends its summary and the
+ * peers it cannot reach, the peer answers with what it lacks, author-first: see below). In the first (the reference's pre-tick) the tick's leader signs a <em>solicit</em>
  * extending the smallest-hash tip of the longest notarized chains it has seen, or, if nothing is notarized yet, a
  * <em>proposal</em> of a new value. Votes are cast as in Streamlet, when the leader's message arrives (after every
  * tick and every absorbed response), not only at the reference's post-tick: a vote that waits for a fixed moment
@@ -72,6 +72,26 @@ import java.util.TreeSet;
  * The proof uses exactly two facts about honest nodes: one vote per tick in increasing tick order (durable across
  * restarts), and votes only on a longest notarized chain.
  *
+ * <h2>Author-first pull responses</h2>
+ * Every node pulls from every peer each phase, so a message sent by everyone who holds it would reach a node once
+ * from its author and again from each peer. A response therefore carries the messages we <em>authored</em> at once,
+ * but <em>relays</em> another author's message only once it arrived here at least
+ * {@value MessageTree#RELAY_AGE} phases ago (the asker has had a whole phase to pull it from its author), or at
+ * once if the asker's pull marks that author unreachable: a committee-index bitmap of the peers a pull to which
+ * failed, or went unanswered for a phase, within the asker's last {@value #UNREACHABLE_PHASES} phases. A message
+ * the asker could not use yet (a vote for, or a solicit extending, a message it lacks and we hold back) waits with
+ * it. Our own proposal or solicit goes with what the asker needs to vote for it at once: the ancestors it lacks and
+ * all their votes, fresh or not. See {@link MessageTree.Relay}.
+ *
+ * <p>Liveness is kept: whatever an honest node holds reaches every honest node that pulls from it within
+ * {@value MessageTree#RELAY_AGE} of its phases plus one pull, whoever authored it and whether the author crashed,
+ * is cut off, loses messages, or gives it to some nodes only (a withholding Byzantine author); and an honest
+ * leader's message reaches every honest node it can pull from in one pull, together with the notarized chain it
+ * extends, so Byzantine nodes that give their messages (the chain's or the votes notarizing it) to some nodes only
+ * cannot keep honest nodes from voting for it in its own tick. The age counts our own phases, which advance after
+ * deciding too, and messages reloaded after a restart are old. Safety does not depend on what is relayed, only on
+ * what is signed. The rule reads only tick and hash order.
+ *
  * <h2>Departures from the reference (0.2.7)</h2>
  * Leader messages need the leader <em>and</em> a valid signature; votes follow the rule above (the reference
  * voted for every solicit extending a tip); {@code validate} is called before voting for a proposal; non-members'
@@ -86,6 +106,14 @@ final class StreamletteDecider implements Decider {
     static final int PHASES = 2;
     /** Peers' messages that may wait unwritten for the next durable write. */
     static final int MAX_UNWRITTEN = 1024;
+    /**
+     * How long, in phases, a peer stays marked unreachable in our pulls after a pull to it failed or went unanswered
+     * for a phase. A link that lost or delayed an answer may well do so again; marking it costs only duplicates of
+     * that author's messages, while not marking it delays them by {@value MessageTree#RELAY_AGE} phases. On a lossy
+     * network (20% loss, 10–400 ms) this keeps the ticks to decide near those of plain pull gossip.
+     */
+    static final int UNREACHABLE_PHASES = 16;
+    private static final long NO_TROUBLE = Long.MIN_VALUE;
 
     private final InstanceId instance;
     private final Committee committee;
@@ -107,6 +135,13 @@ final class StreamletteDecider implements Decider {
     private final SeededRandom rng;
     private final ArrayDeque<Outbound> outbox = new ArrayDeque<>();
     private final Set<NodeId> awaiting = new HashSet<>();
+    /**
+     * By committee index: the phase in which a pull to the peer last failed or was still unanswered when the next
+     * one was due, or {@link #NO_TROUBLE}.
+     */
+    private final long[] troubleAt;
+    /** Phases begun (every {@link #tick()}, decided or not): the clock of the relay rule. */
+    private long phases;
     /** Peers' messages stored in the tree and not yet written; see {@link #persist}. */
     private WriteBatch unwritten = new WriteBatch();
     /** Whether the tree holds a message of our own that is not yet written. */
@@ -139,6 +174,8 @@ final class StreamletteDecider implements Decider {
         this.leaders = new Leaders(committee, leaderSeed);
         this.tree = new MessageTree(instance, committee, crypto, leaders, faults, mutations);
         this.rng = new SeededRandom(config.seed());
+        this.troubleAt = new long[committee.size()];
+        Arrays.fill(troubleAt, NO_TROUBLE);
         this.prefix = new Encoder().bytes("streamlette".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .bytes(instance.bytes()).toByteArray();
         reload();
@@ -266,6 +303,7 @@ final class StreamletteDecider implements Decider {
 
     @Override
     public void tick() {
+        tree.setPhase(++phases);
         if (decision != null) {
             return; // decided: stop proposing and voting; the tick freezes; pulls are still answered
         }
@@ -342,11 +380,26 @@ final class StreamletteDecider implements Decider {
             }
         }
         rng.shuffle(peers); // seeded: no peer is always asked first
-        byte[] request = Wire.pull(tree.summary());
+        byte[] request = Wire.pull(unreachable(), tree.summary());
         for (NodeId p : peers) {
             awaiting.add(p);
             outbox.add(new Outbound(p, request));
         }
+    }
+
+    /**
+     * The peers to mark unreachable in our pull (relay their messages at once): those a pull to which failed, or was
+     * still unanswered when the next was due, within the last {@value #UNREACHABLE_PHASES} phases.
+     */
+    private boolean[] unreachable() {
+        boolean[] out = new boolean[committee.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (awaiting.contains(committee.member(i))) {
+                troubleAt[i] = phases; // unanswered for a whole phase
+            }
+            out[i] = troubleAt[i] != NO_TROUBLE && phases - troubleAt[i] < UNREACHABLE_PHASES;
+        }
+        return out;
     }
 
     @Override
@@ -359,14 +412,15 @@ final class StreamletteDecider implements Decider {
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, from + " is not a member");
         }
-        List<byte[][]> theirs;
+        Wire.Pull pull;
         try {
-            theirs = Wire.decodePull(request, maxSummary, crypto.hashLength());
+            pull = Wire.decodePull(request, committee.size(), maxSummary, crypto.hashLength());
         } catch (InvalidMessageException e) {
             faults.add(new Fault(from, Fault.Kind.MALFORMED, "malformed pull: " + e.getMessage(), List.of(request)));
             throw e;
         }
-        return Wire.diff(tree.diff(theirs, maxDiffMessages, maxDiffBytes));
+        MessageTree.Relay relay = new MessageTree.Relay(self, phases, pull.unreachable());
+        return Wire.diff(tree.diff(pull.summary(), relay, maxDiffMessages, maxDiffBytes));
     }
 
     @Override
@@ -415,6 +469,10 @@ final class StreamletteDecider implements Decider {
     @Override
     public void onRequestFailed(NodeId peer) {
         awaiting.remove(peer);
+        int i = committee.indexOf(peer);
+        if (i >= 0) {
+            troubleAt[i] = phases;
+        }
     }
 
     /**

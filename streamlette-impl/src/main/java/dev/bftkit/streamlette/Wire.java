@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Streamlette's canonical encoding (version 1) of messages, pull requests, diffs and decision proofs, and its
- * content hashes and signatures.
+ * Streamlette's canonical encoding of messages, diffs and decision proofs (version 1) and pull requests (version
+ * 2: version 1 had no unreachable-peer bitmap), and its content hashes and signatures.
  *
  * <p>The content hash of a message is the Crypto suite's hash of its encoding with an empty signature (as in the
  * reference), so copies that differ only in signature share one key. The signature covers
@@ -27,6 +27,8 @@ import java.util.Optional;
  */
 final class Wire {
     static final int VERSION = 1;
+    /** The pull request's version: 2 added the unreachable-peer bitmap; version 1 pulls are refused. */
+    static final int PULL_VERSION = 2;
     static final int PROPOSAL = 1;
     static final int SOLICIT = 2;
     static final int VOTE = 3;
@@ -149,19 +151,68 @@ final class Wire {
                 && crypto.verify(key.get(), Domain.signingBytes(kindTag(m), m.instance(), chash), m.signature());
     }
 
-    /** A pull request: our summary, each leader message's hash and the XOR of its votes' hashes. */
-    static byte[] pull(List<byte[][]> summary) {
-        Encoder out = Encoder.message(VERSION, PULL).i32(summary.size());
+    /**
+     * A decoded pull request.
+     *
+     * @param summary each leader message's hash and the XOR of its votes' hashes
+     * @param unreachable by committee index, the peers the asker cannot reach (so their messages should be relayed
+     *     at once)
+     */
+    record Pull(List<byte[][]> summary, boolean[] unreachable) {
+    }
+
+    /**
+     * A pull request (version 2): the peers we cannot reach as a committee-index bitmap (bit {@code i} is bit
+     * {@code i % 8} of byte {@code i / 8}, least significant first; exactly ⌈n/8⌉ bytes, unused bits zero), then
+     * our summary: each leader message's hash and the XOR of its votes' hashes.
+     */
+    static byte[] pull(boolean[] unreachable, List<byte[][]> summary) {
+        byte[] bitmap = new byte[bitmapBytes(unreachable.length)];
+        for (int i = 0; i < unreachable.length; i++) {
+            if (unreachable[i]) {
+                bitmap[i >>> 3] |= (byte) (1 << (i & 7));
+            }
+        }
+        Encoder out = Encoder.message(PULL_VERSION, PULL).bytes(bitmap).i32(summary.size());
         for (byte[][] e : summary) {
             out.raw(e[0]).raw(e[1]);
         }
         return out.toByteArray();
     }
 
-    static List<byte[][]> decodePull(byte[] bytes, int maxEntries, int hashLength) {
-        Decoder in = Decoder.message(bytes, VERSION);
+    private static int bitmapBytes(int members) {
+        return (members + 7) >>> 3;
+    }
+
+    /**
+     * Decodes a pull request from an untrusted peer.
+     *
+     * @param bytes the request
+     * @param members the committee's size: the bitmap must have exactly ⌈members/8⌉ bytes and no bit set past it
+     * @param maxEntries the most summary entries accepted
+     * @param hashLength the suite's hash length
+     * @throws InvalidMessageException if anything is out of shape
+     */
+    static Pull decodePull(byte[] bytes, int members, int maxEntries, int hashLength) {
+        Decoder in = Decoder.message(bytes, PULL_VERSION);
         if (in.kind() != PULL) {
             throw in.unknownKind("streamlette request");
+        }
+        byte[] bitmap = in.bytes(bitmapBytes(members));
+        if (bitmap.length != bitmapBytes(members)) {
+            throw new InvalidMessageException(Reason.MALFORMED, "unreachable-peer bitmap of " + bitmap.length
+                    + " bytes, the committee of " + members + " needs " + bitmapBytes(members));
+        }
+        boolean[] unreachable = new boolean[members];
+        for (int i = 0; i < bitmap.length * 8; i++) {
+            boolean set = (bitmap[i >>> 3] >>> (i & 7) & 1) != 0;
+            if (set && i >= members) {
+                throw new InvalidMessageException(Reason.MALFORMED,
+                        "unreachable-peer bit " + i + " is set in a committee of " + members);
+            }
+            if (set) {
+                unreachable[i] = true;
+            }
         }
         int n = in.count(maxEntries, 2 * hashLength);
         List<byte[][]> out = new ArrayList<>(n);
@@ -169,7 +220,7 @@ final class Wire {
             out.add(new byte[][] {in.raw(hashLength), in.raw(hashLength)});
         }
         in.finish();
-        return out;
+        return new Pull(out, unreachable);
     }
 
     /** A diff: encoded messages, parents before children and targets before their votes. */

@@ -17,6 +17,13 @@ final class Harness {
     final Storage[] stores;
     final Decision[] decided;
     final boolean[] down;
+    /** Rewrites each response on its way (a Byzantine responder); by default it passes unchanged. */
+    Filter filter = (responder, asker, response) -> response;
+
+    /** What an asker gets from a responder. */
+    interface Filter {
+        byte[] apply(int responder, int asker, byte[] response);
+    }
 
     Harness(Fixture f) {
         this.f = f;
@@ -56,7 +63,7 @@ final class Harness {
                     nodes[i].onRequestFailed(o.peer());
                     continue;
                 }
-                byte[] response = nodes[to].onRequest(f.ids[i], o.request());
+                byte[] response = filter.apply(to, i, nodes[to].onRequest(f.ids[i], o.request()));
                 try {
                     nodes[i].onResponse(o.peer(), response);
                 } catch (InvalidMessageException e) {
