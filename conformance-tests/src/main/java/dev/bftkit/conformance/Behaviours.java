@@ -7,6 +7,7 @@ import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,6 +246,33 @@ public final class Behaviours {
     }
 
     /**
+     * A node that answers every pull, so no peer finds it unreachable, but starves some peers of everything it
+     * learns or signs after their first pull: it runs an honest Decider with its key and serves most peers
+     * normally, but answers each pull of a starved peer with the first answer it ever gave that peer. The answer is
+     * valid (the honest Decider made it), never an error or silence, only stale. The starved peers must get its later
+     * messages (as a leader, its proposals) from the peers it serves, which must pass them on even though their
+     * author answers.
+     *
+     * @param starved the node indexes it starves
+     * @return the behaviour
+     */
+    public static Behaviour stale(Set<Integer> starved) {
+        Set<Integer> s = Set.copyOf(starved);
+        return new Driven("stale") {
+            private final Map<NodeId, byte[]> first = new HashMap<>(); // looked up by key only, never iterated
+
+            @Override
+            public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
+                byte[] fresh = super.onRequest(ctx, from, request); // the Decider still hears the request
+                if (fresh == null || !s.contains(ctx.indexOf(from))) {
+                    return fresh;
+                }
+                return first.computeIfAbsent(from, k -> fresh).clone();
+            }
+        };
+    }
+
+    /**
      * {@return an honest node whose clock runs {@code every} times slower than everyone else's}
      *
      * @param every run one phase in this many
@@ -331,7 +359,8 @@ public final class Behaviours {
      * {@code lagging} runs one phase in 3}
      *
      * @param name a name from {@link #names()}
-     * @param sideA for twins: the node indexes the first twin serves; for withholding: the indexes served
+     * @param sideA for twins: the node indexes the first twin serves; for withholding: the indexes served; for stale:
+     *     the indexes starved
      * @throws IllegalArgumentException if no standard behaviour has that name
      */
     public static Behaviour byName(String name, Set<Integer> sideA) {
@@ -345,6 +374,7 @@ public final class Behaviours {
             case "replayer" -> replayer();
             case "flooder" -> flooder(20);
             case "withholding" -> withholding(sideA);
+            case "stale" -> stale(sideA);
             case "lagging" -> lagging(3);
             default -> throw new IllegalArgumentException("unknown behaviour '" + name + "'; known: " + names());
         };
@@ -353,7 +383,7 @@ public final class Behaviours {
     /** {@return the names {@link #byName} knows} */
     public static List<String> names() {
         return List.of("silent", "twins", "forger", "garbage", "truncating", "oversized", "replayer",
-                "flooder", "withholding", "lagging");
+                "flooder", "withholding", "stale", "lagging");
     }
 
     interface PeerFilter {

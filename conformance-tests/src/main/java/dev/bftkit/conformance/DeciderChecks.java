@@ -105,6 +105,12 @@ public final class DeciderChecks {
      */
     static final Set<String> PROVABLE_SOME = Set.of("replayer", "misconfigured");
 
+    /**
+     * The network of {@code required_byzantine_stale}: reordering (10–200 ms) but no loss, so every pull is answered
+     * well within a phase and no honest node ever has a reason to think a peer unreachable.
+     */
+    static final NetworkModel TIMELY = new NetworkModel(10, 200, 0, 0);
+
     /** {@return the tick budget after healing} */
     public int livenessTicks() {
         return livenessTicks;
@@ -138,6 +144,15 @@ public final class DeciderChecks {
             behaviours.add("misconfigured");
         }
         for (String behaviour : behaviours) {
+            if (behaviour.equals("stale")) {
+                rules.add(new Rule("required_byzantine_stale",
+                        "⌊(n−1)/3⌋ of the weight answers half the honest nodes only with its first answer to each, "
+                                + "on a network that loses nothing (so no honest node finds it unreachable): "
+                                + "everyone decides, and all agree", all,
+                        (n, seed) -> withByzantine(base(n, seed).network(TIMELY).drift(5).healAt(0)
+                                .maxTicks(livenessTicks), n, seed, (i, side) -> Behaviours.stale(side)).build()));
+                continue;
+            }
             rules.add(new Rule("required_byzantine_" + behaviour,
                     "⌊(n−1)/3⌋ of the weight " + behaviour + ", lossy and partitioned until healing, then progress"
                             + (PROVABLE_EACH.contains(behaviour) ? "; each faulty node is named in an honest fault log"
