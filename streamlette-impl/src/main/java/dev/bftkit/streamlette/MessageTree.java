@@ -510,7 +510,8 @@ final class MessageTree {
     }
 
     private boolean relays(Relay relay, NodeId author, long arrived) {
-        if (relay.self() == null || author.equals(relay.self()) || arrived <= relay.phase() - RELAY_AGE) {
+        if (relay.self() == null || author.equals(relay.self())
+                || !mutations.noAgeRelay && arrived <= relay.phase() - RELAY_AGE) {
             return true;
         }
         int i = committee.indexOf(author);
