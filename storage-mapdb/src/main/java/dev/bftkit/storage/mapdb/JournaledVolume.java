@@ -2,38 +2,38 @@ package dev.bftkit.storage.mapdb;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.mapdb.DBException;
 import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
 
 /**
- * The store file as MapDB sees it, with every change between two syncs kept in memory and made atomic on the sync
- * by a page journal.
+ * The store file as MapDB sees it: every change between two syncs is kept in memory, and the sync at the end of a
+ * MapDB commit makes it durable through the {@link PageJournal} before any of it reaches the store file.
  *
  * <p>Why: MapDB 3.1.0's write-ahead log holds the records of a transaction, but its commit writes the index table
  * and the free-space lists straight into the store file after the log is committed, and replaying the log does not
  * restore them. A process killed during that step leaves a store whose free lists or index point at the wrong
- * places (this module's crash test found it within a few dozen kills). Here nothing reaches the store file before
- * MapDB syncs it at the end of a commit; the sync first writes the changed byte ranges, with a CRC32C, to the
- * journal file and forces it, then writes them into the store file and forces that. {@link #recover} applies a
- * complete journal when the store is opened, so the store file always shows the state after a whole commit. Once
- * applied, a journal's header is blanked; the next sync overwrites it in place. A torn new journal fails its
- * checksum and is ignored (the store file was not touched yet), and applying the last complete one again, should
- * the blanking be lost, is harmless because the store file changes only through the journal.
+ * places (this module's crash test found it within a few dozen kills). Here a sync appends the changed byte ranges
+ * to the journal as one checksummed record, which is on the device when the append returns (the commit point, and
+ * the commit's one forced write); then it writes them into the store file without forcing it. Every few hundred
+ * commits, after a record that grew the journal, and on close, a checkpoint forces the store file and starts a new
+ * journal generation. {@link PageJournal#recover} applies the records since the last checkpoint when the store is
+ * opened, so the store file always shows the state after a whole commit; the journal's class comment covers torn
+ * and damaged records and power loss.
  *
- * <p>Reads see the pending changes. Unchanged pages of the store file are cached ({@value #CLEAN_PAGES} of them),
- * and multi-byte fields are read and written in one call rather than a byte at a time: MapDB reads index entries
- * and free lists eight bytes at a time. All methods are synchronized, as in MapDB's own file volume.
+ * <p>Reads see every commit: pending changes from memory, the rest from the store file, which holds every
+ * committed change (written, if not yet forced). Unchanged pages of the store file are cached
+ * ({@value #CLEAN_PAGES} of them), and multi-byte fields are read and written in one call rather than a byte at a
+ * time: MapDB reads index entries and free lists eight bytes at a time. All methods are synchronized, as in
+ * MapDB's own file volume.
  */
 final class JournaledVolume extends Volume {
     /** The unit of change tracking and caching. */
@@ -41,15 +41,10 @@ final class JournaledVolume extends Volume {
     /** Unchanged pages of the store file kept in memory (2 MiB), so that MapDB's many small reads are not calls. */
     static final int CLEAN_PAGES = 512;
 
-    private static final int MAGIC = 0x42464A31; // "BFJ1"
-    private static final int HEADER = 4 + 4 + 8 + 8;
-    private static final int ENTRY_HEADER = 8 + 4;
-    private static final long MAX_OFFSET = 1L << 48;
-
     private final Volume file;
     private final Path journalPath;
     /** Null for a MapDB log file, whose syncs write the pages without a journal and without forcing them. */
-    private final RandomAccessFile journal;
+    private final PageJournal journal;
     private final TreeMap<Long, Page> dirty = new TreeMap<>();
     /** Null for a log file, which is read back little. */
     private final LinkedHashMap<Long, byte[]> clean;
@@ -59,23 +54,49 @@ final class JournaledVolume extends Volume {
     private long wanted;
     private boolean abandoned;
 
-    /** A page with pending changes in {@code [lo, hi)}. */
+    /** The unit of change within a page: a page's changed chunks fit one {@code long}. */
+    private static final int CHUNK = PAGE / Long.SIZE;
+
+    /**
+     * A page written since the last sync: its current bytes, the extent written {@code [lo, hi)}, and which chunks
+     * hold bytes that differ from the file. MapDB rewrites its whole 32 KiB header area on every commit, nearly all
+     * of it unchanged; only the chunks that changed are journaled and written.
+     */
     private static final class Page {
         final byte[] bytes = new byte[PAGE];
         int lo = PAGE;
         int hi;
+        long changed;
+
+        /** Writes {@code n} bytes at {@code in}, marking the chunks whose bytes differ. */
+        void write(int in, byte[] src, int from, int n) {
+            int end = in + n;
+            int i = Arrays.mismatch(bytes, in, end, src, from, from + n);
+            while (i >= 0) {
+                int chunk = (in + i) / CHUNK;
+                changed |= 1L << chunk;
+                int next = (chunk + 1) * CHUNK - in;
+                if (next >= n) {
+                    break;
+                }
+                int m = Arrays.mismatch(bytes, in + next, end, src, from + next, from + n);
+                i = m < 0 ? -1 : next + m;
+            }
+            System.arraycopy(src, from, bytes, in, n);
+            lo = Math.min(lo, in);
+            hi = Math.max(hi, end);
+        }
     }
 
     /**
      * @param file the store file's volume, which this one writes only when synced
-     * @param journalPath the journal file, created if absent
+     * @param journalPath the journal file, as {@link PageJournal#recover} left it
      * @throws IOException if the journal cannot be opened
      */
     JournaledVolume(Volume file, Path journalPath) throws IOException {
         this.file = file;
         this.journalPath = journalPath;
-        // a RandomAccessFile, not a FileChannel: an interrupt must not close it under a writing thread
-        this.journal = new RandomAccessFile(journalPath.toFile(), "rw");
+        this.journal = PageJournal.open(journalPath);
         this.fileLength = file.length();
         this.clean = new LinkedHashMap<>(CLEAN_PAGES * 2, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -108,82 +129,6 @@ final class JournaledVolume extends Volume {
         return new JournaledVolume(file);
     }
 
-    /**
-     * Applies the journal to the store file if it holds a complete, intact set of changes. Called before MapDB
-     * opens the store.
-     *
-     * @param store the store file
-     * @param journalPath its journal
-     * @return true if changes were applied
-     * @throws IOException if the files cannot be read or written
-     */
-    static boolean recover(Path store, Path journalPath) throws IOException {
-        if (!Files.isRegularFile(journalPath) || !Files.isRegularFile(store)) {
-            return false;
-        }
-        Changes changes = read(journalPath);
-        if (changes == null) {
-            return false;
-        }
-        try (FileChannel out = FileChannel.open(store, StandardOpenOption.WRITE)) {
-            if (out.size() < changes.fileSize()) {
-                out.write(ByteBuffer.allocate(1), changes.fileSize() - 1);
-            }
-            for (Map.Entry<Long, byte[]> c : changes.byOffset().entrySet()) {
-                ByteBuffer b = ByteBuffer.wrap(c.getValue());
-                long at = c.getKey();
-                while (b.hasRemaining()) {
-                    at += out.write(b, at);
-                }
-            }
-            out.force(true);
-        }
-        return true;
-    }
-
-    /** A journal's contents: the bytes to write by offset, and the length the file must have at least. */
-    private record Changes(Map<Long, byte[]> byOffset, long fileSize) {
-    }
-
-    /** @return the journal's changes, or null if it is empty, torn or not a journal */
-    private static Changes read(Path journalPath) throws IOException {
-        long size = Files.size(journalPath);
-        if (size < HEADER + Integer.BYTES || size > Integer.MAX_VALUE) {
-            return null;
-        }
-        ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(journalPath));
-        if (all.getInt() != MAGIC) {
-            return null;
-        }
-        int count = all.getInt();
-        long length = all.getLong();
-        long fileSize = all.getLong();
-        if (count < 0 || length < HEADER + Integer.BYTES || length > all.capacity() || fileSize < 0
-                || fileSize > MAX_OFFSET) {
-            return null;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(all.array(), 0, (int) length - Integer.BYTES);
-        if (all.getInt((int) length - Integer.BYTES) != (int) crc.getValue()) {
-            return null;
-        }
-        Map<Long, byte[]> changes = new TreeMap<>();
-        for (int i = 0; i < count; i++) {
-            if (all.position() + ENTRY_HEADER > length - Integer.BYTES) {
-                return null;
-            }
-            long offset = all.getLong();
-            int n = all.getInt();
-            if (offset < 0 || offset > MAX_OFFSET || n < 0 || n > PAGE || all.position() + n > length - Integer.BYTES) {
-                return null;
-            }
-            byte[] bytes = new byte[n];
-            all.get(bytes);
-            changes.put(offset, bytes);
-        }
-        return all.position() == length - Integer.BYTES ? new Changes(changes, fileSize) : null;
-    }
-
     // ---------------------------------------------------------------- writes: into pages
 
     @Override
@@ -194,10 +139,7 @@ final class JournaledVolume extends Volume {
             long pageNo = at / PAGE;
             int in = (int) (at - pageNo * PAGE);
             int n = Math.min(PAGE - in, srcSize - done);
-            Page p = page(pageNo);
-            System.arraycopy(src, srcPos + done, p.bytes, in, n);
-            p.lo = Math.min(p.lo, in);
-            p.hi = Math.max(p.hi, in + n);
+            page(pageNo).write(in, src, srcPos + done, n);
             at += n;
             done += n;
         }
@@ -226,7 +168,10 @@ final class JournaledVolume extends Volume {
         long pageNo = offset / PAGE;
         int in = (int) (offset - pageNo * PAGE);
         Page p = page(pageNo);
-        p.bytes[in] = value;
+        if (p.bytes[in] != value) {
+            p.bytes[in] = value;
+            p.changed |= 1L << (in / CHUNK);
+        }
         p.lo = Math.min(p.lo, in);
         p.hi = Math.max(p.hi, in + 1);
     }
@@ -438,70 +383,99 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Journals the pending changes, forces the journal, writes them into the file and forces it. */
+    /**
+     * Appends the pending changes to the journal (durable when that returns), then writes them into the file,
+     * unforced; checkpoints when the journal asks for it.
+     */
     @Override
     public synchronized void sync() {
         if (abandoned) {
             throw new DBException.VolumeIOError("the store was abandoned after a failed write: " + getFile());
         }
-        if (journal == null) {
-            flushPages();
-            return;
+        // the file covers whatever was written, zeros past its end included, though they change nothing
+        wanted = Math.max(wanted, length());
+        List<PageJournal.Range> changes = changes();
+        if (journal != null && (!changes.isEmpty() || wanted > fileLength)) {
+            try {
+                if (!journal.fits(PageJournal.recordLength(changes))) {
+                    checkpoint();
+                }
+                journal.append(Math.max(wanted, fileLength), changes);
+            } catch (IOException e) {
+                throw new DBException.VolumeIOError("cannot write the journal " + journalPath, e);
+            }
         }
-        if (!dirty.isEmpty()) {
-            writeJournal();
-            flushPages();
-            file.sync();
-            invalidateJournal();
-        } else {
-            // growth alone changes nothing MapDB has written: the new bytes are zeros
-            flushPages();
-            file.sync();
+        flushPages(changes);
+        if (journal != null && journal.due()) {
+            checkpoint();
         }
     }
 
+    /** @return the changed chunks of the pending pages, as ranges in file order, within what was written */
+    private List<PageJournal.Range> changes() {
+        List<PageJournal.Range> ranges = new ArrayList<>();
+        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
+            Page p = e.getValue();
+            long changed = p.changed;
+            while (changed != 0) {
+                int first = Long.numberOfTrailingZeros(changed);
+                int past = first + Long.numberOfTrailingZeros(~(changed >>> first));
+                changed = past == Long.SIZE ? 0 : changed & -1L << past;
+                int from = Math.max(p.lo, first * CHUNK);
+                int to = Math.min(p.hi, past * CHUNK);
+                if (to > from) {
+                    ranges.add(new PageJournal.Range(e.getKey() * PAGE + from, p.bytes, from, to - from));
+                }
+            }
+        }
+        return ranges;
+    }
+
     /**
-     * Marks the applied journal as spent, so that opening the store does not apply it again. Not forced: should
-     * the mark be lost, applying the journal again rewrites bytes the file already holds.
+     * Forces the store file, which then holds every journaled commit, and starts a new journal generation. Called
+     * by {@link #sync} when the journal asks for it and on close; tests call it directly.
      */
-    private void invalidateJournal() {
+    synchronized void checkpoint() {
+        file.sync();
         try {
-            journal.seek(0);
-            journal.write(new byte[Integer.BYTES]);
+            journal.reset();
         } catch (IOException e) {
             throw new DBException.VolumeIOError("cannot write the journal " + journalPath, e);
         }
     }
 
-    private void flushPages() {
-        // one write per run of adjacent changed bytes: a log's pages, a node spanning pages
-        long total = 0;
-        for (Page p : dirty.values()) {
-            total += p.hi - p.lo;
+    /**
+     * Writes the changes into the file: one write per stretch of changes less than a page apart (a log's pages,
+     * a node spanning pages, MapDB's header area), with the unchanged bytes between them copied from their pages,
+     * which hold what the file holds; writing them again changes nothing, and saves a system call per change.
+     */
+    private void flushPages(List<PageJournal.Range> changes) {
+        for (int i = 0, j; i < changes.size(); i = j) {
+            long start = changes.get(i).offset();
+            long end = start + changes.get(i).length();
+            for (j = i + 1; j < changes.size(); j++) {
+                PageJournal.Range next = changes.get(j);
+                if (next.offset() - end >= PAGE || next.offset() + next.length() - start > 1 << 20) {
+                    break;
+                }
+                end = next.offset() + next.length();
+            }
+            // less than a page apart: every byte of the stretch lies in a page that holds one of the changes
+            byte[] run = new byte[(int) (end - start)];
+            for (long at = start; at < end; ) {
+                long pageNo = at / PAGE;
+                int in = (int) (at - pageNo * PAGE);
+                int n = (int) Math.min(PAGE - in, end - at);
+                System.arraycopy(dirty.get(pageNo).bytes, in, run, (int) (at - start), n);
+                at += n;
+            }
+            file.putData(start, run, 0, run.length);
         }
-        byte[] run = new byte[(int) Math.min(total, 1 << 20)];
-        long runStart = -1;
-        int runLength = 0;
-        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
-            Page p = e.getValue();
-            long start = e.getKey() * PAGE + p.lo;
-            int n = p.hi - p.lo;
-            if (runLength > 0 && (runStart + runLength != start || runLength + n > run.length)) {
-                file.putData(runStart, run, 0, runLength);
-                runLength = 0;
+        if (clean != null) {
+            // the whole page is current: it was read in full before it changed
+            for (Map.Entry<Long, Page> e : dirty.entrySet()) {
+                clean.put(e.getKey(), e.getValue().bytes);
             }
-            if (runLength == 0) {
-                runStart = start;
-            }
-            System.arraycopy(p.bytes, p.lo, run, runLength, n);
-            runLength += n;
-            if (clean != null) {
-                // the whole page is current: it was read in full before it changed
-                clean.put(e.getKey(), p.bytes);
-            }
-        }
-        if (runLength > 0) {
-            file.putData(runStart, run, 0, runLength);
         }
         dirty.clear();
         if (wanted > fileLength) {
@@ -510,42 +484,21 @@ final class JournaledVolume extends Volume {
         fileLength = file.length();
     }
 
-    private void writeJournal() {
-        long length = HEADER + Integer.BYTES;
-        for (Page p : dirty.values()) {
-            length += ENTRY_HEADER + p.hi - p.lo;
-        }
-        if (length > Integer.MAX_VALUE) {
-            throw new DBException.VolumeIOError("a commit of " + length + " bytes is too large for the journal "
-                    + journalPath, null);
-        }
-        ByteBuffer out = ByteBuffer.allocate((int) length);
-        out.putInt(MAGIC).putInt(dirty.size()).putLong(length).putLong(Math.max(wanted, fileLength));
-        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
-            Page p = e.getValue();
-            out.putLong(e.getKey() * PAGE + p.lo).putInt(p.hi - p.lo).put(p.bytes, p.lo, p.hi - p.lo);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(out.array(), 0, out.position());
-        out.putInt((int) crc.getValue());
-        try {
-            journal.seek(0);
-            journal.write(out.array(), 0, out.position());
-            journal.getFD().sync();
-        } catch (IOException e) {
-            throw new DBException.VolumeIOError("cannot write the journal " + journalPath, e);
-        }
-    }
-
-    /** Syncs pending changes (there are none after a commit), then closes both files. */
+    /**
+     * Syncs pending changes (there are none after a commit) and checkpoints, then closes both files. An abandoned
+     * store is not checkpointed: its file may hold part of a commit that only its journal can complete.
+     */
     @Override
     public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            if (!dirty.isEmpty() && !abandoned) {
+            if (!abandoned) {
                 sync();
+                if (journal != null && journal.pending()) {
+                    checkpoint();
+                }
             }
         } finally {
             try {

@@ -29,9 +29,9 @@ import org.mapdb.StoreWAL;
 
 /**
  * A store in one MapDB file with MapDB's transactions on. A batch is applied in one transaction and committed under
- * a write lock; the commit reaches the store file through a page journal ({@link JournaledVolume}) that makes it
- * all-or-nothing across a crash, and is forced before {@link #write} returns. MapDB shows uncommitted changes to
- * every reader, so reads take the read side of the same lock and never see half a batch.
+ * a write lock; the commit reaches the store file through a commit log ({@link JournaledVolume}, {@link PageJournal})
+ * that makes it all-or-nothing across a crash, and its record is on disk before {@link #write} returns. MapDB shows
+ * uncommitted changes to every reader, so reads take the read side of the same lock and never see half a batch.
  *
  * <p>The store file is created under a temporary name and renamed into place once its first commit is synced, so a
  * crash during creation leaves no half-made store behind. Everything read back is validated: every MapDB record
@@ -48,10 +48,17 @@ final class MapDbStorage implements Storage {
     /** The lock file's name in its directory. */
     static final String LOCK_FILE = "store.lock";
 
-    /** The page journal's suffix ({@link JournaledVolume}). */
+    /** The journal's suffix ({@link PageJournal}). */
     static final String JOURNAL_SUFFIX = ".journal";
     /** MapDB's write-ahead log files' suffix, followed by a number. */
     static final String WAL_SUFFIX = ".wal.";
+    /**
+     * The journal's preallocated size: {@link PageJournal#DEFAULT_BYTES}, or the system property
+     * {@code bftkit.mapdb.journalBytes}, which exists so that crash tests can make checkpoints frequent (child JVMs
+     * inherit it through {@code JAVA_TOOL_OPTIONS}).
+     */
+    static final long JOURNAL_BYTES = Math.max(PageJournal.MIN_BYTES,
+            Math.min(Integer.MAX_VALUE, Long.getLong("bftkit.mapdb.journalBytes", PageJournal.DEFAULT_BYTES)));
 
     private static final String CREATING = STORE_FILE + ".creating";
     private static final String FORMAT_NAME = "bftkit.format";
@@ -276,9 +283,20 @@ final class MapDbStorage implements Storage {
         }
     }
 
-    /** Makes an empty store under a temporary name, syncs it, and renames it into place. */
+    /**
+     * Makes an empty store under a temporary name, syncs it, and renames it into place. A journal left without its
+     * store is removed first: its records belong to a store that is gone.
+     */
     private static void create(Path dir, Path file) {
         Path temp = dir.resolve(CREATING);
+        try {
+            if (Files.deleteIfExists(journal(file))) {
+                forceDirectory(dir);
+            }
+            PageJournal.recover(temp, journal(temp), PageJournal.MIN_BYTES);
+        } catch (IOException e) {
+            throw new StorageException("cannot prepare the journal of a new store " + file + ": " + e, e);
+        }
         DB db = makeDb(temp, false).db();
         try {
             db.atomicString(FORMAT_NAME).create().set(FORMAT);
@@ -320,18 +338,16 @@ final class MapDbStorage implements Storage {
     }
 
     /**
-     * Brings the store file to the state after its last complete commit: applies the page journal if it holds a
-     * complete set of changes, then removes MapDB's write-ahead log, whose replay would not restore the index and
-     * free lists (see {@link JournaledVolume}). A commit whose journal was not complete was never acknowledged.
+     * Brings the store file to the state after its last durable commit: applies the journal's records since its
+     * last checkpoint ({@link PageJournal#recover}), then removes MapDB's write-ahead log, whose replay would not
+     * restore the index and free lists (see {@link JournaledVolume}). A commit whose record was not whole was never
+     * acknowledged.
      */
     private static void recover(Path dir, Path file) {
         Path journal = journal(file);
         try {
-            if (Files.exists(journal)) {
-                JournaledVolume.recover(file, journal);
-            } else {
-                // the journal must outlive a power cut from its first use: make it, and its name, durable now
-                Files.createFile(journal);
+            if (PageJournal.recover(file, journal, JOURNAL_BYTES).created()) {
+                // the journal must outlive a power cut from its first use: make its name durable now
                 forceDirectory(dir);
             }
         } catch (IOException e) {

@@ -20,7 +20,7 @@ final class StoreVolumes extends VolumeFactory {
 
     /**
      * @param store the store file
-     * @param journal its page journal
+     * @param journal its journal, prepared by {@link PageJournal#recover}
      */
     StoreVolumes(Path store, Path journal) {
         this.store = store;

@@ -12,7 +12,7 @@ import org.mapdb.DataIO;
 import org.mapdb.volume.RandomAccessFileVol;
 import org.mapdb.volume.Volume;
 
-/** The journaled store volume: MapDB's field formats, nothing written before a sync, and recovery. */
+/** The journaled store volume: MapDB's field formats, nothing written before a sync, recovery of its syncs. */
 class JournaledVolumeTest {
     private static final long SIZE = 64 * 1024;
 
@@ -25,14 +25,12 @@ class JournaledVolumeTest {
         write(plain, values);
         plain.sync();
         plain.close();
-        JournaledVolume journaled = new JournaledVolume(RandomAccessFileVol.FACTORY.makeVolume(file.toString(), false),
-                dir.resolve("j"));
+        JournaledVolume journaled = open(file, dir.resolve("j"));
         read(journaled, values, "written by MapDB's volume, read through the journal");
         journaled.close();
 
         Path other = dir.resolve("g");
-        journaled = new JournaledVolume(RandomAccessFileVol.FACTORY.makeVolume(other.toString(), false),
-                dir.resolve("k"));
+        journaled = open(other, dir.resolve("k"));
         journaled.ensureAvailable(SIZE);
         write(journaled, values);
         read(journaled, values, "pending in the journaled volume");
@@ -46,8 +44,7 @@ class JournaledVolumeTest {
     @Test
     void nothingReachesTheFileBeforeTheSync(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("f");
-        JournaledVolume v = new JournaledVolume(RandomAccessFileVol.FACTORY.makeVolume(file.toString(), false),
-                dir.resolve("j"));
+        JournaledVolume v = open(file, dir.resolve("j"));
         v.ensureAvailable(SIZE);
         byte[] before = Files.readAllBytes(file);
         v.putLong(100, 42);
@@ -63,54 +60,44 @@ class JournaledVolumeTest {
         }
     }
 
+    /**
+     * A process killed, or a machine cut off, after some syncs: the journal holds them, the file holds any part of
+     * what the syncs wrote after the last checkpoint (here: none of it). Recovery rebuilds the file.
+     */
     @Test
-    void recoveryAppliesACompleteJournalAndIgnoresATornOne(@TempDir Path dir) throws IOException {
+    void recoveryRebuildsWhatTheSyncsWroteFromTheJournal(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("f");
         Path journal = dir.resolve("j");
-        JournaledVolume v = new JournaledVolume(RandomAccessFileVol.FACTORY.makeVolume(file.toString(), false),
-                journal);
+        JournaledVolume v = open(file, journal);
         v.ensureAvailable(SIZE);
         v.sync();
-        byte[] before = Files.readAllBytes(file);
+        v.checkpoint();
+        byte[] checkpointed = Files.readAllBytes(file);
         SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < 200; i++) {
-            v.putLong(r.nextLong(SIZE - 8), r.nextLong());
-        }
-        v.putData(4090, new byte[20], 0, 20);
-        v.sync();
-        v.close();
-        byte[] after = Files.readAllBytes(file);
-        byte[] complete = Files.readAllBytes(journal);
-        // a sync blanks the magic once the file holds the changes; before that the journal was complete
-        assertThat(JournaledVolume.recover(file, journal)).isFalse();
-        System.arraycopy(new byte[] {'B', 'F', 'J', '1'}, 0, complete, 0, 4);
-        Files.write(journal, complete);
-
-        // killed after the journal was forced, before the file was written: recovery finishes the commit
-        Files.write(file, before);
-        assertThat(JournaledVolume.recover(file, journal)).isTrue();
-        assertThat(Files.readAllBytes(file)).isEqualTo(after);
-        // applying it again changes nothing
-        assertThat(JournaledVolume.recover(file, journal)).isTrue();
-        assertThat(Files.readAllBytes(file)).isEqualTo(after);
-
-        // killed while the journal was being written: the file was not touched, and stays as it was
-        for (int cut : new int[] {0, 10, complete.length / 2, complete.length - 1}) {
-            Files.write(file, before);
-            byte[] torn = complete.clone();
-            for (int i = cut; i < torn.length; i++) {
-                torn[i] = 0;
+        for (int sync = 0; sync < 5; sync++) {
+            for (int i = 0; i < 40; i++) {
+                v.putLong(r.nextLong(SIZE - 8), r.nextLong());
             }
-            Files.write(journal, torn);
-            assertThat(JournaledVolume.recover(file, journal)).as("cut at %d", cut).isFalse();
-            assertThat(Files.readAllBytes(file)).isEqualTo(before);
+            v.putData(4090 + sync, new byte[20], 0, 20);
+            v.ensureAvailable(SIZE + sync * 10_000L);
+            v.sync();
         }
-        Files.write(file, before);
-        byte[] flipped = complete.clone();
-        flipped[flipped.length / 2] ^= 4;
-        Files.write(journal, flipped);
-        assertThat(JournaledVolume.recover(file, journal)).isFalse();
-        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        byte[] synced = Files.readAllBytes(file);
+        byte[] journaled = Files.readAllBytes(journal);
+        v.close();
+
+        Files.write(file, checkpointed);
+        Files.write(journal, journaled);
+        assertThat(PageJournal.recover(file, journal, PageJournal.DEFAULT_BYTES).applied()).isEqualTo(5);
+        assertThat(Files.readAllBytes(file)).isEqualTo(synced);
+        // the recovery started a new generation: nothing is applied twice
+        assertThat(PageJournal.recover(file, journal, PageJournal.DEFAULT_BYTES).applied()).isZero();
+    }
+
+    /** A store's volume over a journal prepared as the store prepares it on open. */
+    private static JournaledVolume open(Path file, Path journal) throws IOException {
+        PageJournal.recover(file, journal, PageJournal.DEFAULT_BYTES);
+        return new JournaledVolume(RandomAccessFileVol.FACTORY.makeVolume(file.toString(), false), journal);
     }
 
     private static long[] values() {
