@@ -138,7 +138,10 @@ final class PageJournal implements AutoCloseable {
     record Range(long offset, byte[] bytes, int from, int length) {
     }
 
-    /** What {@link #recover} did: whether it created the journal, and how many records it applied. */
+    /**
+     * What {@link #recover} did: whether it created or initialized the journal (its name may not be durable yet, so
+     * the caller must force its directory), and how many records it applied.
+     */
     record Recovered(boolean created, int applied) {
     }
 
@@ -291,7 +294,8 @@ final class PageJournal implements AutoCloseable {
      * @param store the store file (it must exist if there is anything to apply)
      * @param path the journal
      * @param bytes the journal's preallocated size
-     * @return whether the journal was created (its directory must then be forced) and how many records were applied
+     * @return whether the journal was created or initialized (its directory must then be forced) and how many
+     *     records were applied
      * @throws IOException if the files cannot be read or written
      * @throws StorageException if the journal proves that acknowledged commits were damaged
      */
@@ -299,7 +303,6 @@ final class PageJournal implements AutoCloseable {
         if (bytes < MIN_BYTES || bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("journal size out of range: " + bytes);
         }
-        boolean created = !Files.exists(path);
         try (FileChannel j = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             long size = j.size();
@@ -308,7 +311,9 @@ final class PageJournal implements AutoCloseable {
                 requireNoRecord(j, path, size);
                 boolean legacy = applyLegacy(store, j, size);
                 initialize(j, bytes);
-                return new Recovered(created, legacy ? 1 : 0);
+                // initialized, whether or not this call created the file: a process killed between creating it and
+                // forcing its directory leaves a journal with no valid header whose name may not be durable yet
+                return new Recovered(true, legacy ? 1 : 0);
             }
             List<Commit> run = new ArrayList<>();
             long expected = h.base();
@@ -335,7 +340,7 @@ final class PageJournal implements AutoCloseable {
                 zeros(j, size, bytes);
                 j.force(true);
             }
-            return new Recovered(created, run.size());
+            return new Recovered(false, run.size());
         }
     }
 

@@ -323,6 +323,24 @@ class PageJournalTest {
     }
 
     /**
+     * A process killed after recovery created the journal file but before its caller forced the directory leaves an
+     * empty (or partly zeroed) journal whose name may not be durable. The next recovery initializes it; it must say
+     * so, or the directory is never forced and a power cut may later lose the journal with acknowledged records.
+     */
+    @Test
+    void aJournalLeftUninitializedByAKillAsksForItsDirectoryToBeForced() throws IOException {
+        Path store = dir.resolve("store");
+        Path journal = dir.resolve("journal");
+        Files.write(store, new byte[STORE]);
+        Files.write(journal, new byte[0]); // created, then killed before the headers (or the directory) were written
+        assertThat(PageJournal.recover(store, journal, BYTES).created()).isTrue();
+        Files.write(journal, new byte[BLOCK * 3]); // killed while preallocating with zeros
+        assertThat(PageJournal.recover(store, journal, BYTES).created()).isTrue();
+        PageJournal.open(journal).close();
+        assertThat(PageJournal.recover(store, journal, BYTES).created()).isFalse(); // a valid header: nothing new
+    }
+
+    /**
      * Crash after crash, with commits of random sizes, random checkpoints, records torn at random sectors as a
      * power cut may leave them, and any part of the store file's unforced writes lost: every recovery must give
      * exactly the state after the last whole record, and never report damage that is not there.
