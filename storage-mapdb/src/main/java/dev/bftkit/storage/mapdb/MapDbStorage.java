@@ -204,6 +204,12 @@ final class MapDbStorage implements Storage {
                 failed = e;
                 volumes.abandon();
                 throw new StorageException(describe("write failed; reopen the store", file, e), e);
+            } catch (Error e) {
+                // the same for any other error (OutOfMemoryError in the middle of a B-tree change, say): no later
+                // commit may make a half-done change durable; the error itself goes on unchanged
+                failed = e;
+                volumes.abandon();
+                throw e;
             }
         } finally {
             rw.writeLock().unlock();

@@ -437,17 +437,19 @@ final class PageJournal implements AutoCloseable {
         if (size < legacyHeader + Integer.BYTES || size > Integer.MAX_VALUE || !Files.isRegularFile(store)) {
             return false;
         }
-        ByteBuffer all = ByteBuffer.wrap(read(j, 0, (int) size, size));
-        if (all.getInt() != LEGACY_MAGIC) {
+        // the header first, so that only a length it states and the file holds is read into memory
+        ByteBuffer head = ByteBuffer.wrap(read(j, 0, legacyHeader, size));
+        if (head.getInt() != LEGACY_MAGIC) {
             return false;
         }
-        int count = all.getInt();
-        long length = all.getLong();
-        long fileSize = all.getLong();
+        int count = head.getInt();
+        long length = head.getLong();
+        long fileSize = head.getLong();
         if (count < 0 || length < legacyHeader + Integer.BYTES || length > size || fileSize < 0
                 || fileSize > MAX_OFFSET) {
             return false;
         }
+        ByteBuffer all = ByteBuffer.wrap(read(j, 0, (int) length, size)).position(legacyHeader);
         int end = (int) length - Integer.BYTES;
         if (all.getInt(end) != crc(all.array(), 0, end)) {
             return false;
