@@ -4,6 +4,7 @@ module dev.bftkit.cli {
     requires dev.bftkit.conformance;
     requires info.picocli;
     requires java.logging;
+    requires java.management;
 
     // the plugins are found through ServiceLoader; naming them here puts them in the boot layer
     requires dev.bftkit.crypto.bc;

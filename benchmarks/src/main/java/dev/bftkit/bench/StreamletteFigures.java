@@ -3,6 +3,7 @@ package dev.bftkit.bench;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.cli.SimBench;
 import dev.bftkit.conformance.Behaviours;
 import dev.bftkit.conformance.Kit;
 import dev.bftkit.conformance.NetworkModel;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Streamlette's figures for docs/BENCHMARKS.md, from the deterministic simulator: ticks to decide without faults,
  * with ⌊(n−1)/3⌋ crashed nodes (against the expected ticks until three consecutive live leaders) and on a lossy
- * network, messages and bytes per decision against the floor, and simulated runs per minute.
+ * network, messages and bytes per decision against the floor, and simulated runs per minute. The no-faults table is
+ * what {@code consensus bench sim} measures ({@link SimBench}).
  *
  * <pre>
  * mvn -q -DskipTests package -pl benchmarks -am
@@ -31,22 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StreamletteFigures {
     private StreamletteFigures() {
-    }
-
-    /** Consensus messages and bytes in Streamlette diffs (version 1, kind 11, then a 4-byte count). */
-    static final class Traffic {
-        final AtomicLong messages = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-
-        Simulator.DeliveryListener listener() {
-            return (t, from, to, response, b) -> {
-                bytes.addAndGet(b.length);
-                if (response && b.length >= 6 && b[0] == 1 && b[1] == 11) {
-                    messages.addAndGet(((b[2] & 0xffL) << 24) | ((b[3] & 0xff) << 16) | ((b[4] & 0xff) << 8)
-                            | (b[5] & 0xff));
-                }
-            };
-        }
     }
 
     /**
@@ -64,23 +50,17 @@ public final class StreamletteFigures {
         System.out.println("|---|---|---|---|---|---|---|");
         for (int n : new int[] {4, 7, 16, 31, 64}) {
             int seeds = n <= 16 ? 100 : n == 31 ? 20 : 5;
-            long[] ticks = new long[seeds * n];
-            int k = 0;
-            Traffic traffic = new Traffic();
-            for (int s = 0; s < seeds; s++) {
-                SimulationResult r = new Simulator(streamlette, crypto, Scenario.builder(n, s + 1).build(), Map.of())
-                        .onDelivery(traffic.listener()).run();
-                check(r);
-                for (long t : r.decideTick().values()) {
-                    ticks[k++] = t;
-                }
+            // the measurement of `consensus bench sim --nodes N --runs SEEDS --seed 1`
+            SimBench.Figures f = SimBench.measure(streamlette, crypto, Map.of(), seeds, 1,
+                    s -> Scenario.builder(n, s).build());
+            if (f.undecided() > 0) {
+                throw new IllegalStateException("a node did not decide at n=" + n);
             }
-            Arrays.sort(ticks);
-            long floor = 3L * (n + 1) * (n - 1);
-            double msgs = traffic.messages.get() / (double) seeds;
+            long[] ticks = f.ticks();
             System.out.printf("| %d | %d | %d / %d / %d | %.0f | %d | %.2f | %.0f |%n", n, seeds, ticks[0],
-                    ticks[ticks.length / 2], ticks[ticks.length - 1], msgs, floor, msgs / floor,
-                    traffic.bytes.get() / (double) seeds);
+                    ticks[ticks.length / 2], ticks[ticks.length - 1], f.streamletteMessagesPerDecision(),
+                    f.streamletteFloor(), f.streamletteMessagesPerDecision() / f.streamletteFloor(),
+                    f.bytesPerDecision());
         }
 
         System.out.println();
@@ -120,11 +100,11 @@ public final class StreamletteFigures {
             double sum = 0;
             double sumLast = 0;
             long count = 0;
-            Traffic traffic = new Traffic();
+            SimBench.Traffic traffic = new SimBench.Traffic();
             for (int s = 0; s < seeds; s++) {
                 Scenario sc = Scenario.builder(n, 2_000_000L + s).network(NetworkModel.LOSSY).drift(5).maxTicks(400)
                         .build();
-                SimulationResult r = new Simulator(streamlette, crypto, sc, Map.of()).onDelivery(traffic.listener())
+                SimulationResult r = new Simulator(streamlette, crypto, sc, Map.of()).onDelivery(traffic)
                         .run();
                 check(r);
                 for (long t : r.decideTick().values()) {
@@ -134,7 +114,7 @@ public final class StreamletteFigures {
                 sumLast += r.maxDecideTick();
             }
             System.out.printf("| %d | %d | %.2f | %.2f | %.0f | %.0f |%n", n, seeds, sum / count, sumLast / seeds,
-                    traffic.messages.get() / (double) seeds, traffic.bytes.get() / (double) seeds);
+                    traffic.streamletteMessages() / (double) seeds, traffic.bytes() / (double) seeds);
         }
 
         System.out.println();

@@ -202,12 +202,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (values < 1 || values > 10_000) {
             throw CliException.usage("--values must be 1 to 10000, got " + values);
         }
-        if (!(loss >= 0 && loss <= 1) || !(duplication >= 0 && duplication <= 1)) {
-            throw CliException.usage("--loss and --duplication are probabilities from 0 to 1");
-        }
-        if (!(drift >= 0 && drift < 100)) {
-            throw CliException.usage("--drift must be a percentage from 0 to below 100, got " + drift);
-        }
+        validateNetwork(loss, duplication, drift);
         if (tickMs < 1 || !(growth >= 1 && growth <= 10)) {
             throw CliException.usage("--tick-ms must be at least 1 and --growth from 1 to 10");
         }
@@ -250,6 +245,16 @@ final class SimulateCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+    }
+
+    /** Checks the network flags that {@code simulate} and {@code bench sim} share. */
+    static void validateNetwork(double loss, double duplication, double drift) {
+        if (!(loss >= 0 && loss <= 1) || !(duplication >= 0 && duplication <= 1)) {
+            throw CliException.usage("--loss and --duplication are probabilities from 0 to 1");
+        }
+        if (!(drift >= 0 && drift < 100)) {
+            throw CliException.usage("--drift must be a percentage from 0 to below 100, got " + drift);
         }
     }
 
@@ -375,7 +380,7 @@ final class SimulateCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static String number(double d) {
+    static String number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 

@@ -1,0 +1,173 @@
+package dev.bftkit.cli;
+
+import dev.bftkit.api.ConfigurationException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code consensus bench cluster}: n nodes in this JVM on real parts ({@link ClusterBench}), K decisions on fresh
+ * instances; the first opens the stores and transports (cold), the others reuse them (warm).
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run n nodes in this JVM on real parts (vertx on 127.0.0.1, bc keys, the chosen storage in a "
+            + "temporary directory deleted afterwards) and time K decisions, each a new instance: the first opens "
+            + "the stores and transports (cold), the rest reuse them as a running committee would (warm)."},
+        footer = {"", "Exit codes: 0 measured, 1 a decision failed or timed out, 2 bad arguments."})
+final class BenchClusterCommand implements Callable<Integer> {
+    static final int MAX_NODES = 16;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--nodes"}, paramLabel = "N", defaultValue = "4",
+            description = "Committee size, 1 to " + MAX_NODES + " (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--decider", paramLabel = "NAME", defaultValue = "streamlette",
+            description = "The decider plugin: streamlette or parsec (default: ${DEFAULT-VALUE}).")
+    String decider;
+
+    @Option(names = "--storage", paramLabel = "NAME", defaultValue = "mapdb",
+            description = "The storage plugin: mapdb or memory (default: ${DEFAULT-VALUE}).")
+    String storage;
+
+    @Option(names = {"-k", "--decisions"}, paramLabel = "K", defaultValue = "20",
+            description = "Decisions to time, the first cold (default: ${DEFAULT-VALUE}).")
+    int decisions;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Give up if one decision takes longer (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @CommandLine.Mixin
+    BenchCommand.Common common = new BenchCommand.Common();
+
+    BenchClusterCommand() {
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw CliException.usage("--nodes must be 1 to " + MAX_NODES + ", got " + nodes);
+        }
+        if (decisions < 1 || decisions > 10_000) {
+            throw CliException.usage("--decisions must be 1 to 10000, got " + decisions);
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+            throw CliException.usage("--timeout must be 1 to 3600 seconds, got " + timeoutSeconds);
+        }
+        Map<String, Object> machine = BenchCommand.machine();
+        double[] ms = new double[decisions];
+        int k = 0;
+        try (ClusterBench bench = ClusterBench.create(decider, storage, nodes,
+                Duration.ofSeconds(timeoutSeconds), common.deciderOptions(decider))) {
+            long start = System.nanoTime();
+            try (ClusterBench.Parts parts = bench.open("nodes")) {
+                for (; k < decisions; k++) {
+                    ms[k] = bench.decide(parts, "d" + k, k == 0 ? start : System.nanoTime());
+                }
+            }
+        } catch (ConfigurationException e) {
+            throw CliException.usage(e.getMessage(), e);
+        } catch (IOException e) {
+            throw CliException.failure("cannot make the temporary directory: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw CliException.failure("decision " + (k + 1) + " did not come within " + timeoutSeconds + " s", e);
+        } catch (ExecutionException e) {
+            throw CliException.failure("decision " + (k + 1) + " failed: " + Main.oneLine(e.getCause()), e);
+        }
+        Map<String, Object> report = report(ms, machine);
+        PrintWriter out = spec.commandLine().getOut();
+        if (common.json) {
+            out.println(Json.write(report));
+        } else {
+            out.print(text(ms, machine));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The command that repeats this measurement, every flag spelled out. */
+    String command() {
+        return "./consensus bench cluster --nodes " + nodes + " --decider " + decider + " --storage " + storage
+                + " --decisions " + decisions
+                + BenchCommand.optionFlags(common.deciderOptions(decider));
+    }
+
+    private String setup() {
+        return nodes + " " + decider + " nodes in one JVM · vertx on 127.0.0.1 · bc keys · " + storage
+                + " storage in a temporary directory · ticks " + ClusterBench.CLOCK.start().toMillis() + " ms × "
+                + ClusterBench.CLOCK.growth();
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    private static Map<String, Object> stats(ClusterBench.Stats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", s.count());
+        m.put("medianMs", round(s.median()));
+        m.put("p90Ms", round(s.p90()));
+        m.put("minMs", round(s.min()));
+        m.put("maxMs", round(s.max()));
+        return m;
+    }
+
+    private Map<String, Object> report(double[] ms, Map<String, Object> machine) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", "cluster");
+        m.put("nodes", nodes);
+        m.put("decider", decider);
+        m.put("options", common.deciderOptions(decider));
+        m.put("transport", "vertx");
+        m.put("crypto", "bc");
+        m.put("storage", storage);
+        m.put("tickMs", ClusterBench.CLOCK.start().toMillis());
+        m.put("tickGrowth", ClusterBench.CLOCK.growth());
+        m.put("decisions", ms.length);
+        m.put("coldMs", round(ms[0]));
+        m.put("warm", ms.length > 1 ? stats(ClusterBench.Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length)))
+                : null);
+        List<Object> all = new ArrayList<>();
+        for (double d : ms) {
+            all.add(round(d));
+        }
+        m.put("latenciesMs", all);
+        m.put("machine", machine);
+        m.put("command", command());
+        return m;
+    }
+
+    private String text(double[] ms, Map<String, Object> machine) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("bench cluster · ").append(setup()).append('\n');
+        sb.append(BenchCommand.machineLine(machine)).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "cold  %.1f ms  the first decision, timed from opening the first store "
+                + "(transports bound, handshakes made) to the last node's decision%n", ms[0]));
+        if (ms.length > 1) {
+            ClusterBench.Stats w = ClusterBench.Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length));
+            sb.append(String.format(Locale.ROOT, "warm  median %.1f ms · p90 %.1f ms · min %.1f ms · max %.1f ms "
+                    + "over %d decisions, each a new instance on the open stores and transports, timed from "
+                    + "starting the first node to the last node's decision%n", w.median(), w.p90(), w.min(),
+                    w.max(), w.count()));
+        } else {
+            sb.append("warm  none: --decisions 1 times only the cold decision\n");
+        }
+        sb.append("\n").append(ms.length).append(" decisions; wall-clock figures of this machine under its load.\n");
+        sb.append("repeat: ").append(command()).append('\n');
+        return sb.toString();
+    }
+}
