@@ -136,6 +136,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + "on the PATH) into DIR.")
     Path graphs;
 
+    @Option(names = "--option", paramLabel = "KEY=VALUE",
+            description = "A decider option, repeatable (for parsec the default is parsec.mode=single: each node's "
+                    + "own values are decided).")
+    Map<String, String> options = new TreeMap<>();
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -163,7 +168,8 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         Progress progress = new Progress(scenario, json || System.console() == null ? null : out);
-        Simulator sim = new Simulator(provider, Kit.insecureCrypto(), scenario, Map.of())
+        Simulator sim = new Simulator(provider, Kit.insecureCrypto(), scenario,
+                BenchCommand.withDefaults(algorithm, options))
                 .onDelivery(progress::delivered)
                 .onDecision((t, node, d, dot) -> {
                     progress.decided(t, node);
@@ -377,6 +383,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (maxTicks != MAX_TICKS) {
             sb.append(" --max-ticks ").append(maxTicks);
         }
+        sb.append(BenchCommand.optionFlags(options));
         return sb.toString();
     }
 

@@ -59,6 +59,27 @@ class SimulateCommandTest {
         }
     }
 
+    @Test
+    void parsecDecidesEveryNodesValuesByDefaultAndTakesItsModeAsAnOption() {
+        CliRun r = CliRun.of("simulate", "--json", "--algorithm", "parsec", "--values", "2", "--heal-at", "0");
+        assertThat(r.code()).as(r.describe()).isZero();
+        Map<String, Object> m = r.json();
+        assertThat(m).containsEntry("ok", true);
+        assertThat((String) m.get("replay")).isEqualTo("./consensus simulate --algorithm parsec --values 2 --seed 1 "
+                + "--heal-at 0");
+        for (Map<String, Object> n : nodes(m)) {
+            assertThat(decisions(n)).as("4 honest nodes x 2 values each, in Single mode").hasSize(8);
+        }
+        // the reason for that default: in Supermajority mode no value is submitted by more than 2/3 of the nodes
+        CliRun supermajority = CliRun.of("simulate", "--json", "--algorithm", "parsec", "--option",
+                "parsec.mode=supermajority");
+        assertThat(supermajority.code()).as(supermajority.describe()).isZero();
+        assertThat((String) supermajority.json().get("replay")).endsWith(" --option parsec.mode=supermajority");
+        for (Map<String, Object> n : nodes(supermajority.json())) {
+            assertThat(decisions(n)).isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "--seed 7",
