@@ -84,22 +84,8 @@ final class BenchCommand implements Callable<Integer> {
 
         /** The decider options of the run: the given ones, and parsec.mode=single for parsec unless given. */
         Map<String, String> deciderOptions(String decider) {
-            return withDefaults(decider, options);
+            return DeciderOptions.withDefaults(decider, options);
         }
-    }
-
-    /**
-     * The decider options of a simulated or benchmark run: the given ones, and {@code parsec.mode=single} for parsec
-     * unless given. Every simulated node submits values of its own, which PARSEC's default Supermajority mode decides
-     * only once more than two thirds of the nodes submitted the same one: never, here. The conformance kit runs
-     * PARSEC in Single mode for the same reason.
-     */
-    static Map<String, String> withDefaults(String decider, Map<String, String> given) {
-        Map<String, String> m = new TreeMap<>(given);
-        if (decider.equals("parsec")) {
-            m.putIfAbsent("parsec.mode", "single");
-        }
-        return m;
     }
 
     /** The options as repeatable flags, for a command line. */

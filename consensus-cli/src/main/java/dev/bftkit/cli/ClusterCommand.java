@@ -221,7 +221,8 @@ final class ClusterCommand implements Callable<Integer> {
             Path conf = dir.resolve("node.conf");
             new KeyFile("bc", keys.get(i)).write(dir.resolve("node.key"), false);
             NodeFile f = new NodeFile(conf, instance, alg, "vertx", store, "bc", dir.resolve("node.key"),
-                    dir.resolve("data"), null, members, tick, g, 3_600_000, 5_000, List.of(), Map.of());
+                    dir.resolve("data"), null, members, tick, g, 3_600_000, 5_000, List.of(),
+                    DeciderOptions.withDefaults(alg, Map.of()));
             try {
                 Files.writeString(conf, f.render(), StandardCharsets.UTF_8);
             } catch (IOException e) {

@@ -169,7 +169,7 @@ final class SimulateCommand implements Callable<Integer> {
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         Progress progress = new Progress(scenario, json || System.console() == null ? null : out);
         Simulator sim = new Simulator(provider, Kit.insecureCrypto(), scenario,
-                BenchCommand.withDefaults(algorithm, options))
+                DeciderOptions.withDefaults(algorithm, options))
                 .onDelivery(progress::delivered)
                 .onDecision((t, node, d, dot) -> {
                     progress.decided(t, node);

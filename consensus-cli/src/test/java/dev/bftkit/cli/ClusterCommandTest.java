@@ -53,6 +53,25 @@ class ClusterCommandTest {
     }
 
     @Test
+    void aParsecClusterDecidesEveryNodesValueInTheSameOrder() throws IOException {
+        Path data = tmp.resolve("parsec");
+        Map<String, Object> m = run("cluster", "--algorithm", "parsec", "--nodes", "4", "--data", data.toString(),
+                "--tick-ms", "50", "--json", "--timeout", TIMEOUT);
+        assertThat(m).containsEntry("algorithm", "parsec");
+        // each node proposes its own value, so a new cluster runs PARSEC in Single mode and writes that down
+        assertThat(Files.readString(data.resolve("node-0").resolve("node.conf"))).contains("option.parsec.mode = single");
+        List<Object> first = null;
+        for (Map<String, Object> n : nodes(m)) {
+            List<Object> order = decisions(n).stream().map(d -> d.get("valueHex")).toList();
+            if (first == null) {
+                first = order;
+            }
+            assertThat(order).as("node " + n.get("index") + "'s decisions").isEqualTo(first);
+        }
+        assertThat(first).hasSize(4).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aClusterDecidesStopsCleanlyAndResumesFromItsDataDirectoryWithItsDecisionIntact() throws IOException {
         Path data = tmp.resolve("cluster");
         String dir = data.toString();
