@@ -16,13 +16,6 @@ final class Key implements Comparable<Key> {
         return bytes;
     }
 
-    /** XORs {@code other} into {@code acc}, which must be as long. */
-    static void xorInto(byte[] acc, byte[] other) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] ^= other[i];
-        }
-    }
-
     @Override
     public int compareTo(Key o) {
         return Arrays.compareUnsigned(bytes, o.bytes);

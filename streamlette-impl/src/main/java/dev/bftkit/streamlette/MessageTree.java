@@ -12,7 +12,6 @@ import dev.bftkit.streamlette.Message.Proposal;
 import dev.bftkit.streamlette.Message.Solicit;
 import dev.bftkit.streamlette.Message.Vote;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,7 +39,11 @@ import java.util.TreeSet;
  *   <li>votes: the target is stored ({@link Reason#UNKNOWN_REFERENCE});</li>
  * </ol>
  * A second proposal-or-solicit for one (tick, signer), or a second vote for one (target tick, voter), is
- * equivocation: it is recorded in the fault log with both signed messages as evidence, <em>and kept</em>. Honest
+ * equivocation: it is recorded in the fault log with both signed messages as evidence, <em>and kept</em>.
+ * Two votes of one voter for one <em>target</em> cannot both be stored: a vote's content hash covers only the
+ * instance, the target and the voter, not the signature, so the second is a {@link Reason#DUPLICATE} whatever it is
+ * signed with. So the voters of a message name its stored votes exactly, and the summary carries them as a bitmap;
+ * an equivocating voter's two votes in one tick have two targets, one bit in each. Honest
  * nodes must be able to follow whichever branch the committee notarizes — the reference's rule of one message per
  * slot leaves a node that saw the other twin first stuck forever. Memory stays bounded: at most
  * {@link #MAX_VARIANTS} versions of one leader slot enter the tree directly; further ones wait in a bounded overflow
@@ -63,13 +66,18 @@ final class MessageTree {
         final Entry root;
         final NavigableSet<Key> children = new TreeSet<>();
         final TreeMap<NodeId, VoteEntry> votes = new TreeMap<>();
-        final byte[] voteXor;
+        /**
+         * By committee index, the voters whose vote for this message we hold ({@link Wire#pull}'s layout). Exact: a
+         * vote's content hash leaves out its signature, so a voter has at most one vote per target (see
+         * {@link MessageTree}).
+         */
+        final byte[] voters;
         /** The phase in which a peer delivered it, or {@link #OLD}; see {@link Relay}. */
         final long arrived;
         long voteWeight;
         boolean notarized;
 
-        Entry(Message msg, byte[] encoded, Key key, long tick, Entry parent, int hashLength, long arrived) {
+        Entry(Message msg, byte[] encoded, Key key, long tick, Entry parent, int members, long arrived) {
             this.msg = msg;
             this.arrived = arrived;
             this.encoded = encoded;
@@ -78,7 +86,7 @@ final class MessageTree {
             this.parent = parent;
             this.depth = parent == null ? 0 : parent.depth + 1;
             this.root = parent == null ? this : parent.root;
-            this.voteXor = new byte[hashLength];
+            this.voters = new byte[Wire.bitmapBytes(members)];
         }
 
         boolean isProposal() {
@@ -271,7 +279,7 @@ final class MessageTree {
         }
         versions.add(encoded);
         highestLeaderTick = Math.max(highestLeaderTick, tick);
-        Entry e = new Entry(m, encoded, key, tick, parent, hashLength, arrived);
+        Entry e = new Entry(m, encoded, key, tick, parent, committee.size(), arrived);
         entries.put(key, e);
         if (parent != null) {
             parent.children.add(key);
@@ -317,7 +325,7 @@ final class MessageTree {
         }
         votesByKey.put(key, ve);
         target.votes.put(v.source(), ve);
-        Key.xorInto(target.voteXor, key.bytes());
+        Wire.setBit(target.voters, committee.indexOf(v.source()));
         target.voteWeight += committee.weight(v.source());
         if (!target.notarized && notarizes(target.voteWeight)) {
             target.notarized = true;
@@ -421,11 +429,14 @@ final class MessageTree {
         return null;
     }
 
-    /** The summary: every leader message's hash and the XOR of its votes' hashes, in hash order. */
+    /**
+     * The summary: every leader message's hash and the committee-index bitmap of the voters whose vote for it we
+     * hold, in hash order.
+     */
     List<byte[][]> summary() {
         List<byte[][]> out = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            out.add(new byte[][] {e.key.bytes(), e.voteXor});
+            out.add(new byte[][] {e.key.bytes(), e.voters.clone()});
         }
         return out;
     }
@@ -435,32 +446,39 @@ final class MessageTree {
     }
 
     /**
-     * What a peer with this summary lacks: each leader message whose vote summary differs from theirs, unless they
-     * have it, then all our votes for it; sorted by tick (parents first), votes last; cut to the limits from the
-     * end so the order still holds.
+     * What a peer with this summary lacks: each leader message they do not have, then each of our votes whose voter
+     * their bitmap for its target leaves out (all of them if they lack the target); sorted by tick (parents first),
+     * votes last; cut to the limits from the end so the order still holds.
      */
     List<byte[]> diff(List<byte[][]> theirs, int maxMessages, long maxBytes) {
         return diff(theirs, Relay.EVERYTHING, maxMessages, maxBytes);
     }
 
     /**
-     * What a peer with this summary lacks and {@code relay} lets us send: each leader message whose vote summary
-     * differs from theirs, unless they have it, then our votes for it; sorted by tick (parents first), votes last;
-     * cut to the limits from the end so the order still holds. Iterates in hash and tick order only.
+     * What a peer with this summary lacks and {@code relay} lets us send: each leader message they do not have,
+     * then each of our votes whose voter their bitmap for its target leaves out; sorted by tick (parents first),
+     * votes last; cut to the limits from the end so the order still holds. Iterates in hash and tick order only.
+     *
+     * @param theirs the asker's summary: hashes with voter bitmaps of ⌈n/8⌉ bytes (as {@link Wire#decodePull}
+     *     checks)
      */
     List<byte[]> diff(List<byte[][]> theirs, Relay relay, int maxMessages, long maxBytes) {
         Map<Key, byte[]> their = new HashMap<>(theirs.size() * 2);
+        int width = Wire.bitmapBytes(committee.size());
         for (byte[][] e : theirs) {
+            if (e[1].length != width) {
+                throw new IllegalArgumentException("voter bitmap of " + e[1].length + " bytes, expected " + width);
+            }
             their.put(new Key(e[0]), e[1]);
         }
         List<Entry> lacking = new ArrayList<>();
         List<Entry> differing = new ArrayList<>();
         for (Entry e : entries.values()) {
-            byte[] xor = their.get(e.key);
-            if (xor != null && Arrays.equals(xor, e.voteXor)) {
+            byte[] voters = their.get(e.key);
+            if (voters != null && covers(voters, e.voters)) {
                 continue;
             }
-            if (xor == null) {
+            if (voters == null) {
                 lacking.add(e);
             }
             differing.add(e);
@@ -495,7 +513,11 @@ final class MessageTree {
                 continue;
             }
             boolean all = justifying.contains(e.key);
+            byte[] held = their.get(e.key);
             for (VoteEntry v : e.votes.values()) {
+                if (held != null && Wire.bit(held, committee.indexOf(v.vote().source()))) {
+                    continue; // the asker has this very vote: one per voter and target
+                }
                 if (!all && !relays(relay, v.vote().source(), v.arrived())) {
                     continue;
                 }
@@ -507,6 +529,16 @@ final class MessageTree {
             }
         }
         return out;
+    }
+
+    /** @return whether bitmap {@code theirs} has every bit of {@code ours} (same length) */
+    private static boolean covers(byte[] theirs, byte[] ours) {
+        for (int i = 0; i < ours.length; i++) {
+            if ((ours[i] & ~theirs[i]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean relays(Relay relay, NodeId author, long arrived) {

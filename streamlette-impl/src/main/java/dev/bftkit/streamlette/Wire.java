@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Streamlette's canonical encoding of messages, diffs and decision proofs (version 1) and pull requests (version
- * 2: version 1 had no unreachable-peer bitmap), and its content hashes and signatures.
+ * 3: version 1 had no unreachable-peer bitmap, version 2 summarized each message's votes by the XOR of their
+ * hashes), and its content hashes and signatures.
  *
  * <p>The content hash of a message is the Crypto suite's hash of its encoding with an empty signature (as in the
  * reference), so copies that differ only in signature share one key. The signature covers
@@ -27,8 +28,11 @@ import java.util.Optional;
  */
 final class Wire {
     static final int VERSION = 1;
-    /** The pull request's version: 2 added the unreachable-peer bitmap; version 1 pulls are refused. */
-    static final int PULL_VERSION = 2;
+    /**
+     * The pull request's version: 2 added the unreachable-peer bitmap, 3 replaced each summary entry's vote XOR with
+     * a bitmap of its voters; version 1 and 2 pulls are refused.
+     */
+    static final int PULL_VERSION = 3;
     static final int PROPOSAL = 1;
     static final int SOLICIT = 2;
     static final int VOTE = 3;
@@ -154,7 +158,8 @@ final class Wire {
     /**
      * A decoded pull request.
      *
-     * @param summary each leader message's hash and the XOR of its votes' hashes
+     * @param summary each leader message's hash and the committee-index bitmap of the voters whose vote for it the
+     *     asker holds (⌈n/8⌉ bytes, checked like {@code unreachable}'s)
      * @param unreachable by committee index, the peers the asker cannot reach (so their messages should be relayed
      *     at once)
      */
@@ -162,33 +167,50 @@ final class Wire {
     }
 
     /**
-     * A pull request (version 2): the peers we cannot reach as a committee-index bitmap (bit {@code i} is bit
+     * A pull request (version 3): the peers we cannot reach as a committee-index bitmap (bit {@code i} is bit
      * {@code i % 8} of byte {@code i / 8}, least significant first; exactly ⌈n/8⌉ bytes, unused bits zero), then
-     * our summary: each leader message's hash and the XOR of its votes' hashes.
+     * our summary: each leader message's hash and the bitmap, in the same layout, of the voters whose vote for it we
+     * hold.
+     *
+     * @param unreachable by committee index; its length is the committee's size
+     * @param summary entries of a hash and a voter bitmap of ⌈n/8⌉ bytes
      */
     static byte[] pull(boolean[] unreachable, List<byte[][]> summary) {
         byte[] bitmap = new byte[bitmapBytes(unreachable.length)];
         for (int i = 0; i < unreachable.length; i++) {
             if (unreachable[i]) {
-                bitmap[i >>> 3] |= (byte) (1 << (i & 7));
+                setBit(bitmap, i);
             }
         }
         Encoder out = Encoder.message(PULL_VERSION, PULL).bytes(bitmap).i32(summary.size());
         for (byte[][] e : summary) {
+            if (e[1].length != bitmap.length) {
+                throw new IllegalArgumentException("voter bitmap of " + e[1].length + " bytes, expected "
+                        + bitmap.length);
+            }
             out.raw(e[0]).raw(e[1]);
         }
         return out.toByteArray();
     }
 
-    private static int bitmapBytes(int members) {
+    /** @return the bytes of a committee-index bitmap for {@code members} */
+    static int bitmapBytes(int members) {
         return (members + 7) >>> 3;
+    }
+
+    static void setBit(byte[] bitmap, int i) {
+        bitmap[i >>> 3] |= (byte) (1 << (i & 7));
+    }
+
+    static boolean bit(byte[] bitmap, int i) {
+        return (bitmap[i >>> 3] >>> (i & 7) & 1) != 0;
     }
 
     /**
      * Decodes a pull request from an untrusted peer.
      *
      * @param bytes the request
-     * @param members the committee's size: the bitmap must have exactly ⌈members/8⌉ bytes and no bit set past it
+     * @param members the committee's size: every bitmap must have exactly ⌈members/8⌉ bytes and no bit set past it
      * @param maxEntries the most summary entries accepted
      * @param hashLength the suite's hash length
      * @throws InvalidMessageException if anything is out of shape
@@ -198,29 +220,36 @@ final class Wire {
         if (in.kind() != PULL) {
             throw in.unknownKind("streamlette request");
         }
-        byte[] bitmap = in.bytes(bitmapBytes(members));
-        if (bitmap.length != bitmapBytes(members)) {
+        int width = bitmapBytes(members);
+        byte[] bitmap = in.bytes(width);
+        if (bitmap.length != width) {
             throw new InvalidMessageException(Reason.MALFORMED, "unreachable-peer bitmap of " + bitmap.length
-                    + " bytes, the committee of " + members + " needs " + bitmapBytes(members));
+                    + " bytes, the committee of " + members + " needs " + width);
         }
+        checkNoStrayBits(bitmap, members, "unreachable-peer");
         boolean[] unreachable = new boolean[members];
-        for (int i = 0; i < bitmap.length * 8; i++) {
-            boolean set = (bitmap[i >>> 3] >>> (i & 7) & 1) != 0;
-            if (set && i >= members) {
-                throw new InvalidMessageException(Reason.MALFORMED,
-                        "unreachable-peer bit " + i + " is set in a committee of " + members);
-            }
-            if (set) {
-                unreachable[i] = true;
-            }
+        for (int i = 0; i < members; i++) {
+            unreachable[i] = bit(bitmap, i);
         }
-        int n = in.count(maxEntries, 2 * hashLength);
+        int n = in.count(maxEntries, hashLength + width);
         List<byte[][]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new byte[][] {in.raw(hashLength), in.raw(hashLength)});
+            byte[] hash = in.raw(hashLength);
+            byte[] voters = in.raw(width);
+            checkNoStrayBits(voters, members, "voter");
+            out.add(new byte[][] {hash, voters});
         }
         in.finish();
         return new Pull(out, unreachable);
+    }
+
+    private static void checkNoStrayBits(byte[] bitmap, int members, String what) {
+        for (int i = members; i < bitmap.length * 8; i++) {
+            if (bit(bitmap, i)) {
+                throw new InvalidMessageException(Reason.MALFORMED,
+                        what + " bit " + i + " is set in a committee of " + members);
+            }
+        }
     }
 
     /** A diff: encoded messages, parents before children and targets before their votes. */

@@ -38,8 +38,9 @@ class AuthorFirstRelayTest {
 
     /** A pull whose summary holds the proposal without votes; {@code unreachable} by fixture index. */
     byte[] pullHavingTheProposal(int... unreachable) {
-        return Wire.pull(bitmap(unreachable), List.<byte[][]>of(new byte[][] {f.hash(proposal), new byte[32]}));
+        return Wire.pull(bitmap(unreachable), List.<byte[][]>of(new byte[][] {f.hash(proposal), new byte[1]}));
     }
+
 
     boolean[] bitmap(int... unreachable) {
         boolean[] out = new boolean[4];
@@ -128,6 +129,33 @@ class AuthorFirstRelayTest {
                         hex(f.vote(soliciter, proposal)), hex(f.vote(soliciter, solicit)));
     }
 
+    /**
+     * The summary names which votes the asker holds, by voter: a response carries exactly the votes it lacks, not
+     * the ones it has (version 2's XOR of vote hashes said only that some vote was missing).
+     */
+    @Test
+    void anAskerHoldingSomeOfAMessagesVotesGetsExactlyTheMissingOnes() {
+        Message leadersVote = f.vote(leader, proposal);
+        node.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(leadersVote))));
+        boolean[] relayAll = bitmap(leader, author); // so fresh relays go at once: only the bitmap decides
+        assertThat(answer(node, asker, f, Wire.pull(relayAll, List.<byte[][]>of(
+                new byte[][] {f.hash(proposal), f.voters(author)}))))
+                .containsExactlyInAnyOrder(hex(respondersVote), hex(leadersVote));
+        assertThat(answer(node, asker, f, Wire.pull(relayAll, List.<byte[][]>of(
+                new byte[][] {f.hash(proposal), f.voters(leader, responder, asker)}))))
+                .as("the asker's own vote, which we lack, changes nothing")
+                .containsExactly(hex(authorsVote));
+        assertThat(answer(node, asker, f, Wire.pull(relayAll, List.<byte[][]>of(
+                new byte[][] {f.hash(proposal), f.voters(leader, responder, author)}))))
+                .as("holding every vote we have: nothing to send").isEmpty();
+        assertThat(answer(node, asker, f, Wire.pull(relayAll, List.of())))
+                .as("lacking the message: it and all its votes")
+                .containsExactlyInAnyOrder(hex(proposal), hex(respondersVote), hex(leadersVote), hex(authorsVote));
+        assertThat(answer(node, asker, f, Wire.pull(bitmap(), List.<byte[][]>of(
+                new byte[][] {f.hash(proposal), f.voters(responder)}))))
+                .as("a missing vote still waits while fresh and its author reachable").isEmpty();
+    }
+
     /** The whole tree as one response sends it: the proposal, then its votes in node-id order. */
     List<String> votesInTreeOrder() {
         List<String> out = new ArrayList<>(List.of(hex(proposal)));
@@ -138,7 +166,7 @@ class AuthorFirstRelayTest {
     }
 
     @Test
-    void aMalformedUnreachableBitmapIsATypedFaultAndChangesNothing() {
+    void aMalformedBitmapOrAnOldVersionIsATypedFaultAndChangesNothing() {
         String before = node.toDot();
         byte[] summary = new Encoder().i32(0).toByteArray();
         byte[][] malformed = {
@@ -147,10 +175,16 @@ class AuthorFirstRelayTest {
             pullBytes(Wire.PULL_VERSION, new byte[] {0x10}, summary), // bit 4 of a committee of 4
             pullBytes(Wire.PULL_VERSION, new byte[] {(byte) 0x80}, summary), // bit 7
             pullBytes(1, new byte[1], summary), // version 1 had no bitmap
+            pullBytes(2, new byte[1], summary), // version 2 summarized votes by an XOR of their hashes
             Arrays.copyOf(pullBytes(Wire.PULL_VERSION, new byte[1], summary), 6), // ends inside the bitmap
+            pullBytes(Wire.PULL_VERSION, new byte[1], entry(new byte[] {0x10})), // voter bit 4 of a committee of 4
+            pullBytes(Wire.PULL_VERSION, new byte[1], entry(new byte[] {(byte) 0x80})), // voter bit 7
+            pullBytes(Wire.PULL_VERSION, new byte[1], entry(new byte[0])), // voter bitmap missing
+            pullBytes(Wire.PULL_VERSION, new byte[1], entry(new byte[2])), // voter bitmap too long
         };
         Reason[] expected = {Reason.MALFORMED, Reason.TOO_LARGE, Reason.MALFORMED, Reason.MALFORMED,
-            Reason.UNSUPPORTED_VERSION, Reason.MALFORMED};
+            Reason.UNSUPPORTED_VERSION, Reason.UNSUPPORTED_VERSION, Reason.MALFORMED, Reason.MALFORMED,
+            Reason.MALFORMED, Reason.MALFORMED, Reason.TRAILING_BYTES};
         for (int i = 0; i < malformed.length; i++) {
             byte[] bad = malformed[i];
             MessageTreeTest.rejected(() -> node.onRequest(f.ids[asker], bad), expected[i]);
@@ -163,6 +197,11 @@ class AuthorFirstRelayTest {
         assertThat(node.toDot()).isEqualTo(before);
         assertThat(answer(node, asker, f, pullBytes(Wire.PULL_VERSION, new byte[] {0x0f}, summary)))
                 .as("every member's bit may be set").contains(hex(proposal), hex(authorsVote));
+    }
+
+    /** A one-entry summary: the proposal's hash, then {@code voters} as is. */
+    byte[] entry(byte[] voters) {
+        return Bytes.concat(new Encoder().i32(1).toByteArray(), f.hash(proposal), voters);
     }
 
     static byte[] pullBytes(int version, byte[] bitmap, byte[] rest) {

@@ -106,6 +106,15 @@ final class Fixture {
         }
     }
 
+    /** A summary entry's voter bitmap: the committee-index bit of each node given by fixture index. */
+    byte[] voters(int... holders) {
+        byte[] out = new byte[Wire.bitmapBytes(ids.length)];
+        for (int i : holders) {
+            Wire.setBit(out, committee.indexOf(ids[i]));
+        }
+        return out;
+    }
+
     DeciderConfig config(int node, Storage storage, String value) {
         return new DeciderConfig(instance, committee, keys[node], crypto, storage, Application.proposing(
                 value.getBytes()), 99 + node, Map.of());

@@ -308,6 +308,51 @@ class MessageTreeTest {
     }
 
     @Test
+    void theSummaryNamesTheVotersAndTheDiffSendsOnlyTheVotesTheAskerLacks() {
+        Message p = f.proposal(f.leader(0), 0, "x");
+        Fixture.insert(tree, p);
+        Fixture.insert(tree, f.vote(0, p));
+        Fixture.insert(tree, f.vote(2, p));
+        Fixture.insert(tree, f.vote(3, p));
+        assertThat(tree.summary()).singleElement().satisfies(e -> assertThat(e[1]).isEqualTo(f.voters(0, 2, 3)));
+        List<byte[]> diff = tree.diff(List.<byte[][]>of(new byte[][] {f.hash(p), f.voters(1, 2)}), 10_000, 1 << 20);
+        assertThat(diff).extracting(dev.bftkit.api.Bytes::hex).containsExactlyInAnyOrder(
+                dev.bftkit.api.Bytes.hex(Wire.encode(f.vote(0, p))),
+                dev.bftkit.api.Bytes.hex(Wire.encode(f.vote(3, p))));
+        assertThat(tree.diff(List.<byte[][]>of(new byte[][] {f.hash(p), f.voters(0, 1, 2, 3)}), 10_000, 1 << 20))
+                .isEmpty();
+    }
+
+    /**
+     * A voter has at most one stored vote per target: the content hash leaves the signature out, so a second
+     * signature over the same vote is a duplicate, and the voter bitmap names the stored votes exactly. An
+     * equivocating voter's votes for two targets of one tick set one bit in each.
+     */
+    @Test
+    void aVoterHasOneVotePerTargetSoItsBitIsExactEvenWhenItEquivocates() {
+        int l = f.leader(0);
+        Message a = f.proposal(l, 0, "a");
+        Message b = f.proposal(l, 0, "b");
+        Fixture.insert(tree, a);
+        Fixture.insert(tree, b);
+        Message va = f.vote(2, a);
+        Fixture.insert(tree, va);
+        byte[] otherSignature = va.signature().clone();
+        otherSignature[0] ^= 1;
+        Message resigned = Wire.withSignature(va, otherSignature);
+        assertThat(tree.insert(resigned, Wire.encode(resigned), f.ids[1])).as("same content hash: a duplicate")
+                .isFalse();
+        Fixture.insert(tree, f.vote(2, b));
+        assertThat(tree.get(new Key(f.hash(a))).votes).hasSize(1);
+        assertThat(tree.get(new Key(f.hash(a))).voters).isEqualTo(f.voters(2));
+        assertThat(tree.get(new Key(f.hash(b))).voters).isEqualTo(f.voters(2));
+        List<byte[]> diff = tree.diff(List.<byte[][]>of(new byte[][] {f.hash(a), f.voters(2)},
+                new byte[][] {f.hash(b), f.voters()}), 10_000, 1 << 20);
+        assertThat(diff).extracting(dev.bftkit.api.Bytes::hex)
+                .containsExactly(dev.bftkit.api.Bytes.hex(Wire.encode(f.vote(2, b))));
+    }
+
+    @Test
     void diffsAreCutToTheirLimitsKeepingOrder() {
         chain(0, 1, 2);
         MessageTree other = f.tree(new FaultLog());

@@ -72,11 +72,14 @@ class StreamletteSimulationTest {
         Fixture f = new Fixture(4);
         Message p = new Message.Proposal(f.instance, 0, "golden".getBytes(), f.ids[0], new byte[0]);
         byte[] pull = Wire.pull(new boolean[] {false, true, false, true},
-                java.util.List.<byte[][]>of(new byte[][] {f.hash(p), new byte[32]}));
+                java.util.List.<byte[][]>of(new byte[][] {f.hash(p), new byte[] {0x05}}));
         assertThat(dev.bftkit.api.Bytes.hex(pull)).isEqualTo(GOLDEN_PULL);
         Wire.Pull decoded = Wire.decodePull(pull, 4, 16, 32);
         assertThat(decoded.unreachable()).containsExactly(false, true, false, true);
-        assertThat(decoded.summary()).singleElement().satisfies(e -> assertThat(e[0]).isEqualTo(f.hash(p)));
+        assertThat(decoded.summary()).singleElement().satisfies(e -> {
+            assertThat(e[0]).isEqualTo(f.hash(p));
+            assertThat(e[1]).containsExactly(0x05);
+        });
     }
 
     /** version 1, kind proposal | instance "unit" | tick 0 | body "golden" | source (32 bytes) | empty signature */
@@ -86,8 +89,9 @@ class StreamletteSimulationTest {
     static final String GOLDEN_HASH = "d3dadfde501d2c9a32fba43febaad292a99c7465d3939d49140ab9d5b97d737b";
 
     /**
-     * version 2, kind pull | unreachable-peer bitmap: 1 byte, members 1 and 3 (0b1010) | 1 summary entry: the golden
-     * proposal's content hash, then the XOR of its votes' hashes (none)
+     * version 3, kind pull | unreachable-peer bitmap: 1 byte, members 1 and 3 (0b1010) | 1 summary entry: the golden
+     * proposal's content hash, then the bitmap of the voters whose vote for it the asker holds: members 0 and 2
+     * (0b0101), ⌈4/8⌉ = 1 byte, no length prefix
      */
-    static final String GOLDEN_PULL = "020a000000010a00000001" + GOLDEN_HASH + "00".repeat(32);
+    static final String GOLDEN_PULL = "030a000000010a00000001" + GOLDEN_HASH + "05";
 }
