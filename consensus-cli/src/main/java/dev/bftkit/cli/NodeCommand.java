@@ -133,8 +133,11 @@ final class NodeCommand implements Callable<Integer> {
         DeciderProvider provider = Plugins.decider(cfg.decider());
         Events events = new Events(spec.commandLine().getOut(), spec.commandLine().getErr(), json, self);
         StorageProvider storageProvider = storageProvider(cfg.storage(), events);
-        List<String> values = !propose.isEmpty() ? propose : !cfg.propose().isEmpty() ? cfg.propose()
+        boolean ownDefaultValue = propose.isEmpty() && cfg.propose().isEmpty();
+        List<String> values = !ownDefaultValue ? (!propose.isEmpty() ? propose : cfg.propose())
                 : List.of("value from " + self);
+        supermajorityWarning(cfg.decider(), cfg.options(), cfg.members().size(), ownDefaultValue)
+                .ifPresent(events::warning);
         Journal journal = Journal.open(cfg.data(), instanceName);
         byte[] proposal = values.get(0).getBytes(StandardCharsets.UTF_8);
         if (!storageProvider.durable() && !journal.earlier().isEmpty() && propose.isEmpty()) {
@@ -207,6 +210,23 @@ final class NodeCommand implements Callable<Integer> {
             throw CliException.failure(run.failure);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A warning for a PARSEC committee in its default Supermajority mode whose members each propose the default
+     * value of their own ("value from ID"): no value then gets more than two thirds of the members, and nothing is
+     * ever decided.
+     */
+    static Optional<String> supermajorityWarning(String decider, Map<String, String> options, int members,
+            boolean ownDefaultValue) {
+        if (!decider.equals("parsec") || members < 2 || !ownDefaultValue
+                || options.getOrDefault("parsec.mode", "supermajority").equals("single")) {
+            return Optional.empty();
+        }
+        return Optional.of("parsec in Supermajority mode decides a value only once more than 2/3 of the members "
+                + "submit it, and this node proposes a value of its own ('value from ID'): set "
+                + "'option.parsec.mode = single' to decide every member's values, or give the members one "
+                + "--propose value");
     }
 
     static InstanceId instanceId(String name) {

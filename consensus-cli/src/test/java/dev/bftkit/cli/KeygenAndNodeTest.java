@@ -37,6 +37,19 @@ class KeygenAndNodeTest {
     }
 
     @Test
+    void aParsecNodeProposingItsOwnDefaultValueInSupermajorityModeIsWarnedThatNothingWillBeDecided() {
+        assertThat(NodeCommand.supermajorityWarning("parsec", Map.of(), 4, true)).get().asString()
+                .contains("option.parsec.mode = single");
+        assertThat(NodeCommand.supermajorityWarning("parsec", Map.of("parsec.mode", "supermajority"), 4, true))
+                .isPresent();
+        // no warning: Single mode, values given to the members, a committee of one, another algorithm
+        assertThat(NodeCommand.supermajorityWarning("parsec", Map.of("parsec.mode", "single"), 4, true)).isEmpty();
+        assertThat(NodeCommand.supermajorityWarning("parsec", Map.of(), 4, false)).isEmpty();
+        assertThat(NodeCommand.supermajorityWarning("parsec", Map.of(), 1, true)).isEmpty();
+        assertThat(NodeCommand.supermajorityWarning("streamlette", Map.of(), 4, true)).isEmpty();
+    }
+
+    @Test
     void keygenWritesAnOwnerOnlyKeyAndPrintsItsNodeId() throws IOException {
         Path key = dir.resolve("keys").resolve("a.key");
         CliRun r = CliRun.of("keygen", "--out", key.toString());
