@@ -103,7 +103,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     String command() {
         return "./consensus bench cluster --nodes " + nodes + " --decider " + decider + " --storage " + storage
                 + " --decisions " + decisions
-                + BenchCommand.optionFlags(common.deciderOptions(decider));
+                + DeciderOptions.flags(common.deciderOptions(decider));
     }
 
     private String setup() {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,24 +74,15 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The flags both modes take. */
     static final class Common {
-        @Option(names = "--option", paramLabel = "KEY=VALUE",
-                description = "A decider option, repeatable (for parsec the default is parsec.mode=single, as in "
-                        + "the conformance kit: each node's own values are decided).")
-        Map<String, String> options = new TreeMap<>();
+        @CommandLine.Mixin
+        DeciderOptions options = new DeciderOptions();
 
         @Option(names = "--json", description = "Print one JSON object instead of the text.")
         boolean json;
 
         /** The decider options of the run: the given ones, and parsec.mode=single for parsec unless given. */
         Map<String, String> deciderOptions(String decider) {
-            return DeciderOptions.withDefaults(decider, options);
+            return options.of(decider);
         }
-    }
-
-    /** The options as repeatable flags, for a command line. */
-    static String optionFlags(Map<String, String> options) {
-        StringBuilder sb = new StringBuilder();
-        options.forEach((k, v) -> sb.append(" --option ").append(k).append('=').append(v));
-        return sb.toString();
     }
 }

@@ -144,7 +144,7 @@ final class BenchSimCommand implements Callable<Integer> {
                 + seed + " --warmup " + warmup + " --loss " + SimulateCommand.number(loss) + " --delay " + delay
                 + " --duplication " + SimulateCommand.number(duplication) + " --drift "
                 + SimulateCommand.number(drift) + " --max-ticks " + maxTicks
-                + BenchCommand.optionFlags(common.deciderOptions(decider));
+                + DeciderOptions.flags(common.deciderOptions(decider));
     }
 
     private static double round(double d, int places) {

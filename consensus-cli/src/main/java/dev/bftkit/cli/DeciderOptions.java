@@ -2,10 +2,28 @@ package dev.bftkit.cli;
 
 import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine.Option;
 
-/** The decider options the command's runs start from: simulate, bench and a new cluster. */
+/**
+ * The {@code --option KEY=VALUE} flag of simulate and bench, and the decider options those runs and a new cluster
+ * start from.
+ */
 final class DeciderOptions {
-    private DeciderOptions() {
+    @Option(names = "--option", paramLabel = "KEY=VALUE",
+            description = "A decider option, repeatable (for parsec the default is parsec.mode=single: each node's "
+                    + "own values are decided).")
+    Map<String, String> given = new TreeMap<>();
+
+    /** @return the given options with the defaults for {@code decider} */
+    Map<String, String> of(String decider) {
+        return withDefaults(decider, given);
+    }
+
+    /** @return {@code options} as repeatable flags, for a command line that repeats the run */
+    static String flags(Map<String, String> options) {
+        StringBuilder sb = new StringBuilder();
+        options.forEach((k, v) -> sb.append(" --option ").append(k).append('=').append(v));
+        return sb.toString();
     }
 
     /**

@@ -136,10 +136,8 @@ final class SimulateCommand implements Callable<Integer> {
                     + "on the PATH) into DIR.")
     Path graphs;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE",
-            description = "A decider option, repeatable (for parsec the default is parsec.mode=single: each node's "
-                    + "own values are decided).")
-    Map<String, String> options = new TreeMap<>();
+    @CommandLine.Mixin
+    DeciderOptions options = new DeciderOptions();
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
@@ -169,7 +167,7 @@ final class SimulateCommand implements Callable<Integer> {
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         Progress progress = new Progress(scenario, json || System.console() == null ? null : out);
         Simulator sim = new Simulator(provider, Kit.insecureCrypto(), scenario,
-                DeciderOptions.withDefaults(algorithm, options))
+                options.of(algorithm))
                 .onDelivery(progress::delivered)
                 .onDecision((t, node, d, dot) -> {
                     progress.decided(t, node);
@@ -383,7 +381,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (maxTicks != MAX_TICKS) {
             sb.append(" --max-ticks ").append(maxTicks);
         }
-        sb.append(BenchCommand.optionFlags(options));
+        sb.append(DeciderOptions.flags(options.given));
         return sb.toString();
     }
 
