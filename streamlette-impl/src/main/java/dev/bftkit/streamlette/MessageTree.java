@@ -119,12 +119,11 @@ final class MessageTree {
      * cannot slow an honest leader's tick).
      *
      * @param self our id, whose messages always go; null to send everything (the reference's diff)
-     * @param phase our current phase count
      * @param unreachable by committee index, the authors the asker cannot reach
      */
-    record Relay(NodeId self, long phase, boolean[] unreachable) {
+    record Relay(NodeId self, boolean[] unreachable) {
         /** Sends every message the asker lacks, fresh or not. */
-        static final Relay EVERYTHING = new Relay(null, 0, new boolean[0]);
+        static final Relay EVERYTHING = new Relay(null, new boolean[0]);
     }
 
     /** Phases a peer's message waits before we relay it to an asker who can reach its author. */
@@ -157,6 +156,7 @@ final class MessageTree {
     private final TreeSet<Key> tips = new TreeSet<>();
     private int tipDepth = -1;
     private long maxTick = 1;
+    /** Phases begun (every tick of the Decider, decided or not). */
     private long phase;
     private long highestLeaderTick = -1;
     private final List<byte[]> added = new ArrayList<>();
@@ -177,9 +177,18 @@ final class MessageTree {
         return maxTick;
     }
 
-    /** @param p the current phase count, stamped on messages peers deliver from now on */
-    void setPhase(long p) {
-        phase = p;
+    /**
+     * Begins the next phase: the clock of the relay rule, stamped on messages peers deliver from now on.
+     *
+     * @return the new phase count
+     */
+    long nextPhase() {
+        return ++phase;
+    }
+
+    /** @return the phases begun so far */
+    long phase() {
+        return phase;
     }
 
     void setMaxTick(long t) {
@@ -436,7 +445,7 @@ final class MessageTree {
     List<byte[][]> summary() {
         List<byte[][]> out = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            out.add(new byte[][] {e.key.bytes(), e.voters.clone()});
+            out.add(new byte[][] {e.key.bytes(), e.voters}); // encoded at once; Wire copies
         }
         return out;
     }
@@ -543,7 +552,7 @@ final class MessageTree {
 
     private boolean relays(Relay relay, NodeId author, long arrived) {
         if (relay.self() == null || author.equals(relay.self())
-                || !mutations.noAgeRelay && arrived <= relay.phase() - RELAY_AGE) {
+                || !mutations.noAgeRelay && arrived <= phase - RELAY_AGE) {
             return true;
         }
         int i = committee.indexOf(author);

@@ -140,8 +140,6 @@ final class StreamletteDecider implements Decider {
      * one was due, or {@link #NO_TROUBLE}.
      */
     private final long[] troubleAt;
-    /** Phases begun (every {@link #tick()}, decided or not): the clock of the relay rule. */
-    private long phases;
     /** Peers' messages stored in the tree and not yet written; see {@link #persist}. */
     private WriteBatch unwritten = new WriteBatch();
     /** Whether the tree holds a message of our own that is not yet written. */
@@ -303,7 +301,7 @@ final class StreamletteDecider implements Decider {
 
     @Override
     public void tick() {
-        tree.setPhase(++phases);
+        tree.nextPhase(); // the relay rule's clock runs on after deciding
         if (decision != null) {
             return; // decided: stop proposing and voting; the tick freezes; pulls are still answered
         }
@@ -392,6 +390,7 @@ final class StreamletteDecider implements Decider {
      * still unanswered when the next was due, within the last {@value #UNREACHABLE_PHASES} phases.
      */
     private boolean[] unreachable() {
+        long phases = tree.phase();
         boolean[] out = new boolean[committee.size()];
         for (int i = 0; i < out.length; i++) {
             if (awaiting.contains(committee.member(i))) {
@@ -419,7 +418,7 @@ final class StreamletteDecider implements Decider {
             faults.add(new Fault(from, Fault.Kind.MALFORMED, "malformed pull: " + e.getMessage(), List.of(request)));
             throw e;
         }
-        MessageTree.Relay relay = new MessageTree.Relay(self, phases, pull.unreachable());
+        MessageTree.Relay relay = new MessageTree.Relay(self, pull.unreachable());
         return Wire.diff(tree.diff(pull.summary(), relay, maxDiffMessages, maxDiffBytes));
     }
 
@@ -471,7 +470,7 @@ final class StreamletteDecider implements Decider {
         awaiting.remove(peer);
         int i = committee.indexOf(peer);
         if (i >= 0) {
-            troubleAt[i] = phases;
+            troubleAt[i] = tree.phase();
         }
     }
 
