@@ -1,12 +1,32 @@
 package dev.bftkit.conformance;
 
+import dev.bftkit.api.Committee;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.SigningKey;
 import java.util.List;
+import java.util.Map;
 
-/** A Byzantine node's view of the simulation: its identity, its peers, randomness, sending, and honest Deciders. */
+/**
+ * A Byzantine node's view of the simulation: its identity and signing key, the committee, the crypto suite and the
+ * committee's Decider options (so an algorithm's own adversaries can sign any message its codec can express), its
+ * peers, randomness, sending, and honest Deciders run with its key.
+ */
 public interface ByzantineContext {
+    /** {@return this member's signing key: a Byzantine member signs whatever hurts most} */
+    SigningKey key();
+
+    /** {@return the committee, with every member's id (its public key) and weight} */
+    Committee committee();
+
+    /** {@return the crypto suite every node uses} */
+    Crypto crypto();
+
+    /** {@return the Decider options every honest node runs with} */
+    Map<String, String> options();
+
     /** {@return this node's id} */
     NodeId self();
 

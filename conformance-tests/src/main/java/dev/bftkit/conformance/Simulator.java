@@ -15,6 +15,7 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.conformance.internal.MemoryStorage;
@@ -79,6 +80,11 @@ public final class Simulator {
     private static final int CRASH = 5;
     private static final int RESTART = 6;
     private static final int MAX_OUTBOUND_PER_INPUT = 4096;
+    /**
+     * The longest one honest Decider call may take, in wall-clock milliseconds. A call that takes longer is reported
+     * as a violation: a Decider must never block its driver (this bound catches hangs and runaway work, not speed).
+     */
+    public static final long MAX_CALL_MS = 5_000;
 
     private static final class Event {
         final long time;
@@ -122,6 +128,10 @@ public final class Simulator {
         long phases; // phases run since the start, across restarts
         long decideTime = -1;
         long decideTick = -1;
+        /** Whether a resource, message-size or call-time violation was reported for this node (once each). */
+        boolean overBound;
+        boolean oversizedMessage;
+        boolean slowCall;
 
         SimNode(int index, Behaviour behaviour) {
             this.index = index;
@@ -142,6 +152,26 @@ public final class Simulator {
         @Override
         public NodeId self() {
             return ids[index];
+        }
+
+        @Override
+        public SigningKey key() {
+            return keys[index];
+        }
+
+        @Override
+        public Committee committee() {
+            return committee;
+        }
+
+        @Override
+        public Crypto crypto() {
+            return crypto;
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return options;
         }
 
         @Override
@@ -379,13 +409,54 @@ public final class Simulator {
     }
 
     private Decider create(SimNode node) {
+        long start = System.nanoTime();
         try {
             return provider.create(new DeciderConfig(instance, committee, keys[node.index], crypto, node.storage,
                     application("v:" + node.index + ":" + Long.toHexString(scenario.seed())),
                     SeededRandom.mix(scenario.seed() + 1000L * node.index + node.epoch), options));
         } catch (RuntimeException e) {
-            violations.add("node " + node.index + " could not be created from its storage: " + e);
+            violations.add("reload: node " + node.index + " could not be created from what it stored itself (at "
+                    + now + " ms): " + e);
             return null;
+        } finally {
+            checkCallTime(node, "create", start);
+        }
+    }
+
+    /** Reports an honest Decider call that took longer than {@link #MAX_CALL_MS} (once per node). */
+    private void checkCallTime(SimNode node, String call, long startNanos) {
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        if (ms > MAX_CALL_MS && !node.slowCall) {
+            node.slowCall = true;
+            violations.add("blocking: node " + node.index + "'s " + call + " call took " + ms + " ms at " + now
+                    + " ms (the bound is " + MAX_CALL_MS + " ms)");
+        }
+    }
+
+    /**
+     * Resource invariants after every input of an honest node: what it retains stays within the bound its limits
+     * state (reported once per node).
+     */
+    private void checkFootprint(SimNode node) {
+        if (node.overBound) {
+            return;
+        }
+        Footprint held = node.decider.footprint();
+        Footprint bound = node.decider.footprintBound();
+        if (!held.within(bound)) {
+            node.overBound = true;
+            violations.add("resources: node " + node.index + " holds " + held + " at " + now + " ms (tick "
+                    + node.decider.currentTick() + "), beyond the bound its limits state: " + bound);
+        }
+    }
+
+    /** Every message an honest node hands out stays within the size its limits state (reported once per node). */
+    private void checkSize(SimNode node, byte[] message, String what) {
+        if (!node.oversizedMessage && message.length > node.decider.maxMessageBytes()) {
+            node.oversizedMessage = true;
+            violations.add("resources: node " + node.index + " handed out a " + what + " of " + message.length
+                    + " bytes at " + now + " ms, beyond the " + node.decider.maxMessageBytes()
+                    + " its limits state (a peer would refuse it)");
         }
     }
 
@@ -423,7 +494,7 @@ public final class Simulator {
                 }
                 node.phases++;
                 if (node.honest()) {
-                    guarded(node, () -> node.decider.tick());
+                    guarded(node, "tick", () -> node.decider.tick());
                     afterInput(node);
                 } else {
                     node.behaviour.onPhase(node);
@@ -437,7 +508,7 @@ public final class Simulator {
                 }
                 record(e, true);
                 if (node.honest()) {
-                    guarded(node, () -> node.decider.onResponse(ids[e.from], e.bytes));
+                    guarded(node, "onResponse", () -> node.decider.onResponse(ids[e.from], e.bytes));
                     afterInput(node);
                 } else {
                     node.behaviour.onResponse(node, ids[e.from], e.tag, e.bytes);
@@ -448,7 +519,7 @@ public final class Simulator {
                     return;
                 }
                 if (node.honest()) {
-                    guarded(node, () -> node.decider.onRequestFailed(ids[e.from]));
+                    guarded(node, "onRequestFailed", () -> node.decider.onRequestFailed(ids[e.from]));
                     afterInput(node);
                 } else {
                     node.behaviour.onRequestFailed(node, ids[e.from], e.tag);
@@ -473,6 +544,7 @@ public final class Simulator {
         record(e, false);
         byte[] response = null;
         if (node.honest()) {
+            long start = System.nanoTime();
             try {
                 response = node.decider.onRequest(ids[e.from], e.bytes);
             } catch (InvalidMessageException rejected) {
@@ -481,6 +553,10 @@ public final class Simulator {
                 violations.add("node " + node.index + " fatal at " + now + " ms: " + fatal.getMessage());
             } catch (RuntimeException bug) {
                 violations.add("node " + node.index + " threw on a request at " + now + " ms: " + bug);
+            }
+            checkCallTime(node, "onRequest", start);
+            if (response != null) {
+                checkSize(node, response, "response");
             }
             afterInput(node);
         } else {
@@ -494,7 +570,8 @@ public final class Simulator {
         }
     }
 
-    private void guarded(SimNode node, Runnable call) {
+    private void guarded(SimNode node, String name, Runnable call) {
+        long start = System.nanoTime();
         try {
             call.run();
         } catch (InvalidMessageException rejected) {
@@ -504,6 +581,8 @@ public final class Simulator {
         } catch (BftException | IllegalArgumentException | IllegalStateException | NullPointerException
                  | IndexOutOfBoundsException | ArithmeticException | ClassCastException bug) {
             violations.add("node " + node.index + " threw at " + now + " ms: " + bug);
+        } finally {
+            checkCallTime(node, name, start);
         }
     }
 
@@ -511,6 +590,7 @@ public final class Simulator {
         if (node.decider == null) {
             return;
         }
+        checkFootprint(node);
         for (Optional<Decision> d = node.decider.poll(); d.isPresent(); d = node.decider.poll()) {
             recordDecision(node, d.get());
         }
@@ -525,6 +605,7 @@ public final class Simulator {
                         + ", not another member");
                 continue;
             }
+            checkSize(node, o.get().request(), "request");
             sendRequest(node, to, o.get().request(), 0);
         }
     }
@@ -678,7 +759,46 @@ public final class Simulator {
         return true;
     }
 
+    /**
+     * The reload invariant, at the end of every run of a Decider that restarts from storage: each honest node that is
+     * up is restarted once more from its storage, whatever its peers sent it. It must come back (a node always
+     * reloads what it stored itself) and hand out its decisions again, from position 0.
+     */
+    private void reloadEveryHonestNode() {
+        if (!provider.capabilities().contains(DeciderProvider.Capability.RESTART_FROM_STORAGE)) {
+            return;
+        }
+        for (SimNode n : nodes) {
+            if (!n.honest() || !n.up || n.decider == null) {
+                continue;
+            }
+            n.faultHistory.addAll(n.decider.faults().entries());
+            n.decider.close();
+            n.epoch++;
+            n.decider = create(n);
+            if (n.decider == null) {
+                n.up = false;
+                continue;
+            }
+            int position = 0;
+            for (Optional<Decision> d = n.decider.poll(); d.isPresent(); d = n.decider.poll(), position++) {
+                if (position >= n.decisions.size() || d.get().position() != position
+                        || !n.decisions.get(position).sameOutcome(d.get())) {
+                    violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run"
+                            + " and handed out " + d.get().position() + ", not its earlier decision at position "
+                            + position);
+                    break;
+                }
+            }
+            if (position < n.decisions.size()) {
+                violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run and"
+                        + " handed out " + position + " of its " + n.decisions.size() + " earlier decisions");
+            }
+        }
+    }
+
     private SimulationResult finish() {
+        reloadEveryHonestNode();
         Set<NodeId> honest = new TreeSet<>();
         for (SimNode n : nodes) {
             if (n.honest()) {

@@ -90,6 +90,21 @@ class StaleBehaviourTest {
         }
 
         @Override
+        public dev.bftkit.api.spi.Footprint footprint() {
+            return dev.bftkit.api.spi.Footprint.NONE;
+        }
+
+        @Override
+        public dev.bftkit.api.spi.Footprint footprintBound() {
+            return dev.bftkit.api.spi.Footprint.NONE;
+        }
+
+        @Override
+        public long maxMessageBytes() {
+            return 1 << 20;
+        }
+
+        @Override
         public long currentTick() {
             return 0;
         }
@@ -97,6 +112,26 @@ class StaleBehaviourTest {
 
     /** Node 0's view, with one Decider. */
     private record Context(Decider decider) implements ByzantineContext {
+        @Override
+        public dev.bftkit.api.spi.SigningKey key() {
+            throw new UnsupportedOperationException("the stale behaviour signs nothing itself");
+        }
+
+        @Override
+        public dev.bftkit.api.Committee committee() {
+            return dev.bftkit.api.Committee.equalWeights(NODES);
+        }
+
+        @Override
+        public dev.bftkit.api.spi.Crypto crypto() {
+            return Kit.insecureCrypto();
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return Map.of();
+        }
+
         @Override
         public NodeId self() {
             return NODES.get(0);

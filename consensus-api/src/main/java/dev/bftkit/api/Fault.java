@@ -63,6 +63,15 @@ public record Fault(NodeId offender, Kind kind, String detail, List<byte[]> evid
         return copy;
     }
 
+    /** {@return the bytes this fault holds: its evidence and its detail's characters} */
+    public long size() {
+        long n = detail.length();
+        for (byte[] e : evidence) {
+            n += e.length;
+        }
+        return n;
+    }
+
     @Override
     public String toString() {
         return "Fault[" + offender + " " + kind + ": " + detail + ", " + evidence.size() + " message(s)]";

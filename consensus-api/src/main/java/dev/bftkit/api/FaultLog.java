@@ -3,51 +3,99 @@ package dev.bftkit.api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * An append-only, bounded record of the misbehaviour a Decider has seen, in the order it was seen. When full it
- * keeps the first {@code capacity} faults and counts the rest, so a flood cannot exhaust memory. Not thread-safe:
- * it belongs to its Decider's thread; {@link #entries()} gives an immutable copy to hand elsewhere.
+ * An append-only, bounded record of the misbehaviour a Decider has seen, in the order it was seen. It keeps a fault
+ * while the log holds fewer than {@code capacity} faults in all, its offender fewer than {@code perOffender}, and
+ * the evidence bytes fit within {@code maxBytes}; it counts the rest as dropped. So a flood cannot exhaust memory,
+ * and one offender cannot crowd the evidence against others out. Not thread-safe: it belongs to its Decider's
+ * thread; {@link #entries()} gives an immutable copy to hand elsewhere.
  */
 public final class FaultLog {
     /** The default capacity. */
     public static final int DEFAULT_CAPACITY = 4096;
+    /** The default number of faults kept per offender. */
+    public static final int DEFAULT_PER_OFFENDER = 64;
+    /** The default bound on the evidence bytes kept, over all faults. */
+    public static final long DEFAULT_MAX_BYTES = 32L << 20;
 
     private final int capacity;
+    private final int perOffender;
+    private final long maxBytes;
     private final List<Fault> faults = new ArrayList<>();
+    private final Map<NodeId, Integer> byOffender = new TreeMap<>();
+    private long bytes;
     private long dropped;
 
-    /** A log with {@link #DEFAULT_CAPACITY}. */
+    /** A log with {@link #DEFAULT_CAPACITY}, {@link #DEFAULT_PER_OFFENDER} and {@link #DEFAULT_MAX_BYTES}. */
     public FaultLog() {
-        this(DEFAULT_CAPACITY);
+        this(DEFAULT_CAPACITY, DEFAULT_PER_OFFENDER, DEFAULT_MAX_BYTES);
     }
 
     /**
-     * An empty log that keeps the first {@code capacity} faults and counts the rest.
+     * An empty log that keeps the first {@code capacity} faults (at most {@link #DEFAULT_PER_OFFENDER} per offender
+     * and {@link #DEFAULT_MAX_BYTES} of evidence) and counts the rest.
      *
      * @param capacity how many faults to keep, at least 1
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
     public FaultLog(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive");
-        }
-        this.capacity = capacity;
+        this(capacity, DEFAULT_PER_OFFENDER, DEFAULT_MAX_BYTES);
     }
 
     /**
-     * Records a fault, or counts it as dropped when the log is full.
+     * An empty log with explicit bounds.
+     *
+     * @param capacity how many faults to keep in all, at least 1
+     * @param perOffender how many faults to keep per offender, at least 1
+     * @param maxBytes how many evidence bytes to keep in all, at least 0
+     * @throws IllegalArgumentException if a bound is out of range
+     */
+    public FaultLog(int capacity, int perOffender, long maxBytes) {
+        if (capacity < 1 || perOffender < 1 || maxBytes < 0) {
+            throw new IllegalArgumentException("capacity and perOffender must be positive, maxBytes not negative");
+        }
+        this.capacity = capacity;
+        this.perOffender = perOffender;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Records a fault, or counts it as dropped when the log, its offender's share or the evidence bytes are full.
      *
      * @param fault the fault
+     * @return true if it was kept
      */
-    public void add(Fault fault) {
-        if (faults.size() < capacity) {
-            faults.add(fault);
-        } else {
+    public boolean add(Fault fault) {
+        long size = fault.size();
+        int mine = byOffender.getOrDefault(fault.offender(), 0);
+        if (faults.size() >= capacity || mine >= perOffender || size > maxBytes - bytes) {
             dropped++;
+            return false;
         }
+        faults.add(fault);
+        byOffender.put(fault.offender(), mine + 1);
+        bytes += size;
+        return true;
+    }
+
+    /** {@return the bytes of evidence and detail kept, at most the log's byte bound} */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** {@return the most faults this log keeps} */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** {@return the most evidence bytes this log keeps} */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /** {@return an immutable copy of the kept faults, oldest first} */

@@ -56,6 +56,23 @@ class ValuesTest {
     }
 
     @Test
+    void oneOffenderCannotCrowdTheEvidenceAgainstOthersOut() {
+        FaultLog log = new FaultLog(100, 3, 1_000);
+        NodeId flooder = NodeId.of(new byte[] {5});
+        NodeId other = NodeId.of(new byte[] {6});
+        for (int i = 0; i < 50; i++) {
+            log.add(new Fault(flooder, Fault.Kind.NOT_ENTITLED, "f", List.of(new byte[10])));
+        }
+        assertThat(log.add(new Fault(other, Fault.Kind.EQUIVOCATION, "o", List.of(new byte[10])))).isTrue();
+        assertThat(log.size()).as("three of the flooder's, then the other's").isEqualTo(4);
+        assertThat(log.dropped()).isEqualTo(47);
+        assertThat(log.bytes()).isEqualTo(4 * 11);
+        assertThat(log.add(new Fault(NodeId.of(new byte[] {7}), Fault.Kind.MALFORMED, "big",
+                List.of(new byte[1_000])))).as("evidence past the byte bound").isFalse();
+        assertThat(log.bytes()).isLessThanOrEqualTo(log.maxBytes());
+    }
+
+    @Test
     void errorsCarryTheirMachineReadableReason() {
         InvalidMessageException e = new InvalidMessageException(InvalidMessageException.Reason.TOO_LARGE, "big");
         assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.TOO_LARGE);

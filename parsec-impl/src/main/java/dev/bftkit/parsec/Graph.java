@@ -9,9 +9,15 @@ import java.util.List;
 final class Graph {
     private final List<Event> events = new ArrayList<>();
     private final HashMap<ByteBuffer, Integer> byHash = new HashMap<>();
+    private long bytes;
 
     int size() {
         return events.size();
+    }
+
+    /** @return the bytes of every event's wire encoding */
+    long bytes() {
+        return bytes;
     }
 
     Event get(int index) {
@@ -34,6 +40,7 @@ final class Graph {
         }
         events.add(e);
         byHash.put(ByteBuffer.wrap(e.hash), e.index);
+        bytes += e.wire == null ? 0 : e.wire.length;
     }
 
     /** The nearest self-ancestor (strict) that is a sync event, or null. */

@@ -15,6 +15,7 @@ import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.PublicKey;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
@@ -485,6 +486,29 @@ final class ParsecDecider implements Decider {
     @Override
     public long currentTick() {
         return tick;
+    }
+
+    @Override
+    public Footprint footprint() {
+        return new Footprint(core.graph.size(), core.graph.bytes())
+                .plus(new Footprint(faults.size(), faults.bytes()));
+    }
+
+    /**
+     * The graph is never pruned: it holds at most {@code parsec.maxGraphEvents} events (one message may take it past
+     * that limit by at most {@code parsec.maxEventsPerMessage}), each at most {@code parsec.maxEventBytes}; plus the
+     * fault log's bounds.
+     */
+    @Override
+    public Footprint footprintBound() {
+        long events = maxGraphEvents + limits.maxEventsPerMessage();
+        return new Footprint(events, events * limits.maxEventBytes())
+                .plus(new Footprint(faults.capacity(), faults.maxBytes()));
+    }
+
+    @Override
+    public long maxMessageBytes() {
+        return WireCodec.maxMessageBytes(limits, instance);
     }
 
     /** Seeded choices (which peer to gossip to): SplitMix64, so a seed replays a run on any JVM. */

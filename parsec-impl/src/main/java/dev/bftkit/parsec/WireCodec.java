@@ -225,6 +225,11 @@ final class WireCodec {
         return new Malice(Malice.Kind.values()[kind], events, packed, inner);
     }
 
+    /** @return the largest request or response {@link #encodeMessage} makes within {@code limits} */
+    static long maxMessageBytes(Limits limits, InstanceId instance) {
+        return 16L + instance.bytes().length + (long) limits.maxEventsPerMessage() * (limits.maxEventBytes() + 4L);
+    }
+
     static byte[] encodeMessage(int kind, InstanceId instance, List<byte[]> events) {
         int size = 16 + instance.bytes().length;
         for (byte[] e : events) {

@@ -159,6 +159,8 @@ final class MessageTree {
     /** Phases begun (every tick of the Decider, decided or not). */
     private long phase;
     private long highestLeaderTick = -1;
+    /** The bytes of every stored leader message and vote, and of the overflow's. */
+    private long bytes;
     private final List<byte[]> added = new ArrayList<>();
     private final List<Entry> newlyNotarized = new ArrayList<>();
 
@@ -279,9 +281,11 @@ final class MessageTree {
             }
             if (versions.size() >= MAX_VARIANTS && !admitting) {
                 if (overflow.size() >= MAX_OVERFLOW) {
-                    overflow.remove(overflow.keySet().iterator().next());
+                    Object[] evicted = overflow.remove(overflow.keySet().iterator().next());
+                    bytes -= ((byte[]) evicted[1]).length;
                 }
                 overflow.put(key, new Object[] {m, encoded});
+                bytes += encoded.length;
                 throw new InvalidMessageException(Reason.CONFLICT, m.source() + " sent more than " + MAX_VARIANTS
                         + " leader messages for tick " + tick + "; kept aside until one is referred to");
             }
@@ -290,6 +294,7 @@ final class MessageTree {
         highestLeaderTick = Math.max(highestLeaderTick, tick);
         Entry e = new Entry(m, encoded, key, tick, parent, committee.size(), arrived);
         entries.put(key, e);
+        bytes += encoded.length;
         if (parent != null) {
             parent.children.add(key);
         }
@@ -303,6 +308,7 @@ final class MessageTree {
         if (held == null) {
             return null;
         }
+        bytes -= ((byte[]) held[1]).length;
         admitting = true;
         try {
             insertLeaderMessage((Message) held[0], (byte[]) held[1], key, phase);
@@ -333,6 +339,7 @@ final class MessageTree {
                     List.of(earlier.encoded(), encoded)));
         }
         votesByKey.put(key, ve);
+        bytes += encoded.length;
         target.votes.put(v.source(), ve);
         Wire.setBit(target.voters, committee.indexOf(v.source()));
         target.voteWeight += committee.weight(v.source());
@@ -450,8 +457,14 @@ final class MessageTree {
         return out;
     }
 
+    /** @return the stored leader messages and votes, with any waiting aside */
     int size() {
-        return entries.size() + votesByKey.size();
+        return entries.size() + votesByKey.size() + overflow.size();
+    }
+
+    /** @return the bytes of what {@link #size()} counts */
+    long bytes() {
+        return bytes;
     }
 
     /**

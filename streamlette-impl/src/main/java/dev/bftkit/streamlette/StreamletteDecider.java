@@ -18,6 +18,7 @@ import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
@@ -128,6 +129,7 @@ final class StreamletteDecider implements Decider {
     private final long maxDiffBytes;
     private final int maxSummary;
     private final byte[] prefix;
+    private final Wire.Sizes sizes;
 
     private final FaultLog faults = new FaultLog();
     private final Leaders leaders;
@@ -172,6 +174,7 @@ final class StreamletteDecider implements Decider {
         this.leaders = new Leaders(committee, leaderSeed);
         this.tree = new MessageTree(instance, committee, crypto, leaders, faults, mutations);
         this.rng = new SeededRandom(config.seed());
+        this.sizes = new Wire.Sizes(instance, committee, crypto.hashLength(), maxBody);
         this.troubleAt = new long[committee.size()];
         Arrays.fill(troubleAt, NO_TROUBLE);
         this.prefix = new Encoder().bytes("streamlette".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
@@ -558,5 +561,42 @@ final class StreamletteDecider implements Decider {
     @Override
     public String toDot() {
         return Dot.render(tree, self, decidedRoot);
+    }
+
+    @Override
+    public Footprint footprint() {
+        return new Footprint(tree.size(), tree.bytes()).plus(new Footprint(faults.size(), faults.bytes()));
+    }
+
+    /**
+     * The retained-state bound. With n members, V = {@value MessageTree#MAX_VARIANTS} and T the highest tick whose
+     * leader messages the tree accepts (our tick + 1; it stops growing once we decide), the tree holds per tick at
+     * most V + n leader messages (the first V as they come; a further one only when votes of more than a third of
+     * the weight back it, so it has an honest voter, and honest voters vote once per tick) and at most n votes for
+     * each (one per voter and target):
+     * <pre>
+     *   entries ≤ (T + 1)(V + n)(n + 1)                                  + the fault log's capacity
+     *   bytes   ≤ (T + 1)(V + n)(maxLeaderMessage + n · maxVote)          + the fault log's byte bound
+     * </pre>
+     * where maxLeaderMessage and maxVote are the largest encodings a member can sign ({@code streamlette.maxBody}
+     * for a proposal's value, the suite's hash for a reference, the longest member id, a signature of at most
+     * {@value Wire#MAX_SIGNATURE} bytes).
+     */
+    @Override
+    public Footprint footprintBound() {
+        long n = committee.size();
+        long perTick = (MessageTree.MAX_VARIANTS + n);
+        long ticks = Math.max(tree.maxTick(), tick + 1) + 1;
+        long entries = Math.multiplyHigh(ticks, perTick * (n + 1)) != 0 ? Long.MAX_VALUE
+                : ticks * perTick * (n + 1);
+        long perTickBytes = perTick * (sizes.maxLeaderMessage() + n * sizes.maxVote());
+        long bytes = ticks > Long.MAX_VALUE / Math.max(1, perTickBytes) ? Long.MAX_VALUE : ticks * perTickBytes;
+        return new Footprint(entries, bytes).plus(new Footprint(faults.capacity(), faults.maxBytes()));
+    }
+
+    /** The largest pull request (a full summary) or response (a full diff) we hand out. */
+    @Override
+    public long maxMessageBytes() {
+        return Math.max(sizes.maxPull(maxSummary), sizes.maxDiff(maxDiffMessages, maxDiffBytes));
     }
 }

@@ -252,6 +252,49 @@ final class Wire {
         }
     }
 
+    /**
+     * The largest encodings of this instance's messages: what any member can sign, and so what the retained-state
+     * bound and the message-size bound are made of.
+     *
+     * @param leaderMessage the largest proposal or solicit
+     * @param vote the largest vote
+     * @param width a committee-index bitmap's bytes
+     * @param hashLength the suite's hash length
+     */
+    record Sizes(long leaderMessage, long vote, int width, int hashLength) {
+        Sizes(InstanceId instance, dev.bftkit.api.Committee committee, int hashLength, int maxBody) {
+            this(header(instance, committee) + 8 + 4 + Math.max(maxBody, hashLength),
+                    header(instance, committee) + 4 + hashLength, bitmapBytes(committee.size()), hashLength);
+        }
+
+        /** Version, kind, instance, signer and signature: what every message carries besides its content. */
+        private static long header(InstanceId instance, dev.bftkit.api.Committee committee) {
+            int longestId = 0;
+            for (NodeId id : committee.members()) {
+                longestId = Math.max(longestId, id.bytes().length);
+            }
+            return 2 + 4 + instance.bytes().length + 4 + longestId + 4 + MAX_SIGNATURE;
+        }
+
+        long maxLeaderMessage() {
+            return leaderMessage;
+        }
+
+        long maxVote() {
+            return vote;
+        }
+
+        /** @return the largest pull with a summary of up to {@code entries} entries */
+        long maxPull(int entries) {
+            return 2 + 4 + width + 4 + (long) entries * (hashLength + width);
+        }
+
+        /** @return the largest diff of up to {@code messages} messages and {@code bytes} bytes of them */
+        long maxDiff(int messages, long bytes) {
+            return 2 + 4 + 4L * messages + bytes;
+        }
+    }
+
     /** A diff: encoded messages, parents before children and targets before their votes. */
     static byte[] diff(List<byte[]> messages) {
         Encoder out = Encoder.message(VERSION, DIFF).i32(messages.size());

@@ -96,6 +96,29 @@ public interface Decider extends AutoCloseable {
     /** {@return the logical tick this Decider is in (ticks completed so far)} */
     long currentTick();
 
+    /**
+     * {@return what this Decider retains now: its own and its peers' messages (or events), their votes and anything
+     * waiting to be used, counted as entries and bytes}
+     */
+    Footprint footprint();
+
+    /**
+     * The most this Decider may retain in its present state, by a formula its algorithm states (in its Javadoc) from
+     * its configuration and its own progress: the committee, its limits, its tick. Whatever Byzantine members
+     * sign and send, {@link #footprint()} never exceeds it; what one peer sends alone never raises it. The
+     * conformance kit checks both after every input.
+     *
+     * @return the bound, in entries and bytes
+     */
+    Footprint footprintBound();
+
+    /**
+     * {@return the largest request or response, in bytes, this Decider hands out; a peer with the same
+     * configuration accepts any message up to this size, so an honest node is never refused for a size it was
+     * pushed into}
+     */
+    long maxMessageBytes();
+
     /** Releases what the Decider holds; it does not close the storage it was given. */
     @Override
     default void close() {

@@ -113,6 +113,21 @@ final class ScriptedDecider implements Decider {
     }
 
     @Override
+    public dev.bftkit.api.spi.Footprint footprint() {
+        return dev.bftkit.api.spi.Footprint.NONE;
+    }
+
+    @Override
+    public dev.bftkit.api.spi.Footprint footprintBound() {
+        return dev.bftkit.api.spi.Footprint.NONE;
+    }
+
+    @Override
+    public long maxMessageBytes() {
+        return 1 << 20;
+    }
+
+    @Override
     public long currentTick() {
         return ticks / phases;
     }
