@@ -1,11 +1,11 @@
 package dev.bftkit.conformance;
 
-import dev.bftkit.api.BftException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -50,9 +50,9 @@ public final class Behaviours {
      * @param atMs when to stop
      */
     public static Behaviour crashAt(long atMs) {
-        return new Driven("crash@" + atMs) {
+        return new ShadowBehaviour("crash@" + atMs) {
             @Override
-            boolean active(ByzantineContext ctx) {
+            protected boolean active(ByzantineContext ctx) {
                 return ctx.now() < atMs;
             }
         };
@@ -66,51 +66,81 @@ public final class Behaviours {
      * @return the behaviour
      */
     public static Behaviour twins(Set<Integer> sideA) {
-        Set<Integer> a = Set.copyOf(sideA);
+        return copies(List.of(sideA));
+    }
+
+    /**
+     * Twins generalised to k copies: k = {@code groups.size() + 1} honest Deciders share the node's key, each with
+     * its own proposal; copy j serves the node indexes of {@code groups.get(j)} and the last copy serves everyone
+     * else. As a leader they sign k different messages for one tick, and as voters k votes.
+     *
+     * @param groups the node indexes each copy but the last serves (an index in several groups is served by the
+     *     first); at most 25 groups
+     * @return the behaviour, named {@code twins} for two copies and {@code copies-k} otherwise
+     */
+    public static Behaviour copies(List<Set<Integer>> groups) {
+        List<Set<Integer>> g = new ArrayList<>();
+        for (Set<Integer> s : groups) {
+            g.add(Set.copyOf(s));
+        }
+        if (g.size() > 25) {
+            throw new IllegalArgumentException("at most 26 copies");
+        }
+        int k = g.size() + 1;
         return new Behaviour() {
             @Override
             public String name() {
-                return "twins";
+                return k == 2 ? "twins" : "copies-" + k;
             }
 
-            private String twinFor(ByzantineContext ctx, NodeId peer) {
-                return a.contains(ctx.indexOf(peer)) ? "twin-a" : "twin-b";
+            private int copyFor(ByzantineContext ctx, NodeId peer) {
+                int i = ctx.indexOf(peer);
+                for (int j = 0; j < g.size(); j++) {
+                    if (g.get(j).contains(i)) {
+                        return j;
+                    }
+                }
+                return k - 1;
+            }
+
+            private Decider copy(ByzantineContext ctx, int j) {
+                return ctx.decider("twin-" + (char) ('a' + j), ctx.instance());
             }
 
             @Override
             public void onPhase(ByzantineContext ctx) {
-                for (String label : new String[] {"twin-a", "twin-b"}) {
-                    Decider d = ctx.decider(label, ctx.instance());
-                    Driven.safeTick(d);
-                    drain(ctx, d, label.equals("twin-a") ? 0 : 1, peer -> twinFor(ctx, peer).equals(label));
+                for (int j = 0; j < k; j++) {
+                    Decider d = copy(ctx, j);
+                    ShadowBehaviour.safeTick(d);
+                    int mine = j;
+                    drain(ctx, d, j, peer -> copyFor(ctx, peer) == mine);
                 }
             }
 
             @Override
             public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-                return Driven.answer(ctx.decider(twinFor(ctx, from), ctx.instance()), from, request);
+                return ShadowBehaviour.answer(copy(ctx, copyFor(ctx, from)), from, request);
             }
 
             @Override
             public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-                String label = tag == 0 ? "twin-a" : "twin-b";
-                Decider d = ctx.decider(label, ctx.instance());
-                Driven.absorb(d, from, response);
-                drain(ctx, d, tag, peer -> twinFor(ctx, peer).equals(label));
+                Decider d = copy(ctx, tag);
+                ShadowBehaviour.absorb(d, from, response);
+                drain(ctx, d, tag, peer -> copyFor(ctx, peer) == tag);
             }
 
             @Override
             public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-                ctx.decider(tag == 0 ? "twin-a" : "twin-b", ctx.instance()).onRequestFailed(peer);
+                copy(ctx, tag).onRequestFailed(peer);
             }
         };
     }
 
     /** {@return an honest node that flips one random byte (past the header) of every response it gives} */
     public static Behaviour forger() {
-        return new Driven("forger") {
+        return new ShadowBehaviour("forger") {
             @Override
-            byte[] twist(ByzantineContext ctx, byte[] response) {
+            protected byte[] twist(ByzantineContext ctx, NodeId from, byte[] response) {
                 if (response.length <= 2) {
                     return response;
                 }
@@ -158,9 +188,9 @@ public final class Behaviours {
 
     /** {@return an honest node whose responses are cut short at a random point} */
     public static Behaviour truncating() {
-        return new Driven("truncating") {
+        return new ShadowBehaviour("truncating") {
             @Override
-            byte[] twist(ByzantineContext ctx, byte[] response) {
+            protected byte[] twist(ByzantineContext ctx, NodeId from, byte[] response) {
                 return response.length == 0 ? response
                         : Arrays.copyOf(response, (int) Long.remainderUnsigned(ctx.nextLong(), response.length));
             }
@@ -172,9 +202,9 @@ public final class Behaviours {
      * field claiming 2 GiB)}
      */
     public static Behaviour oversized() {
-        return new Driven("oversized") {
+        return new ShadowBehaviour("oversized") {
             @Override
-            byte[] twist(ByzantineContext ctx, byte[] response) {
+            protected byte[] twist(ByzantineContext ctx, NodeId from, byte[] response) {
                 if ((ctx.nextLong() & 1) == 0) {
                     return Arrays.copyOf(response, response.length + (1 << 20));
                 }
@@ -209,11 +239,11 @@ public final class Behaviours {
      * @param perPhase how many extra requests to send to random peers each phase
      */
     public static Behaviour flooder(int perPhase) {
-        return new Driven("flooder") {
+        return new ShadowBehaviour("flooder") {
             private byte[] last;
 
             @Override
-            void sent(ByzantineContext ctx, byte[] request) {
+            protected void sent(ByzantineContext ctx, byte[] request) {
                 last = request;
             }
 
@@ -237,7 +267,7 @@ public final class Behaviours {
      */
     public static Behaviour withholding(Set<Integer> served) {
         Set<Integer> s = Set.copyOf(served);
-        return new Driven("withholding") {
+        return new ShadowBehaviour("withholding") {
             @Override
             public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
                 return s.contains(ctx.indexOf(from)) ? super.onRequest(ctx, from, request) : null;
@@ -258,7 +288,7 @@ public final class Behaviours {
      */
     public static Behaviour stale(Set<Integer> starved) {
         Set<Integer> s = Set.copyOf(starved);
-        return new Driven("stale") {
+        return new ShadowBehaviour("stale") {
             private final Map<NodeId, byte[]> first = new HashMap<>(); // looked up by key only, never iterated
 
             @Override
@@ -278,7 +308,7 @@ public final class Behaviours {
      * @param every run one phase in this many
      */
     public static Behaviour lagging(int every) {
-        return new Driven("lagging") {
+        return new ShadowBehaviour("lagging") {
             private long phases;
 
             @Override
@@ -331,20 +361,20 @@ public final class Behaviours {
         public void onPhase(ByzantineContext ctx) {
             for (int k = 0; k < count; k++) {
                 Decider d = variant(ctx, k);
-                Driven.safeTick(d);
+                ShadowBehaviour.safeTick(d);
                 drain(ctx, d, k, peer -> true);
             }
         }
 
         @Override
         public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-            return Driven.answer(variant(ctx, (int) (answered++ % count)), from, request);
+            return ShadowBehaviour.answer(variant(ctx, (int) (answered++ % count)), from, request);
         }
 
         @Override
         public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
             Decider d = variant(ctx, tag);
-            Driven.absorb(d, from, response);
+            ShadowBehaviour.absorb(d, from, response);
             drain(ctx, d, tag, peer -> true);
         }
 
@@ -400,108 +430,6 @@ public final class Behaviours {
                 ctx.send(o.get().peer(), o.get().request(), tag);
             } else {
                 d.onRequestFailed(o.get().peer());
-            }
-        }
-    }
-
-    /** An honest Decider with hooks to twist what it sends. */
-    abstract static class Driven implements Behaviour {
-        private final String name;
-
-        Driven(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        boolean active(ByzantineContext ctx) {
-            return true;
-        }
-
-        InstanceId instanceFor(ByzantineContext ctx) {
-            return ctx.instance();
-        }
-
-        byte[] twist(ByzantineContext ctx, byte[] response) {
-            return response;
-        }
-
-        void sent(ByzantineContext ctx, byte[] request) {
-        }
-
-        Decider decider(ByzantineContext ctx) {
-            return ctx.decider("honest", instanceFor(ctx));
-        }
-
-        @Override
-        public void onPhase(ByzantineContext ctx) {
-            if (!active(ctx)) {
-                return;
-            }
-            Decider d = decider(ctx);
-            safeTick(d);
-            send(ctx, d);
-        }
-
-        private void send(ByzantineContext ctx, Decider d) {
-            for (int i = 0; i < 4096; i++) {
-                Optional<Outbound> o = d.nextGossip();
-                if (o.isEmpty()) {
-                    return;
-                }
-                sent(ctx, o.get().request());
-                ctx.send(o.get().peer(), o.get().request(), 0);
-            }
-        }
-
-        @Override
-        public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-            if (!active(ctx)) {
-                return null;
-            }
-            byte[] r = answer(decider(ctx), from, request);
-            return r == null ? null : twist(ctx, r);
-        }
-
-        @Override
-        public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-            if (!active(ctx)) {
-                return;
-            }
-            Decider d = decider(ctx);
-            absorb(d, from, response);
-            send(ctx, d);
-        }
-
-        @Override
-        public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-            decider(ctx).onRequestFailed(peer);
-        }
-
-        static void safeTick(Decider d) {
-            try {
-                d.tick();
-            } catch (BftException e) {
-                // a faulty node's own Decider may fail; it is faulty anyway
-            }
-        }
-
-        static byte[] answer(Decider d, NodeId from, byte[] request) {
-            try {
-                return d.onRequest(from, request);
-            } catch (BftException e) {
-                return null;
-            }
-        }
-
-        static void absorb(Decider d, NodeId from, byte[] response) {
-            try {
-                d.onResponse(from, response);
-            } catch (BftException e) {
-                // ignored: faulty
             }
         }
     }

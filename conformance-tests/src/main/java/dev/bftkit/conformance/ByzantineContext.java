@@ -79,6 +79,16 @@ public interface ByzantineContext {
      */
     Decider decider(String label, InstanceId instance, java.util.Map<String, String> options);
 
+    /**
+     * A value the application accepts, put forward by this member: a decision may validly carry it, as it may any
+     * honest node's proposal. A strategy that signs proposals of its own (not through an honest Decider) takes its
+     * values from here.
+     *
+     * @param label distinguishes this member's values; the value's text includes it
+     * @return the value's bytes
+     */
+    byte[] proposal(String label);
+
     /** {@return the scenario's instance} */
     InstanceId instance();
 }

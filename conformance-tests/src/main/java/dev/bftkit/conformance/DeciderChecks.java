@@ -76,9 +76,11 @@ public final class DeciderChecks {
     private final Map<String, String> options;
     private final int livenessTicks;
     private final List<Map<String, String>> misconfigured;
+    private final List<Adversary> adversaries;
+    private final Swarm swarm;
 
     /**
-     * The rules for one algorithm, with its options and the kit's settings for it.
+     * The rules for one algorithm, with its options and the kit's settings for it, without adversaries of its own.
      *
      * @param provider the algorithm under test
      * @param crypto the suite the simulated nodes use
@@ -89,11 +91,45 @@ public final class DeciderChecks {
      */
     public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks,
                          List<Map<String, String>> misconfigured) {
+        this(provider, crypto, options, livenessTicks, misconfigured, List.of());
+    }
+
+    /**
+     * The rules for one algorithm, with its options, its own adversaries and the kit's settings for it.
+     *
+     * @param provider the algorithm under test
+     * @param crypto the suite the simulated nodes use
+     * @param options Decider options
+     * @param livenessTicks how many ticks after healing every honest node has to decide
+     * @param misconfigured option sets that each make a Byzantine node sign messages it is not entitled to (for example
+     *     other leader schedules); empty to skip {@code required_byzantine_misconfigured}
+     * @param adversaries the algorithm's own Byzantine strategies: each gets its rules and joins the swarm
+     */
+    public DeciderChecks(DeciderProvider provider, Crypto crypto, Map<String, String> options, int livenessTicks,
+                         List<Map<String, String>> misconfigured, List<Adversary> adversaries) {
         this.provider = provider;
         this.crypto = crypto;
         this.options = Map.copyOf(options);
         this.livenessTicks = livenessTicks;
         this.misconfigured = List.copyOf(misconfigured);
+        this.adversaries = List.copyOf(adversaries);
+        this.swarm = new Swarm(provider.capabilities(), adversaries, misconfigured, livenessTicks);
+    }
+
+    /** How many seeds a {@code _costs_no_more_than_a_crash} rule compares for each seed it is given. */
+    public static final int CRASH_COMPARISON_SEEDS = 24;
+    /** How much slower than silence, on average, an adversary that must cost no more than a crash may make a run. */
+    public static final double CRASH_COMPARISON_SLACK = 1.10;
+    private static final String COSTS_NO_MORE = "_costs_no_more_than_a_crash";
+
+    /** {@return the swarm this algorithm's {@code required_swarm} rule and {@code consensus fuzz} draw from} */
+    public Swarm swarm() {
+        return swarm;
+    }
+
+    /** {@return the algorithm's own adversaries} */
+    public List<Adversary> adversaries() {
+        return adversaries;
     }
 
     /** Behaviours that misbehave provably in every response: each such node must be in an honest fault log. */
@@ -180,6 +216,22 @@ public final class DeciderChecks {
                 "random weights 1–10, equivocating twins up to the tolerated weight, lossy network",
                 c -> c.contains(Capability.WEIGHTED_COMMITTEE),
                 (n, seed) -> weighted(n, seed)));
+        for (Adversary a : adversaries) {
+            rules.add(new Rule("required_adversary_" + a.name(), a.description() + "; ⌊(n−1)/3⌋ of the weight, lossy"
+                    + " and partitioned until healing, honest crashes and restarts during and after the attack, then"
+                    + " progress" + (a.accountable() ? "; each faulty node is named in an honest fault log" : ""),
+                    all, (n, seed) -> adversarial(a, n, seed)));
+            if (a.costsNoMoreThanACrash()) {
+                rules.add(new Rule("required_adversary_" + a.name() + COSTS_NO_MORE, a.description()
+                        + "; on a clean network, over " + CRASH_COMPARISON_SEEDS + " seeds, the mean tick of the last"
+                        + " honest decision stays within 10% of the same seeds' with those members silent", all,
+                        (n, seed) -> onCleanNetwork(n, seed, (i, side) -> a.factory().make(i, side))));
+            }
+        }
+        rules.add(new Rule("required_swarm", "a random mix per seed: committee shape and weights, one or more"
+                + " Byzantine strategies (the algorithm's adversaries among them), network faults, honest crashes and"
+                + " restarts (after the attack too), safety or liveness mode", all,
+                (n, seed) -> swarm.run(n, seed).scenario()));
         rules.add(new Rule("required_determinism",
                 "the same seed replays to the same trace hash and the same decisions", all,
                 (n, seed) -> withByzantine(base(n, seed).network(NetworkModel.LOSSY).drift(5).maxTicks(60), n, seed,
@@ -207,9 +259,22 @@ public final class DeciderChecks {
      * @return the failure, if the run broke an invariant
      */
     public Optional<Failure> check(Rule rule, int n, long seed) {
+        if (rule.id().endsWith(COSTS_NO_MORE)) {
+            return compareWithCrash(rule, n, seed);
+        }
         Scenario s = rule.factory().build(n, seed);
         SimulationResult r = new Simulator(provider, crypto, s, options).run();
         List<String> violations = new ArrayList<>(r.violations());
+        for (Adversary a : adversaries) {
+            if (rule.id().equals("required_adversary_" + a.name()) && a.accountable()) {
+                for (int i : s.byzantine().keySet()) {
+                    if (!r.accused().containsKey(i)) {
+                        violations.add("accountability: " + a.name() + " node " + i
+                                + " is in no honest node's fault log");
+                    }
+                }
+            }
+        }
         if (rule.id().startsWith("required_byzantine_")) {
             boolean someAccused = false;
             boolean someProvable = false;
@@ -242,6 +307,62 @@ public final class DeciderChecks {
         }
         return violations.isEmpty() ? Optional.empty()
                 : Optional.of(new Failure(rule, n, seed, violations, s.describe()));
+    }
+
+    /**
+     * A strategy that must cost no more than a crash: over {@link #CRASH_COMPARISON_SEEDS} seeds drawn from
+     * {@code seed}, runs each on a clean network once with the strategy and once with the same members silent, and
+     * compares the mean tick of the last honest decision.
+     */
+    private Optional<Failure> compareWithCrash(Rule rule, int n, long seed) {
+        long withAdversary = 0;
+        long silent = 0;
+        for (int i = 0; i < CRASH_COMPARISON_SEEDS; i++) {
+            long s = SeededRandom.mix(seed + i) & Long.MAX_VALUE;
+            Scenario adv = rule.factory().build(n, s);
+            SimulationResult a = new Simulator(provider, crypto, adv, options).run();
+            SimulationResult c = new Simulator(provider, crypto,
+                    onCleanNetwork(n, s, (k, side) -> Behaviours.silent()), options).run();
+            if (!a.ok() || !c.ok()) {
+                List<String> v = new ArrayList<>(a.violations());
+                c.violations().forEach(x -> v.add("with the faulty members silent: " + x));
+                return Optional.of(new Failure(rule, n, seed, v, "comparison seed " + s + ": " + adv.describe()));
+            }
+            withAdversary += a.maxDecideTick();
+            silent += c.maxDecideTick();
+        }
+        if (withAdversary > CRASH_COMPARISON_SLACK * silent) {
+            return Optional.of(new Failure(rule, n, seed, List.of(String.format(java.util.Locale.ROOT,
+                    "liveness cost: the last honest decision came at tick %.2f on average with the adversary,"
+                            + " %.2f with the same members silent (%d seeds from %d; at most %.0f%% more allowed)",
+                    withAdversary / (double) CRASH_COMPARISON_SEEDS, silent / (double) CRASH_COMPARISON_SEEDS,
+                    CRASH_COMPARISON_SEEDS, seed, (CRASH_COMPARISON_SLACK - 1) * 100)),
+                    rule.factory().build(n, seed).describe()));
+        }
+        return Optional.empty();
+    }
+
+    private Scenario onCleanNetwork(int n, long seed, BehaviourFor make) {
+        return withByzantine(base(n, seed).healAt(0).maxTicks(livenessTicks), n, seed, make).build();
+    }
+
+    /** The adversary's rule: lossy and partitioned until healing, honest restarts during and after the attack. */
+    private Scenario adversarial(Adversary a, int n, long seed) {
+        Scenario.Builder b = partitioned(base(n, seed), n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
+                .maxTicks(livenessTicks);
+        withByzantine(b, n, seed, (i, side) -> a.factory().make(i, side));
+        if (provider.capabilities().contains(Capability.RESTART_FROM_STORAGE)) {
+            SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xadf5L));
+            for (int i = 0; i < n; i++) {
+                if (b.isByzantine(i)) {
+                    continue;
+                }
+                long t = 2_000 + r.nextLong(HEAL_AT_MS);
+                long up = t + 200 + r.nextLong(3_000);
+                b.crash(new CrashPlan(i, t, up, r.nextInt(2) == 0));
+            }
+        }
+        return b.build();
     }
 
     /**
@@ -292,7 +413,8 @@ public final class DeciderChecks {
         return b;
     }
 
-    private static Set<Integer> side(int n, long seed, List<Integer> exclude) {
+    /** A seeded half of the nodes {@code 0..n-1} not in {@code exclude}. */
+    static Set<Integer> side(int n, long seed, List<Integer> exclude) {
         SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x51deL));
         List<Integer> honest = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -304,7 +426,8 @@ public final class DeciderChecks {
         return new TreeSet<>(honest.subList(0, honest.size() / 2));
     }
 
-    private static Scenario.Builder partitioned(Scenario.Builder b, int n, long seed) {
+    /** Adds random two-sided partitions, one after another, until {@link #HEAL_AT_MS}. */
+    static Scenario.Builder partitioned(Scenario.Builder b, int n, long seed) {
         SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x9a27L));
         long t = 0;
         while (t < HEAL_AT_MS) {

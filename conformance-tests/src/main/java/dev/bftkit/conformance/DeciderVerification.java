@@ -123,9 +123,26 @@ public abstract class DeciderVerification {
         return List.of();
     }
 
+    /**
+     * {@return the algorithm's own Byzantine strategies (an algorithm module ships them); each gets its
+     * {@code required_adversary_…} rules and joins {@code required_swarm}; none by default}
+     */
+    protected List<Adversary> adversaries() {
+        return List.of();
+    }
+
+    /**
+     * {@return seeds per committee size for {@code required_swarm} when {@code bftkit.seeds} is not set: 25, or 1,000
+     * in the soak profile (each seed is a different random mix, so the swarm gets more than the fixed rules)}
+     */
+    protected int swarmSeeds() {
+        return soak() ? 1_000 : 25;
+    }
+
     /** {@return the checks this verification runs} */
     protected final DeciderChecks checks() {
-        return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions());
+        return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions(),
+                adversaries());
     }
 
     /** {@return one dynamic test per rule and committee size, named after the rule id} */
@@ -169,7 +186,8 @@ public abstract class DeciderVerification {
             return new long[] {Long.parseLong(one.trim())};
         }
         String count = System.getProperty("bftkit.seeds");
-        int k = count == null || count.isBlank() ? defaultSeeds() : Integer.parseInt(count.trim());
+        int k = count != null && !count.isBlank() ? Integer.parseInt(count.trim())
+                : rule.id().equals("required_swarm") ? swarmSeeds() : defaultSeeds();
         return DeciderChecks.seeds(rule.id(), n, k);
     }
 

@@ -234,6 +234,13 @@ public final class Simulator {
         }
 
         @Override
+        public byte[] proposal(String label) {
+            String value = "v:byz" + index + "-" + label;
+            proposed.add(value);
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
         public InstanceId instance() {
             return instance;
         }

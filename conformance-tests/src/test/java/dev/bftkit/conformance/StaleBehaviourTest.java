@@ -133,6 +133,11 @@ class StaleBehaviourTest {
         }
 
         @Override
+        public byte[] proposal(String label) {
+            return ("v:byz0-" + label).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
         public NodeId self() {
             return NODES.get(0);
         }

@@ -20,4 +20,17 @@ public abstract sealed class BftException extends RuntimeException
     protected BftException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * For subclasses: an error with its message and cause, and whether it records where it was thrown. Errors that
+     * answer a peer's bad input are thrown once per bad message, as often as a Byzantine member likes; their
+     * message says what was wrong, so they skip the stack trace, which would cost more than the check.
+     *
+     * @param message what went wrong
+     * @param cause the underlying failure, or null
+     * @param stackTrace whether to record the stack trace
+     */
+    protected BftException(String message, Throwable cause, boolean stackTrace) {
+        super(message, cause, true, stackTrace);
+    }
 }

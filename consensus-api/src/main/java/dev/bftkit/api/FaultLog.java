@@ -10,41 +10,42 @@ import java.util.TreeSet;
 
 /**
  * An append-only, bounded record of the misbehaviour a Decider has seen, in the order it was seen. It keeps a fault
- * while the log holds fewer than {@code capacity} faults in all, its offender fewer than {@code perOffender}, and
- * the evidence bytes fit within {@code maxBytes}; it counts the rest as dropped. So a flood cannot exhaust memory,
- * and one offender cannot crowd the evidence against others out. Not thread-safe: it belongs to its Decider's
- * thread; {@link #entries()} gives an immutable copy to hand elsewhere.
+ * while the log holds fewer than {@code capacity} faults in all, and its offender fewer than {@code perOffender}
+ * faults and {@code perOffenderBytes} bytes of evidence; it counts the rest as dropped. So a flood cannot exhaust
+ * memory, and one offender cannot crowd the evidence against others out: a log whose offenders are k members holds
+ * at most {@code min(capacity, k × perOffender)} faults and {@code k × perOffenderBytes} bytes. Not thread-safe: it
+ * belongs to its Decider's thread; {@link #entries()} gives an immutable copy to hand elsewhere.
  */
 public final class FaultLog {
     /** The default capacity. */
     public static final int DEFAULT_CAPACITY = 4096;
     /** The default number of faults kept per offender. */
-    public static final int DEFAULT_PER_OFFENDER = 64;
-    /** The default bound on the evidence bytes kept, over all faults. */
-    public static final long DEFAULT_MAX_BYTES = 32L << 20;
+    public static final int DEFAULT_PER_OFFENDER = 16;
+    /** The default bound on the evidence bytes kept per offender. */
+    public static final long DEFAULT_PER_OFFENDER_BYTES = 4L << 20;
 
     private final int capacity;
     private final int perOffender;
-    private final long maxBytes;
+    private final long perOffenderBytes;
     private final List<Fault> faults = new ArrayList<>();
-    private final Map<NodeId, Integer> byOffender = new TreeMap<>();
+    private final Map<NodeId, long[]> byOffender = new TreeMap<>(); // {faults, bytes}
     private long bytes;
     private long dropped;
 
-    /** A log with {@link #DEFAULT_CAPACITY}, {@link #DEFAULT_PER_OFFENDER} and {@link #DEFAULT_MAX_BYTES}. */
+    /** A log with {@link #DEFAULT_CAPACITY}, {@link #DEFAULT_PER_OFFENDER} and {@link #DEFAULT_PER_OFFENDER_BYTES}. */
     public FaultLog() {
-        this(DEFAULT_CAPACITY, DEFAULT_PER_OFFENDER, DEFAULT_MAX_BYTES);
+        this(DEFAULT_CAPACITY, DEFAULT_PER_OFFENDER, DEFAULT_PER_OFFENDER_BYTES);
     }
 
     /**
-     * An empty log that keeps the first {@code capacity} faults (at most {@link #DEFAULT_PER_OFFENDER} per offender
-     * and {@link #DEFAULT_MAX_BYTES} of evidence) and counts the rest.
+     * An empty log that keeps the first {@code capacity} faults (at most {@link #DEFAULT_PER_OFFENDER} and
+     * {@link #DEFAULT_PER_OFFENDER_BYTES} per offender) and counts the rest.
      *
      * @param capacity how many faults to keep, at least 1
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
     public FaultLog(int capacity) {
-        this(capacity, DEFAULT_PER_OFFENDER, DEFAULT_MAX_BYTES);
+        this(capacity, DEFAULT_PER_OFFENDER, DEFAULT_PER_OFFENDER_BYTES);
     }
 
     /**
@@ -52,50 +53,61 @@ public final class FaultLog {
      *
      * @param capacity how many faults to keep in all, at least 1
      * @param perOffender how many faults to keep per offender, at least 1
-     * @param maxBytes how many evidence bytes to keep in all, at least 0
+     * @param perOffenderBytes how many bytes of evidence (and detail) to keep per offender, at least 0
      * @throws IllegalArgumentException if a bound is out of range
      */
-    public FaultLog(int capacity, int perOffender, long maxBytes) {
-        if (capacity < 1 || perOffender < 1 || maxBytes < 0) {
-            throw new IllegalArgumentException("capacity and perOffender must be positive, maxBytes not negative");
+    public FaultLog(int capacity, int perOffender, long perOffenderBytes) {
+        if (capacity < 1 || perOffender < 1 || perOffenderBytes < 0) {
+            throw new IllegalArgumentException("capacity and perOffender must be positive, perOffenderBytes not"
+                    + " negative");
         }
         this.capacity = capacity;
         this.perOffender = perOffender;
-        this.maxBytes = maxBytes;
+        this.perOffenderBytes = perOffenderBytes;
     }
 
     /**
-     * Records a fault, or counts it as dropped when the log, its offender's share or the evidence bytes are full.
+     * Records a fault, or counts it as dropped when the log or its offender's share is full.
      *
      * @param fault the fault
      * @return true if it was kept
      */
     public boolean add(Fault fault) {
         long size = fault.size();
-        int mine = byOffender.getOrDefault(fault.offender(), 0);
-        if (faults.size() >= capacity || mine >= perOffender || size > maxBytes - bytes) {
+        long[] mine = byOffender.getOrDefault(fault.offender(), new long[2]);
+        if (faults.size() >= capacity || mine[0] >= perOffender || size > perOffenderBytes - mine[1]) {
             dropped++;
             return false;
         }
         faults.add(fault);
-        byOffender.put(fault.offender(), mine + 1);
+        mine[0]++;
+        mine[1] += size;
+        byOffender.put(fault.offender(), mine);
         bytes += size;
         return true;
     }
 
-    /** {@return the bytes of evidence and detail kept, at most the log's byte bound} */
+    /** {@return the bytes of evidence and detail kept} */
     public long bytes() {
         return bytes;
     }
 
-    /** {@return the most faults this log keeps} */
-    public int capacity() {
-        return capacity;
+    /**
+     * {@return the most faults this log keeps when they name at most {@code offenders} distinct offenders}
+     *
+     * @param offenders how many distinct offenders there can be (for a Decider, its committee's size)
+     */
+    public long maxEntries(int offenders) {
+        return Math.min(capacity, (long) offenders * perOffender);
     }
 
-    /** {@return the most evidence bytes this log keeps} */
-    public long maxBytes() {
-        return maxBytes;
+    /**
+     * {@return the most evidence bytes this log keeps when they name at most {@code offenders} distinct offenders}
+     *
+     * @param offenders how many distinct offenders there can be (for a Decider, its committee's size)
+     */
+    public long maxBytes(int offenders) {
+        return offenders * perOffenderBytes;
     }
 
     /** {@return an immutable copy of the kept faults, oldest first} */

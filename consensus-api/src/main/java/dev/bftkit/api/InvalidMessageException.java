@@ -2,7 +2,8 @@ package dev.bftkit.api;
 
 /**
  * Bytes from a peer or a disk that were rejected. The {@link #reason()} is machine-readable; the message says what
- * was wrong in words. Rejecting a message never changes the receiver's state.
+ * was wrong in words. Rejecting a message never changes the receiver's state. It carries no stack trace: a
+ * Byzantine member can make a node throw one per message it sends, and the reason and message say what was wrong.
  */
 public final class InvalidMessageException extends BftException {
     private static final long serialVersionUID = 1L;
@@ -60,7 +61,7 @@ public final class InvalidMessageException extends BftException {
      * @param cause the underlying failure, or null
      */
     public InvalidMessageException(Reason reason, String message, Throwable cause) {
-        super(reason + ": " + message, cause);
+        super(reason + ": " + message, cause, false);
         this.reason = reason;
     }
 

@@ -68,8 +68,9 @@ class ValuesTest {
         assertThat(log.dropped()).isEqualTo(47);
         assertThat(log.bytes()).isEqualTo(4 * 11);
         assertThat(log.add(new Fault(NodeId.of(new byte[] {7}), Fault.Kind.MALFORMED, "big",
-                List.of(new byte[1_000])))).as("evidence past the byte bound").isFalse();
-        assertThat(log.bytes()).isLessThanOrEqualTo(log.maxBytes());
+                List.of(new byte[1_000])))).as("evidence past the per-offender byte bound").isFalse();
+        assertThat(log.bytes()).isLessThanOrEqualTo(log.maxBytes(3));
+        assertThat(log.size()).isLessThanOrEqualTo((int) log.maxEntries(2));
     }
 
     @Test

@@ -74,6 +74,15 @@ final class BenchSimCommand implements Callable<Integer> {
             description = "A run stops after T ticks if not every node decided (default: ${DEFAULT-VALUE}).")
     int maxTicks;
 
+    @Option(names = "--byzantine", paramLabel = "K", defaultValue = "0",
+            description = "K members (chosen by each run's seed) are Byzantine, behaving as --behaviour (default: "
+                    + "${DEFAULT-VALUE}).")
+    int byzantine;
+
+    @Option(names = "--behaviour", paramLabel = "NAME", defaultValue = "silent",
+            description = "What Byzantine members do, as for simulate (default: ${DEFAULT-VALUE}).")
+    String behaviour;
+
     @CommandLine.Mixin
     BenchCommand.Common common = new BenchCommand.Common();
 
@@ -90,8 +99,8 @@ final class BenchSimCommand implements Callable<Integer> {
         NetworkModel network = new NetworkModel(delay.min(), delay.max(), loss, duplication);
         List<SimBench.Figures> figures = new ArrayList<>();
         for (int n : nodes) {
-            java.util.function.LongFunction<Scenario> scenario = s -> Scenario.builder(n, s).network(network)
-                    .drift(drift).maxTicks(maxTicks).build();
+            java.util.function.LongFunction<Scenario> scenario = s -> withRoles(Scenario.builder(n, s)
+                    .network(network).drift(drift).maxTicks(maxTicks), n, s).build();
             try {
                 if (warmup > 0) {
                     // seeds far from the measured ones; their figures are dropped
@@ -113,6 +122,17 @@ final class BenchSimCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The run's Byzantine members, drawn from its seed as simulate draws them. */
+    private Scenario.Builder withRoles(Scenario.Builder b, int n, long s) {
+        dev.bftkit.api.SeededRandom r = SimulateCommand.roleRandom(s);
+        List<Integer> order = SimulateCommand.drawOrder(n, r);
+        java.util.Set<Integer> sideA = SimulateCommand.sideA(order.subList(byzantine, n), r);
+        for (int i : order.subList(0, byzantine)) {
+            b.byzantine(i, Strategies.byName(decider, behaviour, i, sideA));
+        }
+        return b;
+    }
+
     private void validate() {
         if (nodes.length == 0 || nodes.length > 32) {
             throw CliException.usage("--nodes takes 1 to 32 sizes");
@@ -129,6 +149,15 @@ final class BenchSimCommand implements Callable<Integer> {
             throw CliException.usage("--warmup must be 0 to 1000000, got " + warmup);
         }
         SimulateCommand.validateNetwork(loss, duplication, drift);
+        for (int n : nodes) {
+            if (byzantine < 0 || byzantine >= n) {
+                throw CliException.usage("--byzantine must be 0 to one less than each size, got " + byzantine);
+            }
+        }
+        if (!Strategies.names(decider).contains(behaviour)) {
+            throw CliException.usage("unknown --behaviour '" + behaviour + "' for " + decider + "; known: "
+                    + String.join(", ", Strategies.names(decider)));
+        }
         if (maxTicks < 1 || maxTicks > 100_000) {
             throw CliException.usage("--max-ticks must be 1 to 100000, got " + maxTicks);
         }
@@ -144,6 +173,7 @@ final class BenchSimCommand implements Callable<Integer> {
                 + seed + " --warmup " + warmup + " --loss " + SimulateCommand.number(loss) + " --delay " + delay
                 + " --duplication " + SimulateCommand.number(duplication) + " --drift "
                 + SimulateCommand.number(drift) + " --max-ticks " + maxTicks
+                + (byzantine == 0 ? "" : " --byzantine " + byzantine + " --behaviour " + behaviour)
                 + DeciderOptions.flags(common.deciderOptions(decider));
     }
 
@@ -180,6 +210,7 @@ final class BenchSimCommand implements Callable<Integer> {
             long[] t = f.ticks();
             ticks.put("min", t.length == 0 ? null : t[0]);
             ticks.put("median", t.length == 0 ? null : t[t.length / 2]);
+            ticks.put("mean", t.length == 0 ? null : round(java.util.Arrays.stream(t).average().orElse(0), 3));
             ticks.put("max", t.length == 0 ? null : t[t.length - 1]);
             s.put("ticksToDecide", ticks);
             s.put("undecidedNodes", f.undecided());
@@ -220,26 +251,28 @@ final class BenchSimCommand implements Callable<Integer> {
         Map<String, Object> machine = (Map<String, Object>) report.get("machine");
         sb.append(BenchCommand.machineLine(machine)).append("\n\n");
         Text.Table t = streamlette
-                ? new Text.Table("n", "runs", "ticks min/median/max", "undecided", "messages/decision",
+                ? new Text.Table("n", "runs", "ticks min/median/max", "mean", "undecided", "messages/decision",
                         "floor 3(n+1)(n-1)", "ratio", "deliveries/decision", "bytes/decision", "runs/s",
                         "runs/CPU-s")
-                : new Text.Table("n", "runs", "ticks min/median/max", "undecided", "decisions",
+                : new Text.Table("n", "runs", "ticks min/median/max", "mean", "undecided", "decisions",
                         "deliveries/decision", "bytes/decision", "runs/s", "runs/CPU-s");
         for (SimBench.Figures f : figures) {
             long[] k = f.ticks();
             String ticks = k.length == 0 ? "-" : k[0] + " / " + k[k.length / 2] + " / " + k[k.length - 1];
+            String mean = k.length == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.2f",
+                    java.util.Arrays.stream(k).average().orElse(0));
             String perWall = String.format(Locale.ROOT, "%,.0f", f.runsPerWallSecond());
             String perCpu = f.cpuNanos() < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", f.runsPerCpuSecond());
             String deliveries = String.format(Locale.ROOT, "%,.1f", f.deliveriesPerDecision());
             String bytes = String.format(Locale.ROOT, "%,.0f", f.bytesPerDecision());
             if (streamlette) {
-                t.row(f.nodes(), f.runs(), ticks, f.undecided(),
+                t.row(f.nodes(), f.runs(), ticks, mean, f.undecided(),
                         String.format(Locale.ROOT, "%,.1f", f.streamletteMessagesPerDecision()),
                         Text.count(f.streamletteFloor()), String.format(Locale.ROOT, "%.2f",
                                 f.streamletteMessagesPerDecision() / f.streamletteFloor()),
                         deliveries, bytes, perWall, perCpu);
             } else {
-                t.row(f.nodes(), f.runs(), ticks, f.undecided(), Text.count(f.decisions()), deliveries, bytes,
+                t.row(f.nodes(), f.runs(), ticks, mean, f.undecided(), Text.count(f.decisions()), deliveries, bytes,
                         perWall, perCpu);
             }
         }

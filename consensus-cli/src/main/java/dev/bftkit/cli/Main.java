@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "consensus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "bftkit: Byzantine-fault-tolerant consensus as plugins.",
         subcommands = {SimulateCommand.class, ClusterCommand.class, NodeCommand.class, KeygenCommand.class,
-            PluginsCommand.class, ParsecReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            PluginsCommand.class, ParsecReplayCommand.class, BenchCommand.class, FuzzCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an invariant broke or the run failed, 2 bad arguments or configuration.",
             "Documentation: docs/CLI.md"})
 public final class Main implements Runnable {

@@ -105,7 +105,8 @@ final class SimulateCommand implements Callable<Integer> {
     int byzantine;
 
     @Option(names = "--behaviour", paramLabel = "NAME", defaultValue = BEHAVIOUR,
-            description = "What Byzantine nodes do: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            description = "What Byzantine nodes do: ${COMPLETION-CANDIDATES} (the last four are Streamlette's own; "
+                    + "default: ${DEFAULT-VALUE}).",
             completionCandidates = BehaviourNames.class)
     String behaviour;
 
@@ -150,7 +151,7 @@ final class SimulateCommand implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
 
         BehaviourNames() {
-            super(Behaviours.names());
+            super(Strategies.allNames());
         }
     }
 
@@ -217,9 +218,9 @@ final class SimulateCommand implements Callable<Integer> {
             throw CliException.usage("--crash and --byzantine must be non-negative and together at most --nodes ("
                     + nodes + ")");
         }
-        if (!Behaviours.names().contains(behaviour)) {
-            throw CliException.usage("unknown --behaviour '" + behaviour + "'; known: "
-                    + String.join(", ", Behaviours.names()));
+        if (!Strategies.names(algorithm).contains(behaviour)) {
+            throw CliException.usage("unknown --behaviour '" + behaviour + "' for " + algorithm + "; known: "
+                    + String.join(", ", Strategies.names(algorithm)));
         }
         if (healAt != null && healAt < 0) {
             throw CliException.usage("--heal-at must be a time in ms, at least 0");
@@ -266,13 +267,31 @@ final class SimulateCommand implements Callable<Integer> {
     record Roles(TreeMap<Integer, String> byzantine, TreeMap<Integer, CrashPlan> crashed, Set<Integer> sideA) {
     }
 
-    private Roles roles() {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xc11L));
+    /** @return the node indexes in a seeded order: the first K are Byzantine, the next ones crash */
+    static List<Integer> drawOrder(int nodes, SeededRandom r) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             idx.add(i);
         }
         r.shuffle(idx);
+        return idx;
+    }
+
+    /** @return a seeded half of {@code honest}, the side that twins, withholding, stale and adversaries treat apart */
+    static Set<Integer> sideA(List<Integer> honest, SeededRandom r) {
+        List<Integer> sorted = new ArrayList<>(new TreeSet<>(honest));
+        r.shuffle(sorted);
+        return new TreeSet<>(sorted.subList(0, sorted.size() / 2));
+    }
+
+    /** @return the random stream roles are drawn from for {@code seed} */
+    static SeededRandom roleRandom(long seed) {
+        return new SeededRandom(SeededRandom.mix(seed ^ 0xc11L));
+    }
+
+    private Roles roles() {
+        SeededRandom r = roleRandom(seed);
+        List<Integer> idx = drawOrder(nodes, r);
         TreeMap<Integer, String> byz = new TreeMap<>();
         for (int i : idx.subList(0, byzantine)) {
             byz.put(i, behaviour);
@@ -284,10 +303,7 @@ final class SimulateCommand implements Callable<Integer> {
             long restart = at + tickMs + r.nextLong(4 * tickMs);
             crashes.put(i, new CrashPlan(i, at, restart));
         }
-        List<Integer> sorted = new ArrayList<>(new TreeSet<>(honest));
-        r.shuffle(sorted);
-        Set<Integer> sideA = new TreeSet<>(sorted.subList(0, sorted.size() / 2));
-        return new Roles(byz, crashes, sideA);
+        return new Roles(byz, crashes, sideA(honest, r));
     }
 
     private Scenario scenario(Roles roles) {
@@ -299,15 +315,12 @@ final class SimulateCommand implements Callable<Integer> {
         }
         partitions.forEach(p -> b.partition(p.partition()));
         roles.crashed().values().forEach(b::crash);
-        roles.byzantine().forEach((i, name) -> b.byzantine(i, behaviour(name, roles.sideA())));
+        roles.byzantine().forEach((i, name) -> b.byzantine(i, Strategies.byName(algorithm, name, i,
+                roles.sideA())));
         if (healAt != null) {
             b.healAt(healAt);
         }
         return b.build();
-    }
-
-    private static Behaviour behaviour(String name, Set<Integer> sideA) {
-        return Behaviours.byName(name, sideA);
     }
 
     private List<String> warnings(DeciderProvider provider, Roles roles) {

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module graph is a star around {@code dev.bftkit.api}: no implementation module requires another bftkit
- * module, and only the CLI brings them together. Checked on the real module descriptors of the boot layer.
+ * module at run time, and only the CLI brings them together. An algorithm module may require the conformance kit
+ * statically (optional at run time), for the adversaries it ships in its one exported package,
+ * {@code ….adversary}. Checked on the real module descriptors of the boot layer.
  */
 class ModuleGraphTest {
     static final List<String> PLUGINS = List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb",
@@ -32,18 +34,28 @@ class ModuleGraphTest {
     }
 
     @Test
-    void everyImplementationModuleRequiresOnlyTheApi() {
+    void everyImplementationModuleRequiresOnlyTheApiAtRunTime() {
         for (String m : PLUGINS) {
-            assertThat(bftkitRequires(descriptor(m))).as(m).containsExactly("dev.bftkit.api");
+            ModuleDescriptor d = descriptor(m);
+            assertThat(bftkitRequires(d)).as(m).contains("dev.bftkit.api");
+            for (ModuleDescriptor.Requires r : d.requires()) {
+                if (r.name().startsWith("dev.bftkit.") && !r.name().equals("dev.bftkit.api")) {
+                    assertThat(r.name()).as(m + " may require only the kit besides the API")
+                            .isEqualTo("dev.bftkit.conformance");
+                    assertThat(r.modifiers()).as(m + " requires the kit only statically")
+                            .contains(ModuleDescriptor.Requires.Modifier.STATIC);
+                }
+            }
         }
     }
 
     @Test
     void implementationModulesExportNoImplementationPackages() {
-        for (String m : List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb", "dev.bftkit.transport.vertx",
-                "dev.bftkit.streamlette")) {
+        for (String m : List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb", "dev.bftkit.transport.vertx")) {
             assertThat(descriptor(m).exports()).as(m).isEmpty();
         }
+        assertThat(descriptor("dev.bftkit.streamlette").exports()).as("only its adversaries for the kit")
+                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.bftkit.streamlette.adversary");
     }
 
     @Test

@@ -194,7 +194,7 @@ class SimulateCommandTest {
         CliRun.of("simulate", "--partition", "0-100:0,1/7").isUsageError("names node 7");
         CliRun.of("simulate", "--partition", "soon").isUsageError("is not FROM-UNTIL:GROUPS");
         CliRun.of("simulate", "--byzantine", "3", "--crash", "2").isUsageError("at most --nodes");
-        CliRun.of("simulate", "--behaviour", "sneaky").isUsageError("unknown --behaviour 'sneaky'; known: silent");
+        CliRun.of("simulate", "--behaviour", "sneaky").isUsageError("unknown --behaviour 'sneaky' for streamlette; known: silent");
         CliRun.of("simulate", "--algorithm", "paxos").isUsageError("no decider plugin named 'paxos'; found: ");
         CliRun.of("simulate", "--weights", "1,2").isUsageError("one weight per node");
         CliRun.of("simulate", "--heal-at", "-5").isUsageError("--heal-at");

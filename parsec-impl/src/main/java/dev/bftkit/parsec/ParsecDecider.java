@@ -503,7 +503,8 @@ final class ParsecDecider implements Decider {
     public Footprint footprintBound() {
         long events = maxGraphEvents + limits.maxEventsPerMessage();
         return new Footprint(events, events * limits.maxEventBytes())
-                .plus(new Footprint(faults.capacity(), faults.maxBytes()));
+                .plus(new Footprint(faults.maxEntries(committee.size()),
+                faults.maxBytes(committee.size())));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.bftkit.streamlette;
 
+import dev.bftkit.streamlette.Mutations.Defect;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Fault;
 import dev.bftkit.api.FaultLog;
@@ -39,16 +40,22 @@ import java.util.TreeSet;
  *   <li>votes: the target is stored ({@link Reason#UNKNOWN_REFERENCE});</li>
  * </ol>
  * A second proposal-or-solicit for one (tick, signer), or a second vote for one (target tick, voter), is
- * equivocation: it is recorded in the fault log with both signed messages as evidence, <em>and kept</em>.
+ * equivocation: it is recorded in the fault log (once per slot) with both signed messages as evidence, <em>and
+ * kept</em>.
  * Two votes of one voter for one <em>target</em> cannot both be stored: a vote's content hash covers only the
  * instance, the target and the voter, not the signature, so the second is a {@link Reason#DUPLICATE} whatever it is
  * signed with. So the voters of a message name its stored votes exactly, and the summary carries them as a bitmap;
  * an equivocating voter's two votes in one tick have two targets, one bit in each. Honest
  * nodes must be able to follow whichever branch the committee notarizes — the reference's rule of one message per
- * slot leaves a node that saw the other twin first stuck forever. Memory stays bounded: at most
- * {@link #MAX_VARIANTS} versions of one leader slot enter the tree directly; further ones wait in a bounded overflow
- * and enter only when a vote or solicit refers to them. Honest voting (one vote per tick) is unchanged, so the
- * safety argument holds: Byzantine votes count for whatever they vote for, within the tolerated weight.
+ * slot leaves a node that saw the other twin first stuck forever. Memory stays bounded whatever a leader signs: the
+ * first {@link #MAX_VARIANTS} versions of one leader slot enter the tree as they come (the first, and one more that
+ * proves the equivocation); a further version enters only in a batch (one response, or our own storage) that also
+ * holds validly signed votes for it from more than the tolerated faulty weight, so it has an honest voter, and an
+ * honest member votes once per tick: at most {@code MAX_VARIANTS + n} versions per tick, and n votes for each. The
+ * rest are refused ({@link Reason#CONFLICT}) and kept nowhere; the honest members that voted for a version relay it
+ * with those votes, so the version the committee may notarize always gets in. Honest voting (one vote per tick) is
+ * unchanged, so the safety argument holds: Byzantine votes count for whatever they vote for, within the tolerated
+ * weight.
  *
  * <p>Faults name only who provably misbehaved: the signer of a validly signed but forbidden message, or the peer
  * that relayed bytes no honest node would relay (honest nodes store, and so relay, only messages that passed these
@@ -134,10 +141,51 @@ final class MessageTree {
     private record Slot(long tick, NodeId source) {
     }
 
-    /** Versions of one leader slot admitted straight into the tree. */
-    static final int MAX_VARIANTS = 3;
-    /** Further versions waiting to be referred to. */
-    static final int MAX_OVERFLOW = 1024;
+    /**
+     * Where a message being inserted came from, for the leader-slot bound: {@link #NONE} for a lone message (our own
+     * messages, tests), {@link #TRUSTED} for what we stored ourselves (reloaded whatever its order, as it was admitted
+     * once), or a batch of a peer's messages whose votes may back a version beyond {@link #MAX_VARIANTS}.
+     */
+    static final class Batch {
+        /** A lone message: nothing backs a version beyond the first {@link #MAX_VARIANTS}. */
+        static final Batch NONE = new Batch(List.of(), false);
+        /** Our own stored messages: admitted before, so admitted again. */
+        static final Batch TRUSTED = new Batch(List.of(), true);
+
+        private final List<Message> messages;
+        private final boolean trusted;
+        /** The batch's votes by target, made on first use; looked up only, never iterated. */
+        private Map<Key, List<Vote>> votesByTarget;
+
+        /** @param messages the batch's decoded messages (those that did not decode left out) */
+        Batch(List<Message> messages) {
+            this(messages, false);
+        }
+
+        private Batch(List<Message> messages, boolean trusted) {
+            this.messages = messages;
+            this.trusted = trusted;
+        }
+
+        /** @return the batch's votes for {@code target}, in batch order */
+        List<Vote> votesFor(Key target) {
+            if (votesByTarget == null) {
+                votesByTarget = new HashMap<>();
+                for (Message m : messages) {
+                    if (m instanceof Vote v) {
+                        votesByTarget.computeIfAbsent(new Key(v.target()), k -> new ArrayList<>(1)).add(v);
+                    }
+                }
+            }
+            return votesByTarget.getOrDefault(target, List.of());
+        }
+    }
+
+    /**
+     * Versions of one leader slot admitted as they come: the first, and one more, which proves the equivocation.
+     * Further versions need backing (see {@link MessageTree}).
+     */
+    static final int MAX_VARIANTS = 2;
 
     private final InstanceId instance;
     private final Committee committee;
@@ -152,14 +200,16 @@ final class MessageTree {
     private final Map<Slot, List<byte[]>> leaderSlots = new HashMap<>();
     private final Map<Slot, VoteEntry> voteSlots = new HashMap<>();
     private final Map<Slot, Boolean> reportedVoteSlots = new HashMap<>();
-    private final java.util.LinkedHashMap<Key, Object[]> overflow = new java.util.LinkedHashMap<>();
     private final TreeSet<Key> tips = new TreeSet<>();
     private int tipDepth = -1;
     private long maxTick = 1;
     /** Phases begun (every tick of the Decider, decided or not). */
     private long phase;
+    /** The highest tick of any stored leader message. */
     private long highestLeaderTick = -1;
-    /** The bytes of every stored leader message and vote, and of the overflow's. */
+    /** The highest tick of a stored leader message with votes from more than the tolerated faulty weight. */
+    private long highestBackedTick = -1;
+    /** The bytes of every stored leader message and vote. */
     private long bytes;
     private final List<byte[]> added = new ArrayList<>();
     private final List<Entry> newlyNotarized = new ArrayList<>();
@@ -197,6 +247,14 @@ final class MessageTree {
         maxTick = Math.max(maxTick, t);
     }
 
+    /**
+     * @return the highest tick of a stored leader message voted for by more than the tolerated faulty weight, or -1:
+     *     evidence that an honest member reached that tick, which Byzantine members cannot make alone
+     */
+    long highestBackedTick() {
+        return highestBackedTick;
+    }
+
     /** @return the highest tick of any stored leader message, or -1 */
     long highestLeaderTick() {
         return highestLeaderTick;
@@ -216,6 +274,21 @@ final class MessageTree {
      * @throws InvalidMessageException if a rule rejects it
      */
     boolean insert(Message m, byte[] encoded, NodeId from) {
+        return insert(m, encoded, from, Batch.NONE);
+    }
+
+    /**
+     * Inserts a decoded message after every rule above, from a batch whose votes may back a leader message beyond
+     * the first {@link #MAX_VARIANTS} of its slot.
+     *
+     * @param m the message
+     * @param encoded its encoding (stored and relayed as is)
+     * @param from the peer that delivered it, or null for our own or reloaded messages
+     * @param batch where it came from
+     * @return true if added, false if we already had it
+     * @throws InvalidMessageException if a rule rejects it
+     */
+    boolean insert(Message m, byte[] encoded, NodeId from, Batch batch) {
         if (!m.instance().equals(instance)) {
             fault(from, Fault.Kind.MALFORMED, "relayed a message of instance " + m.instance(), encoded);
             throw new InvalidMessageException(Reason.WRONG_INSTANCE,
@@ -230,7 +303,7 @@ final class MessageTree {
         if (entries.containsKey(key) || votesByKey.containsKey(key)) {
             return false;
         }
-        if (!mutations.skipSignatureCheck && !Wire.verify(crypto, m, chash)) {
+        if (!mutations.has(Defect.SKIP_SIGNATURE_CHECK) && !Wire.verify(crypto, m, chash)) {
             fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed a message whose signature does not verify under "
                     + m.source(), encoded);
             throw new InvalidMessageException(Reason.BAD_SIGNATURE, "signature of " + m.source() + " does not verify");
@@ -239,15 +312,15 @@ final class MessageTree {
         if (m instanceof Vote v) {
             insertVote(v, encoded, key, arrived);
         } else {
-            insertLeaderMessage(m, encoded, key, arrived);
+            insertLeaderMessage(m, encoded, key, arrived, batch);
         }
         added.add(encoded);
         return true;
     }
 
-    private void insertLeaderMessage(Message m, byte[] encoded, Key key, long arrived) {
+    private void insertLeaderMessage(Message m, byte[] encoded, Key key, long arrived, Batch batch) {
         long tick = m instanceof Proposal p ? p.tick() : ((Solicit) m).tick();
-        if (!mutations.skipLeaderCheck && !leaders.leader(tick).equals(m.source())) {
+        if (!mutations.has(Defect.SKIP_LEADER_CHECK) && !leaders.leader(tick).equals(m.source())) {
             fault(m.source(), Fault.Kind.NOT_ENTITLED, "signed a leader message for tick " + tick
                     + " whose leader is " + leaders.leader(tick), encoded);
             throw new InvalidMessageException(Reason.NOT_ALLOWED,
@@ -259,9 +332,6 @@ final class MessageTree {
         Entry parent = null;
         if (m instanceof Solicit s) {
             parent = entries.get(new Key(s.previous()));
-            if (parent == null) {
-                parent = admitFromOverflow(new Key(s.previous()));
-            }
             if (parent == null) {
                 throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "solicit extends an unknown message");
             }
@@ -279,15 +349,11 @@ final class MessageTree {
                 faults.add(new Fault(m.source(), Fault.Kind.EQUIVOCATION, "two leader messages for tick " + tick,
                         List.of(versions.get(0), encoded)));
             }
-            if (versions.size() >= MAX_VARIANTS && !admitting) {
-                if (overflow.size() >= MAX_OVERFLOW) {
-                    Object[] evicted = overflow.remove(overflow.keySet().iterator().next());
-                    bytes -= ((byte[]) evicted[1]).length;
-                }
-                overflow.put(key, new Object[] {m, encoded});
-                bytes += encoded.length;
-                throw new InvalidMessageException(Reason.CONFLICT, m.source() + " sent more than " + MAX_VARIANTS
-                        + " leader messages for tick " + tick + "; kept aside until one is referred to");
+            if (versions.size() >= MAX_VARIANTS && !batch.trusted && !backed(key, batch)
+                    && !mutations.has(Defect.UNBOUNDED_VARIANTS)) {
+                throw new InvalidMessageException(Reason.CONFLICT, m.source() + " signed more than " + MAX_VARIANTS
+                        + " leader messages for tick " + tick + "; a further one needs votes from more than the"
+                        + " tolerated faulty weight beside it");
             }
         }
         versions.add(encoded);
@@ -300,32 +366,28 @@ final class MessageTree {
         }
     }
 
-    private boolean admitting;
-
-    /** Admits a kept-aside leader message that something now refers to. */
-    private Entry admitFromOverflow(Key key) {
-        Object[] held = overflow.remove(key);
-        if (held == null) {
-            return null;
+    /**
+     * Whether the batch holds validly signed votes for {@code target} from members whose weight is more than the
+     * tolerated faulty weight (so at least one honest member voted for it). Checks signatures only when asked.
+     */
+    private boolean backed(Key target, Batch batch) {
+        Set<NodeId> voters = new HashSet<>();
+        long weight = 0;
+        for (Vote v : batch.votesFor(target)) {
+            if (v.instance().equals(instance) && committee.contains(v.source()) && !voters.contains(v.source())
+                    && Wire.verify(crypto, v, Wire.contentHash(crypto, v))) {
+                voters.add(v.source());
+                weight += committee.weight(v.source());
+                if (weight > committee.maxFaultyWeight()) {
+                    return true;
+                }
+            }
         }
-        bytes -= ((byte[]) held[1]).length;
-        admitting = true;
-        try {
-            insertLeaderMessage((Message) held[0], (byte[]) held[1], key, phase);
-            added.add((byte[]) held[1]);
-        } catch (InvalidMessageException e) {
-            return null;
-        } finally {
-            admitting = false;
-        }
-        return entries.get(key);
+        return false;
     }
 
     private void insertVote(Vote v, byte[] encoded, Key key, long arrived) {
         Entry target = entries.get(new Key(v.target()));
-        if (target == null) {
-            target = admitFromOverflow(new Key(v.target()));
-        }
         if (target == null) {
             throw new InvalidMessageException(Reason.UNKNOWN_REFERENCE, "vote for an unknown message");
         }
@@ -343,6 +405,9 @@ final class MessageTree {
         target.votes.put(v.source(), ve);
         Wire.setBit(target.voters, committee.indexOf(v.source()));
         target.voteWeight += committee.weight(v.source());
+        if (target.voteWeight > committee.maxFaultyWeight()) {
+            highestBackedTick = Math.max(highestBackedTick, target.tick);
+        }
         if (!target.notarized && notarizes(target.voteWeight)) {
             target.notarized = true;
             newlyNotarized.add(target);
@@ -357,7 +422,7 @@ final class MessageTree {
     }
 
     private boolean notarizes(long weight) {
-        if (mutations.halfThreshold) {
+        if (mutations.has(Defect.HALF_THRESHOLD)) {
             return 2 * weight > committee.totalWeight(); // deliberately broken: more than 1/2
         }
         return committee.isSupermajority(weight);
@@ -450,16 +515,32 @@ final class MessageTree {
      * hold, in hash order.
      */
     List<byte[][]> summary() {
-        List<byte[][]> out = new ArrayList<>(entries.size());
-        for (Entry e : entries.values()) {
+        return summary(Integer.MAX_VALUE);
+    }
+
+    /**
+     * The summary, cut to at most {@code max} entries (the peers' limit, so they never refuse our pull for its size):
+     * when it must be cut, the messages of the highest ticks are kept, since a peer that lacks an older message only
+     * sends it again. Hash order.
+     */
+    List<byte[][]> summary(int max) {
+        Iterable<Entry> chosen = entries.values();
+        if (entries.size() > max) {
+            List<Entry> newest = entriesByTick();
+            List<Entry> kept = new ArrayList<>(newest.subList(newest.size() - max, newest.size()));
+            kept.sort(Comparator.comparing(e -> e.key));
+            chosen = kept;
+        }
+        List<byte[][]> out = new ArrayList<>(Math.min(max, entries.size()));
+        for (Entry e : chosen) {
             out.add(new byte[][] {e.key.bytes(), e.voters}); // encoded at once; Wire copies
         }
         return out;
     }
 
-    /** @return the stored leader messages and votes, with any waiting aside */
+    /** @return the stored leader messages and votes */
     int size() {
-        return entries.size() + votesByKey.size() + overflow.size();
+        return entries.size() + votesByKey.size();
     }
 
     /** @return the bytes of what {@link #size()} counts */
@@ -565,7 +646,7 @@ final class MessageTree {
 
     private boolean relays(Relay relay, NodeId author, long arrived) {
         if (relay.self() == null || author.equals(relay.self())
-                || !mutations.noAgeRelay && arrived <= phase - RELAY_AGE) {
+                || !mutations.has(Defect.NO_AGE_RELAY) && arrived <= phase - RELAY_AGE) {
             return true;
         }
         int i = committee.indexOf(author);

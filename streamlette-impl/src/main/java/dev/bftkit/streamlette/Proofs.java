@@ -1,5 +1,6 @@
 package dev.bftkit.streamlette;
 
+import dev.bftkit.streamlette.Mutations.Defect;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InvalidMessageException;
@@ -19,8 +20,11 @@ import java.util.Set;
 /**
  * Decision proofs: the chain from the decided proposal up to the top of a notarized triple with consecutive ticks,
  * and, for each of the three, votes from more than 2/3 of the weight. Anyone holding the committee checks it:
- * signatures, links, ticks and quorum weight. (The leader schedule is not re-checked: honest nodes vote only for
- * leaders, so a quorum for a non-leader's message already needs more than a third of the weight to be faulty.)
+ * signatures, links, ticks, that each message of the chain is signed by its tick's leader under the instance's
+ * default schedule (the leader seed derived from the instance id), and quorum weight. Under the fault assumption the
+ * quorums alone would do (honest members vote only for leaders' messages on a notarized chain, so a quorum for a
+ * non-leader's message needs more than a third of the weight to be faulty); checking the leaders as well keeps the
+ * proof self-contained. An instance run with another {@code streamlette.leaderSeed} makes proofs this refuses.
  */
 final class Proofs {
     static final int MAX_CHAIN = 100_000;
@@ -53,13 +57,15 @@ final class Proofs {
 
     static boolean verify(Committee committee, Crypto crypto, Decision d, int maxBody, Mutations mutations) {
         try {
-            return check(committee, crypto, d, maxBody, mutations);
+            return check(committee, crypto, d, maxBody, mutations,
+                    new Leaders(committee, dev.bftkit.api.SeededRandom.seedOf(d.instance().bytes())));
         } catch (InvalidMessageException | IllegalArgumentException e) {
             return false;
         }
     }
 
-    private static boolean check(Committee committee, Crypto crypto, Decision d, int maxBody, Mutations mutations) {
+    private static boolean check(Committee committee, Crypto crypto, Decision d, int maxBody, Mutations mutations,
+                                 Leaders leaders) {
         if (d.position() != 0) {
             return false;
         }
@@ -78,6 +84,8 @@ final class Proofs {
             Message m = Wire.decode(in.bytes(Integer.MAX_VALUE), maxBody, h);
             byte[] chash = Wire.contentHash(crypto, m);
             if (!m.instance().equals(d.instance()) || !committee.contains(m.source()) || m instanceof Vote
+                    || !mutations.has(Defect.SKIP_LEADER_CHECK)
+                    && !leaders.leader(tick(m)).equals(m.source())
                     || !Wire.verify(crypto, m, chash)) {
                 return false;
             }
@@ -110,7 +118,8 @@ final class Proofs {
                 }
             }
             long weight = committee.weightOf(voters);
-            boolean quorum = mutations.halfThreshold ? 2 * weight > committee.totalWeight()
+            boolean quorum = mutations.has(Defect.HALF_THRESHOLD)
+                    ? 2 * weight > committee.totalWeight()
                     : committee.isSupermajority(weight);
             if (!quorum) {
                 return false;

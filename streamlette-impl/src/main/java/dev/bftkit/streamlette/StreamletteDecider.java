@@ -1,5 +1,6 @@
 package dev.bftkit.streamlette;
 
+import dev.bftkit.streamlette.Mutations.Defect;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
@@ -99,9 +100,9 @@ import java.util.TreeSet;
  * votes are rejected; the first decision is kept and a different finalized value is
  * {@link FatalConsensusException}; a decided node stops proposing and voting but keeps answering pulls; every
  * message, summary and diff is bounded; own messages are durable before they can be pulled (peers' messages wait
- * for the next durable write, see {@link #persist}); a node that sees a
- * notarized message from a later tick than its own catches its tick up to it (ticks only move forward, so the
- * rule above still holds, and a restarted or lagging node can take part again).
+ * for the next durable write, see {@link #persist}); a node follows the committee's clock on evidence from an
+ * honest member (see {@link #absorbNotarizations}; ticks only move forward, so the rule above still holds, and a
+ * restarted or lagging node can take part again).
  */
 final class StreamletteDecider implements Decider {
     static final int PHASES = 2;
@@ -149,7 +150,16 @@ final class StreamletteDecider implements Decider {
     private long writtenTick = -1;
     private long writtenVotedTick = -1;
 
+    /** Set when a durable write failed: then every input throws it and nothing is handed out. */
+    private StorageException failedWrite;
+
     private long tick;
+    /**
+     * The highest tick whose leader messages we may vote for while we are in it: one our own clock reached, or one
+     * that members of more than the tolerated faulty weight voted in. A tick we reached only by following a leader
+     * message is not, so a leader that speaks early cannot take our vote away from the tick before it.
+     */
+    private long votableTick;
     private int phase;
     private long lastVotedTick = -1;
     private Entry decidedRoot;
@@ -224,7 +234,8 @@ final class StreamletteDecider implements Decider {
         tree.setMaxTick(highest);
         for (int i : order) {
             try {
-                tree.insert(decoded.get(i), stored.get(i).value(), null);
+                tree.insert(decoded.get(i), stored.get(i).value(), null,
+                        mutations.has(Defect.RELOAD_AS_PEER) ? MessageTree.Batch.NONE : MessageTree.Batch.TRUSTED);
             } catch (InvalidMessageException ex) {
                 throw new StorageException("stored Streamlette message rejected for instance " + instance + ": "
                         + ex.getMessage(), ex);
@@ -232,6 +243,7 @@ final class StreamletteDecider implements Decider {
         }
         tree.drainAdded();
         tree.setMaxTick(tick + 1);
+        votableTick = tick;
         absorbNotarizations();
         checkFinality(); // a node that had decided knows it again before its first tick
     }
@@ -262,7 +274,7 @@ final class StreamletteDecider implements Decider {
         for (byte[] m : tree.drainAdded()) {
             unwritten.put(dev.bftkit.api.Bytes.concat(mp, crypto.hash(m)), m);
         }
-        if (mutations.voteBeforePersist && !phaseEnd) {
+        if (mutations.has(Defect.VOTE_BEFORE_PERSIST) && !phaseEnd) {
             return; // deliberately broken: own votes are handed out now, written only when the phase ends
         }
         boolean commits = ownUnwritten || lastVotedTick != writtenVotedTick;
@@ -273,7 +285,15 @@ final class StreamletteDecider implements Decider {
             return; // nothing new since the last write
         }
         unwritten.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
-        storage.write(unwritten);
+        try {
+            storage.write(unwritten);
+        } catch (RuntimeException | Error e) {
+            // what we signed since the last write is in memory only: hand out nothing from now on
+            failedWrite = new StorageException("a durable write failed in instance " + instance
+                    + "; this Decider hands out nothing more: restart it from its storage", e);
+            outbox.clear();
+            throw failedWrite;
+        }
         unwritten = new WriteBatch();
         ownUnwritten = false;
         writtenTick = tick;
@@ -302,8 +322,18 @@ final class StreamletteDecider implements Decider {
         return tick;
     }
 
+    /** After a failed durable write, refuses every input: what it signed since may not be durable. */
+    private void requireWritable() {
+        if (failedWrite != null) {
+            throw failedWrite;
+        }
+    }
+
+
+
     @Override
     public void tick() {
+        requireWritable();
         tree.nextPhase(); // the relay rule's clock runs on after deciding
         if (decision != null) {
             return; // decided: stop proposing and voting; the tick freezes; pulls are still answered
@@ -315,6 +345,7 @@ final class StreamletteDecider implements Decider {
         } else {
             phase = 0;
             tick++;
+            votableTick = tick;
             tree.setMaxTick(tick + 1);
         }
         vote();
@@ -352,23 +383,59 @@ final class StreamletteDecider implements Decider {
         ownUnwritten = true;
     }
 
+    // ---- for the adversaries (Adversaries), which run this Decider as a faulty member's shadow ---------------
+
+    MessageTree tree() {
+        return tree;
+    }
+
+    Leaders leaders() {
+        return leaders;
+    }
+
+    int maxBody() {
+        return maxBody;
+    }
+
     /**
-     * Streamlet's voting rule: the newest eligible leader message of a tick above the last one voted in and not
-     * beyond our own (a message of our own tick, or, for a node that lags, the newest it has).
+     * Signs {@code unsigned} with our key and stores it as our own, so our next responses carry it; for a faulty
+     * member's shadow only.
+     *
+     * @return the signed message's encoding, or null if the tree refused it
+     */
+    byte[] signAndStore(Message unsigned) {
+        Message m = signed(unsigned);
+        byte[] encoded = Wire.encode(m);
+        try {
+            tree.insert(m, encoded, null);
+        } catch (InvalidMessageException e) {
+            return null;
+        }
+        ownUnwritten = true;
+        return encoded;
+    }
+
+    /**
+     * Streamlet's voting rule: every eligible leader message of a tick above the last one voted in and not beyond the
+     * ticks we may vote in ({@link #votableTick}), one per tick, oldest tick first, so a late message of the tick
+     * before still gets our vote after a later one arrived.
      */
     private void vote() {
         if (decision != null || committee.weight(self) == 0) {
             return;
         }
         boolean nothingNotarized = tree.lncTips().isEmpty();
-        for (Entry e : tree.leaderMessagesBetween(lastVotedTick, tick)) {
+        long upTo = mutations.has(Defect.CATCH_UP_ON_ANY_LEADER) ? tick : Math.min(tick, Math.max(tick - 1,
+                votableTick));
+        List<Entry> candidates = tree.leaderMessagesBetween(lastVotedTick, upTo);
+        for (int i = candidates.size() - 1; i >= 0; i--) { // oldest tick first
+            Entry e = candidates.get(i);
             boolean eligible = e.isProposal()
                     ? nothingNotarized && app.validate(((Proposal) e.msg).body())
                     : tree.isLncTip(e.parent);
-            if (eligible && !tree.hasVoted(e.tick, self)) {
+            if (eligible && e.tick > lastVotedTick && !tree.hasVoted(e.tick, self)) {
                 lastVotedTick = e.tick;
                 insertOwn(signed(new Vote(instance, e.key.bytes(), self, new byte[0])));
-                return;
             }
         }
     }
@@ -381,7 +448,7 @@ final class StreamletteDecider implements Decider {
             }
         }
         rng.shuffle(peers); // seeded: no peer is always asked first
-        byte[] request = Wire.pull(unreachable(), tree.summary());
+        byte[] request = Wire.pull(unreachable(), tree.summary(maxSummary));
         for (NodeId p : peers) {
             awaiting.add(p);
             outbox.add(new Outbound(p, request));
@@ -411,6 +478,7 @@ final class StreamletteDecider implements Decider {
 
     @Override
     public byte[] onRequest(NodeId from, byte[] request) {
+        requireWritable();
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, from + " is not a member");
         }
@@ -427,6 +495,7 @@ final class StreamletteDecider implements Decider {
 
     @Override
     public void onResponse(NodeId from, byte[] response) {
+        requireWritable();
         awaiting.remove(from);
         List<byte[]> messages;
         try {
@@ -436,18 +505,26 @@ final class StreamletteDecider implements Decider {
             throw e;
         }
         InvalidMessageException firstFault = null;
+        List<Message> decoded = new ArrayList<>(messages.size());
         for (byte[] encoded : messages) {
-            Message m;
             try {
-                m = Wire.decode(encoded, maxBody, crypto.hashLength());
+                decoded.add(Wire.decode(encoded, maxBody, crypto.hashLength()));
             } catch (InvalidMessageException e) {
                 faults.add(new Fault(from, Fault.Kind.MALFORMED, "relayed a malformed message: " + e.getMessage(),
                         List.of(encoded)));
                 firstFault = firstFault == null ? e : firstFault;
+                decoded.add(null);
+            }
+        }
+        MessageTree.Batch batch = new MessageTree.Batch(decoded.stream().filter(java.util.Objects::nonNull)
+                .toList());
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = decoded.get(i);
+            if (m == null) {
                 continue;
             }
             try {
-                tree.insert(m, encoded, from);
+                tree.insert(m, messages.get(i), from, batch);
             } catch (InvalidMessageException e) {
                 Reason r = e.reason();
                 boolean expected = r == Reason.TOO_EARLY || r == Reason.UNKNOWN_REFERENCE || r == Reason.DUPLICATE;
@@ -478,12 +555,18 @@ final class StreamletteDecider implements Decider {
     }
 
     /**
-     * Tick synchronisation: a validly signed leader message (or a notarized message) from a later tick than ours
-     * shows that the committee's clocks have moved on; follow it. Ticks only move forward, so the voting rule still
-     * holds; at worst a faulty leader pulls honest nodes one tick ahead per tick it leads.
+     * Tick synchronisation. Evidence that an honest member reached a later tick, which the Byzantine weight cannot
+     * produce alone (a leader message of that tick voted for by members of more than the tolerated faulty weight, or
+     * a notarized one), moves our tick at once and lets us vote there. A validly signed leader message of a later tick
+     * moves our tick only once our own tick's proposal phase is over, and we vote in a tick reached that way only on
+     * that evidence or when our own clock gets there ({@link #votableTick}): a leader that speaks early takes neither
+     * the proposal nor the votes away from the tick before, while honest clocks that drifted apart meet again. Ticks
+     * only move forward, so the voting rule still holds.
      */
     private void absorbNotarizations() {
-        catchUp(tree.highestLeaderTick());
+        votableTick = Math.max(votableTick, tree.highestBackedTick());
+        boolean followLeaders = phase == 1 || mutations.has(Defect.CATCH_UP_ON_ANY_LEADER);
+        catchUp(Math.max(tree.highestBackedTick(), followLeaders ? tree.highestLeaderTick() : -1));
         for (Entry e : tree.drainNotarized()) {
             catchUp(e.tick);
             pendingFinality.add(e);
@@ -546,7 +629,7 @@ final class StreamletteDecider implements Decider {
 
     @Override
     public Optional<Decision> poll() {
-        if (decision != null && !polled) {
+        if (decision != null && !polled && failedWrite == null) {
             polled = true;
             return Optional.of(decision);
         }
@@ -591,7 +674,8 @@ final class StreamletteDecider implements Decider {
                 : ticks * perTick * (n + 1);
         long perTickBytes = perTick * (sizes.maxLeaderMessage() + n * sizes.maxVote());
         long bytes = ticks > Long.MAX_VALUE / Math.max(1, perTickBytes) ? Long.MAX_VALUE : ticks * perTickBytes;
-        return new Footprint(entries, bytes).plus(new Footprint(faults.capacity(), faults.maxBytes()));
+        return new Footprint(entries, bytes).plus(new Footprint(faults.maxEntries(committee.size()),
+                faults.maxBytes(committee.size())));
     }
 
     /** The largest pull request (a full summary) or response (a full diff) we hand out. */

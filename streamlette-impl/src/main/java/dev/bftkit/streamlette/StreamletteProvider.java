@@ -14,7 +14,8 @@ import java.util.Set;
  * ({@link DeciderConfig#options()}): {@code streamlette.maxBody} (largest proposal, default 1 MiB),
  * {@code streamlette.maxDiffMessages} (8192), {@code streamlette.maxDiffBytes} (8 MiB),
  * {@code streamlette.maxSummaryEntries} (65,536), {@code streamlette.leaderSeed} (default: derived from the
- * instance id, so every node agrees on the leader schedule).
+ * instance id, so every node agrees on the leader schedule; decision proofs name their leaders by that default,
+ * so set it only to test a member configured differently from its committee).
  */
 public final class StreamletteProvider implements DeciderProvider {
     private final Mutations mutations;

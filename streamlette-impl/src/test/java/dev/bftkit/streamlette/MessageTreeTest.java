@@ -141,15 +141,32 @@ class MessageTreeTest {
     }
 
     @Test
-    void moreThanMaxVariantsWaitAsideUntilReferredTo() {
+    void versionsBeyondMaxVariantsAreRefusedAndKeptNowhere() {
         int l = f.leader(0);
         for (int i = 0; i < MessageTree.MAX_VARIANTS; i++) {
             Fixture.insert(tree, f.proposal(l, 0, "v" + i));
         }
         Message extra = f.proposal(l, 0, "extra");
-        rejected(() -> Fixture.insert(tree, extra), Reason.CONFLICT);
-        assertThat(tree.get(new Key(f.hash(extra)))).isNull();
-        assertThat(Fixture.insert(tree, f.vote(1, extra))).as("a vote admits it").isTrue();
+        rejectedWithoutChange(extra, null, Reason.CONFLICT);
+        rejectedWithoutChange(f.vote(1, extra), null, Reason.UNKNOWN_REFERENCE);
+        assertThat(faults.entries()).as("one proof of the equivocation").hasSize(1);
+    }
+
+    @Test
+    void aFurtherVersionNeedsVotesFromMoreThanTheFaultyWeightInItsBatch() {
+        int l = f.leader(0);
+        for (int i = 0; i < MessageTree.MAX_VARIANTS; i++) {
+            Fixture.insert(tree, f.proposal(l, 0, "v" + i));
+        }
+        Message extra = f.proposal(l, 0, "extra");
+        Message byLeader = f.vote(l, extra);
+        Message byOther = f.vote((l + 1) % 4, extra);
+        Message forged = Wire.withSignature(f.vote((l + 2) % 4, extra), new byte[64]);
+        rejected(() -> tree.insert(extra, Wire.encode(extra), null,
+                new MessageTree.Batch(List.of(extra, byLeader, forged))), Reason.CONFLICT);
+        assertThat(tree.insert(extra, Wire.encode(extra), null,
+                new MessageTree.Batch(List.of(extra, byLeader, byOther)))).as("two of four: more than the one faulty")
+                .isTrue();
         assertThat(tree.get(new Key(f.hash(extra)))).isNotNull();
     }
 

@@ -28,35 +28,43 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MutationTest {
     /** Four other leader schedules: a node running them signs out of turn in most ticks. */
-    static final List<Map<String, String>> MISCONFIGURED = java.util.stream.LongStream.range(0, 4)
-            .mapToObj(k -> Map.of("streamlette.leaderSeed", Long.toString(20261122L + k))).toList();
+    static final List<Map<String, String>> MISCONFIGURED =
+            dev.bftkit.streamlette.adversary.StreamletteAdversaries.misconfigured();
 
-    record Case(String name, Mutations mutations, String rule, int[] sizes, int seedBudget) {
+    record Case(Mutations.Defect defect, String rule, int[] sizes, int seedBudget) {
+        String name() {
+            return defect.toString();
+        }
+
+        Mutations mutations() {
+            return Mutations.of(defect);
+        }
+
         @Override
         public String toString() {
-            return name + " (" + rule + ", " + seedBudget + " seeds)";
+            return name() + " (" + rule + ", " + seedBudget + " seeds)";
         }
     }
 
     static List<Case> mutants() {
         return List.of(
-                new Case("1/2 instead of 2/3 threshold", new Mutations(true, false, false, false, false),
-                        "required_safety_twins_split_committee", new int[] {7}, 30),
-                new Case("signature check skipped", new Mutations(false, true, false, false, false),
-                        "required_byzantine_forger", new int[] {4, 7}, 10),
-                new Case("leader check removed", new Mutations(false, false, true, false, false),
-                        "required_byzantine_misconfigured", new int[] {4, 7}, 10),
-                new Case("vote handed out before it is durable", new Mutations(false, false, false, true, false),
-                        "required_safety_crash_after_send_with_twins", new int[] {4, 7}, 100),
+                new Case(Mutations.Defect.HALF_THRESHOLD, "required_safety_twins_split_committee", new int[] {7}, 30),
+                new Case(Mutations.Defect.SKIP_SIGNATURE_CHECK, "required_byzantine_forger", new int[] {4, 7}, 10),
+                new Case(Mutations.Defect.SKIP_LEADER_CHECK, "required_byzantine_misconfigured", new int[] {4, 7}, 10),
+                new Case(Mutations.Defect.VOTE_BEFORE_PERSIST, "required_safety_crash_after_send_with_twins",
+                        new int[] {4, 7}, 100),
                 // caught when a stale node leads the tick that decides the nodes it serves: they stop, and only
                 // relays by age bring its message to the nodes it starves (about a third of the seeds)
-                new Case("another author's message relayed only when the asker marks it unreachable",
-                        new Mutations(false, false, false, false, true), "required_byzantine_stale",
-                        new int[] {4, 7}, 10));
+                new Case(Mutations.Defect.NO_AGE_RELAY, "required_byzantine_stale", new int[] {4, 7}, 10),
+                new Case(Mutations.Defect.UNBOUNDED_VARIANTS, "required_adversary_variants", new int[] {4, 7}, 3),
+                new Case(Mutations.Defect.RELOAD_AS_PEER, "required_adversary_variants", new int[] {4, 7}, 10),
+                new Case(Mutations.Defect.CATCH_UP_ON_ANY_LEADER, "required_adversary_early_costs_no_more_than_a_crash",
+                        new int[] {4, 7}, 3));
     }
 
     static DeciderChecks checks(Mutations m) {
-        return new DeciderChecks(new StreamletteProvider(m), Kit.insecureCrypto(), Map.of(), 100, MISCONFIGURED);
+        return new DeciderChecks(new StreamletteProvider(m), Kit.insecureCrypto(), Map.of(), 100, MISCONFIGURED,
+                Adversaries.all());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,7 +101,7 @@ class MutationTest {
         int disagreedHalf = 0;
         int disagreedReal = 0;
         for (long seed = 1; seed <= runs; seed++) {
-            disagreedHalf += disagrees(new Mutations(true, false, false, false, false), seed) ? 1 : 0;
+            disagreedHalf += disagrees(Mutations.of(Mutations.Defect.HALF_THRESHOLD), seed) ? 1 : 0;
             disagreedReal += disagrees(Mutations.NONE, seed) ? 1 : 0;
         }
         System.out.println("§7 scenario, n=7 split 3|3 with one twin key: 1/2 threshold disagreed in "

@@ -157,32 +157,17 @@ class StreamletteDeciderTest {
     }
 
     /** Counts durable writes. */
-    private static final class CountingStorage implements Storage {
-        private final Storage inner;
+    private static final class CountingStorage extends ForwardingStorage {
         int writes;
 
         CountingStorage(Storage inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Optional<byte[]> get(byte[] key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public List<Storage.Entry> scan(byte[] prefix, byte[] after, int limit) {
-            return inner.scan(prefix, after, limit);
+            super(inner);
         }
 
         @Override
         public void write(WriteBatch batch) {
             writes++;
-            inner.write(batch);
-        }
-
-        @Override
-        public void close() {
+            super.write(batch);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bftkit.streamlette;
 
 import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.conformance.Adversary;
 import dev.bftkit.conformance.DeciderVerification;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,12 @@ class StreamletteVerificationTest extends DeciderVerification {
     @Override
     protected DeciderProvider provider() {
         return new StreamletteProvider();
+    }
+
+    /** Streamlette's own strategies: many variants, early leaders, fork votes, late reveals. */
+    @Override
+    protected List<Adversary> adversaries() {
+        return Adversaries.all();
     }
 
     /** A node with other leader schedules signs proposals out of turn. */
