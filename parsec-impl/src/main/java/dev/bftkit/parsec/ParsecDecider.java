@@ -77,7 +77,7 @@ final class ParsecDecider implements Decider {
     private long tick;
     private boolean gossipDue;
 
-    ParsecDecider(DeciderConfig config) {
+    ParsecDecider(DeciderConfig config, Mutations mutations) {
         this.instance = config.instance();
         this.crypto = config.crypto();
         this.key = config.key();
@@ -119,11 +119,13 @@ final class ParsecDecider implements Decider {
             checkSetup(true);
             core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
             core.malice = new MaliceDetector(core, faults::add);
+            core.mutations = mutations;
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
             checkSetup(false);
             core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
             core.malice = new MaliceDetector(core, faults::add);
+            core.mutations = mutations;
             restore(stored);
         }
         persist();
