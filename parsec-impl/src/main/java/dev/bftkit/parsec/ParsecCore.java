@@ -264,6 +264,27 @@ final class ParsecCore {
         return List.copyOf(new TreeSet<>(ids));
     }
 
+    /** @return the group of the first Genesis vote in the graph, or else the peers that may vote, sorted */
+    List<NodeId> genesisGroup() {
+        for (Event e : graph.events()) {
+            if (e.observation instanceof Observation.Genesis g) {
+                return g.group();
+            }
+        }
+        List<NodeId> voters = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            if (PeerState.contains(peers.state(i), PeerState.VOTE)) {
+                voters.add(peers.get(i).id);
+            }
+        }
+        return sortedCopy(voters);
+    }
+
+    /** @return true if the event's signatures verify (see {@link SignatureCheck}) */
+    boolean verifies(Incoming event) {
+        return signatureCheck.verify(event);
+    }
+
     NodeId ourId() {
         return peers.our().id;
     }

@@ -115,17 +115,13 @@ final class ParsecDecider implements Decider {
         ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
         ParsecCore.SignatureCheck check = this::verify;
         java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
+        checkSetup(stored.isEmpty());
+        core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
+        core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
+        core.mutations = mutations;
         if (stored.isEmpty()) {
-            checkSetup(true);
-            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-            core.malice = new MaliceDetector(core, faults::add);
-            core.mutations = mutations;
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
-            checkSetup(false);
-            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-            core.malice = new MaliceDetector(core, faults::add);
-            core.mutations = mutations;
             restore(stored);
         }
         persist();
@@ -239,6 +235,15 @@ final class ParsecDecider implements Decider {
         }
         persisted = stored.size();
         core.malice.forgetVotedAccusations();
+    }
+
+    /** Decodes the bytes of a rejected event that an accusation carries; null if they are no event. */
+    private ParsecCore.Incoming decodeCarried(byte[] wire) {
+        try {
+            return WireCodec.decodeEvent(wire, limits, crypto::hash);
+        } catch (InvalidMessageException e) {
+            return null;
+        }
     }
 
     // ----------------------------------------------------------------------------------------- crypto
