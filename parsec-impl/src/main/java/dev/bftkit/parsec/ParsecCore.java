@@ -891,14 +891,17 @@ final class ParsecCore {
     }
 
     /**
-     * Whether x strongly sees y: more than 2/3 of the voter count of creators c (voters or not: the reference's
-     * quirk) have an event z at x's last ancestor index with x sees z and z sees y.
+     * Whether x strongly sees y: more than 2/3 of the current voters c have an event z at x's last ancestor index
+     * with x sees z and z sees y. The reference counts every creator, voter or not, against the voters' threshold,
+     * so a removed member's events (accepted while they do not descend from its removal) stood in for voters' and
+     * two supermajorities need not share an honest voter; counting voters only keeps that intersection, and the
+     * recorded upstream graphs replay the same either way.
      */
     boolean stronglySees(Event x, Event y) {
         int count = 0;
         for (int p = 0; p < x.ancestry.size(); p++) {
             int last = x.ancestry.last(p);
-            if (last < 0) {
+            if (last < 0 || !meta.voters.contains(p)) {
                 continue;
             }
             for (int zi : peers.get(p).eventsAt(last)) {
