@@ -41,7 +41,8 @@ class InsertionOrderTest {
     @MethodSource("seeds")
     void one_graph_with_a_fork_decides_one_history_in_every_insertion_order_and_across_restarts(long seed) {
         ForkedGraph graph = ForkedGraph.record(seed);
-        String replay = "seed " + seed + " (replay: -Dtest=InsertionOrderTest, test 'seed " + seed + "')";
+        String replay = "seed " + seed + " (replay: mvn -B verify -pl parsec-impl -am "
+                + "-Dsurefire.failIfNoSpecifiedTests=false -Dtest=InsertionOrderTest, test 'seed " + seed + "')";
         assertThat(graph.forkingCreators()).as("the graph of %s holds a fork", replay).isNotEmpty();
         List<String> reference = graph.historyAfterReload(graph.stored);
         assertThat(reference).as("decisions of %s", replay).isNotEmpty();
