@@ -49,7 +49,7 @@ class InsertionOrderTest {
         ParsecDecider.SplitMix64 random = new ParsecDecider.SplitMix64(seed * 0x9E3779B97F4A7C15L);
         int accepted = 0;
         for (int o = 0; o < 4 * ORDERS && accepted < ORDERS; o++) {
-            List<byte[]> order = graph.randomTopologicalOrder(random);
+            List<byte[]> order = graph.randomTopologicalOrder(random, o);
             List<String> history;
             try {
                 history = graph.historyAfterReload(order);
@@ -147,9 +147,12 @@ class InsertionOrderTest {
 
         /**
          * A random topological order of the graph; the holder's first two events (Initial and its Genesis vote)
-         * stay first, as every node creates them before it receives anything.
+         * stay first, as every node creates them before it receives anything. Two orders in three hold back one
+         * branch of every fork (the first child's, or the second's) while anything else can be placed, so the
+         * branches arrive in both orders.
          */
-        List<byte[]> randomTopologicalOrder(ParsecDecider.SplitMix64 random) {
+        List<byte[]> randomTopologicalOrder(ParsecDecider.SplitMix64 random, int order) {
+            Set<Integer> heldBack = order % 3 == 0 ? Set.of() : branch(order % 3 - 1);
             List<byte[]> out = new ArrayList<>(stored.subList(0, 2));
             Set<ByteBuffer> placed = new HashSet<>();
             placed.add(ByteBuffer.wrap(events.get(0).hash()));
@@ -166,10 +169,42 @@ class InsertionOrderTest {
                         ready.add(i);
                     }
                 }
-                int pick = ready.get(random.nextInt(ready.size()));
+                List<Integer> preferred = ready.stream().filter(i -> !heldBack.contains(i)).toList();
+                List<Integer> from = preferred.isEmpty() ? ready : preferred;
+                int pick = from.get(random.nextInt(from.size()));
                 left.remove(Integer.valueOf(pick));
                 placed.add(ByteBuffer.wrap(events.get(pick).hash()));
                 out.add(stored.get(pick));
+            }
+            return out;
+        }
+
+        /** The events on the {@code k}-th child's side of every fork point (self-descendants of that child). */
+        private Set<Integer> branch(int k) {
+            Map<String, List<Integer>> children = new HashMap<>();
+            for (int i = 0; i < events.size(); i++) {
+                ParsecCore.Incoming e = events.get(i);
+                if (e.selfParent() != null) {
+                    children.computeIfAbsent(Bytes.hex(e.selfParent()), h -> new ArrayList<>()).add(i);
+                }
+            }
+            Set<ByteBuffer> roots = new HashSet<>();
+            for (List<Integer> c : children.values()) {
+                if (c.size() > 1) {
+                    roots.add(ByteBuffer.wrap(events.get(c.get(k % c.size())).hash()));
+                }
+            }
+            Map<ByteBuffer, ParsecCore.Incoming> byHash = new HashMap<>();
+            events.forEach(e -> byHash.put(ByteBuffer.wrap(e.hash()), e));
+            Set<Integer> out = new HashSet<>();
+            for (int i = 0; i < events.size(); i++) {
+                for (ParsecCore.Incoming e = events.get(i); e != null;
+                        e = e.selfParent() == null ? null : byHash.get(ByteBuffer.wrap(e.selfParent()))) {
+                    if (roots.contains(ByteBuffer.wrap(e.hash()))) {
+                        out.add(i);
+                        break;
+                    }
+                }
             }
             return out;
         }
