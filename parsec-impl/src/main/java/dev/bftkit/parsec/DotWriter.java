@@ -234,7 +234,7 @@ final class DotWriter {
                 continue;
             }
             sb.append("///   ").append(eventName(e)).append(" -> {\n");
-            sb.append("///     observees: ").append(peerSet(m.observees)).append('\n');
+            sb.append("///     observees: ").append(peerSet(m.observees.keySet())).append('\n');
             sb.append("///     interesting_content: ").append(contentList(m.interestingContent)).append('\n');
             if (!m.metaVotes.isEmpty()) {
                 sb.append("///     meta_votes: {\n///         stage est bin aux dec\n");

@@ -22,7 +22,7 @@ record Malice(Kind kind, List<byte[]> events, byte[] packedEvent, Malice inner) 
         /** A genesis member's second event does not vote for Genesis. */
         MISSING_GENESIS("MissingGenesis"),
         /** A Genesis that differs from ours (rejected). */
-        INCORRECT_GENESIS("IncorrectGenesis"),
+        INCORRECT_GENESIS("IncorrectGenesis", true),
         /** Two votes for one observation by one creator. */
         DUPLICATE_VOTE("DuplicateVote"),
         /** Two events with the same self-parent (the event named is that self-parent). */
@@ -30,20 +30,27 @@ record Malice(Kind kind, List<byte[]> events, byte[] packedEvent, Malice inner) 
         /** An accusation of someone we saw do nothing wrong. */
         INVALID_ACCUSATION("InvalidAccusation"),
         /** An other-parent by the event's own creator (rejected). */
-        OTHER_PARENT_BY_SAME_CREATOR("OtherParentBySameCreator"),
+        OTHER_PARENT_BY_SAME_CREATOR("OtherParentBySameCreator", true),
         /** A self-parent by another creator (rejected). */
-        SELF_PARENT_BY_DIFFERENT_CREATOR("SelfParentByDifferentCreator"),
+        SELF_PARENT_BY_DIFFERENT_CREATOR("SelfParentByDifferentCreator", true),
         /** A Request that answers no Requesting addressed to its creator (rejected). */
-        INVALID_REQUEST("InvalidRequest"),
+        INVALID_REQUEST("InvalidRequest", true),
         /** A Response that answers no Request of its creator (rejected). */
-        INVALID_RESPONSE("InvalidResponse"),
+        INVALID_RESPONSE("InvalidResponse", true),
         /** A sync event built on malice we accused, by a creator that did not accuse it. */
         ACCOMPLICE("Accomplice");
 
         final String label;
+        /** The event was rejected: the malice carries its bytes instead of naming it. */
+        final boolean rejectsEvent;
 
         Kind(String label) {
+            this(label, false);
+        }
+
+        Kind(String label, boolean rejectsEvent) {
             this.label = label;
+            this.rejectsEvent = rejectsEvent;
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.Fault;
-import dev.bftkit.api.NodeId;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Malice detection, always on in live Deciders (the reference's {@code malice-detection} feature): detects forks,
@@ -27,19 +30,70 @@ final class MaliceDetector {
     /** Accomplice accusations nest; we never make one deeper than this (the wire format allows twice as deep). */
     static final int MAX_DEPTH = 8;
 
+    /** At most this many events we lack may hold back the judging of accusations (more stay unjudged). */
+    static final int MAX_AWAITED = 4096;
+
     private final ParsecCore core;
     private final Consumer<Fault> faults;
+    private final AccusationJudge judge;
     private final List<Pending> pending = new ArrayList<>();
     /** Requesting events with no Request answering them yet, and Requests with no Response yet. */
     private final Set<Integer> awaiting = new HashSet<>();
+    /** Hash of an event we lack → the accusation events whose judging waits for it. */
+    private final Map<ByteBuffer, List<Integer>> awaitedBy = new HashMap<>();
+    private int awaited;
 
-    MaliceDetector(ParsecCore core, Consumer<Fault> faults) {
+    /**
+     * @param core the graph
+     * @param faults receives each fault found
+     * @param unpack decodes the bytes of a rejected event that an accusation carries, or returns null
+     */
+    MaliceDetector(ParsecCore core, Consumer<Fault> faults, Function<byte[], ParsecCore.Incoming> unpack) {
         this.core = core;
         this.faults = faults;
+        this.judge = new AccusationJudge(core, unpack);
     }
 
-    /** Keeps the Requesting → Request → Response bookkeeping; called for every inserted event. */
+    /**
+     * Keeps the Requesting → Request → Response bookkeeping and judges accusations: another member's accusation
+     * when it enters the graph, and again when an event its judging waits for does. Called for every inserted
+     * event.
+     */
     void inserted(Event e) {
+        trackSyncChain(e);
+        List<Integer> waiting = awaitedBy.remove(ByteBuffer.wrap(e.hash));
+        if (waiting != null) {
+            awaited -= waiting.size();
+            waiting.forEach(a -> judgeAccusation(core.graph.get(a)));
+        }
+        if (e.creator != PeerList.OUR && e.observation instanceof Observation.Accusation) {
+            judgeAccusation(e);
+        }
+    }
+
+    /**
+     * Flags the creator of an accusation our graph disproves (the reference calls every accusation it did not
+     * raise itself invalid, which flags honest accusers that saw another branch of a fork first); one that waits
+     * for events we lack is judged again when they arrive. See {@link AccusationJudge} for each kind.
+     */
+    private void judgeAccusation(Event e) {
+        Observation.Accusation a = (Observation.Accusation) e.observation;
+        AccusationJudge.Verdict v = judge.judge(a.offender(), a.malice());
+        if (v instanceof AccusationJudge.Disproven d) {
+            accuse(e.creator, Malice.of(Malice.Kind.INVALID_ACCUSATION, e.hash.clone()),
+                    "accused " + core.nameOf(a.offender()) + " of " + a.malice().name() + " falsely: " + d.why(),
+                    List.of(wireOf(e)));
+        } else if (v instanceof AccusationJudge.Open o) {
+            for (byte[] h : o.awaiting()) {
+                if (awaited < MAX_AWAITED) {
+                    awaitedBy.computeIfAbsent(ByteBuffer.wrap(h.clone()), k -> new ArrayList<>()).add(e.index);
+                    awaited++;
+                }
+            }
+        }
+    }
+
+    private void trackSyncChain(Event e) {
         if (e.cause == Cause.REQUESTING) {
             awaiting.add(e.index);
         } else if (e.cause == Cause.REQUEST) {
@@ -92,7 +146,6 @@ final class MaliceDetector {
         detectMissingGenesis(event);
         detectDuplicateVote(event);
         detectFork(event);
-        detectInvalidAccusations(event);
     }
 
     private Observation payload(Event e) {
@@ -103,27 +156,12 @@ final class MaliceDetector {
         return info == null ? null : info.observation;
     }
 
-    private List<NodeId> genesisGroup() {
-        for (Event e : core.graph.events()) {
-            if (payload(e) instanceof Observation.Genesis g) {
-                return g.group();
-            }
-        }
-        List<NodeId> voters = new ArrayList<>();
-        for (int i = 0; i < core.peers.size(); i++) {
-            if (PeerState.contains(core.peers.state(i), PeerState.VOTE)) {
-                voters.add(core.peers.get(i).id);
-            }
-        }
-        return List.copyOf(new java.util.TreeSet<>(voters));
-    }
-
     private static byte[] wireOf(Event e) {
         return e.wire == null ? e.hash.clone() : e.wire.clone();
     }
 
     private void detectIncorrectGenesis(Event event) {
-        if (!(payload(event) instanceof Observation.Genesis g) || g.group().equals(genesisGroup())) {
+        if (!(payload(event) instanceof Observation.Genesis g) || g.group().equals(core.genesisGroup())) {
             return;
         }
         reject(event, Malice.rejected(Malice.Kind.INCORRECT_GENESIS, wireOf(event)), "its Genesis differs from ours");
@@ -177,7 +215,7 @@ final class MaliceDetector {
         if (event.indexByCreator != 1 || payload(event) instanceof Observation.Genesis) {
             return;
         }
-        if (genesisGroup().contains(core.peers.get(event.creator).id)) {
+        if (core.genesisGroup().contains(core.peers.get(event.creator).id)) {
             accuse(event.creator, Malice.of(Malice.Kind.MISSING_GENESIS, event.hash.clone()),
                     "a genesis member's second event does not vote for Genesis", List.of(wireOf(event)));
         }
@@ -221,80 +259,12 @@ final class MaliceDetector {
         }
     }
 
-    private void detectInvalidAccusations(Event event) {
-        if (!event.isSync()) {
-            return;
-        }
-        List<Event> invalid = new ArrayList<>();
-        int p = event.selfParent;
-        while (p >= 0) {
-            Event parent = core.graph.get(p);
-            if (!(payload(parent) instanceof Observation.Accusation a)) {
-                break;
-            }
-            if (provablyFalse(a.offender(), a.malice())) {
-                invalid.add(parent);
-            }
-            p = parent.selfParent;
-        }
-        for (Event e : invalid) {
-            accuse(event.creator, Malice.of(Malice.Kind.INVALID_ACCUSATION, e.hash.clone()), "accused an honest peer",
-                    List.of(wireOf(e)));
-        }
-    }
-
     /**
-     * Whether our own graph proves an accusation false. The reference calls every accusation we did not raise
-     * ourselves invalid; but an honest accuser may have seen the other side of a fork before we did, or have
-     * accused another fork point of the same offender, so bftkit only calls an accusation false when the events
-     * it names are in our graph and show no such malice. A fork accusation is never provably false (the second
-     * branch may yet reach us); a duplicate vote is false when both named events are ours to inspect and are not
-     * two votes of the offender for one observation. Accusations of an offender we accused ourselves stand.
-     */
-    private boolean provablyFalse(NodeId offender, Malice malice) {
-        if (!provable(malice) || offender.equals(core.ourId()) || weHaveAccused(offender)) {
-            return false;
-        }
-        if (malice.kind() != Malice.Kind.DUPLICATE_VOTE) {
-            return false;
-        }
-        List<Event> named = accusedEvents(malice);
-        if (named.size() != 2 || named.size() != malice.accusedEvents().size()) {
-            return false;
-        }
-        Event a = named.get(0);
-        Event b = named.get(1);
-        int offenderIndex = core.peers.indexOf(offender);
-        boolean duplicate = a.index != b.index && a.creator == offenderIndex && b.creator == offenderIndex
-                && a.payloadKey != null && a.payloadKey.equals(b.payloadKey);
-        return !duplicate;
-    }
-
-    /**
-     * Whether an accusation names events rather than carrying a rejected event's bytes. Accusations of a rejected
-     * event are never judged: we may never have received that event.
+     * Whether a malice names events in the graph rather than carrying a rejected event's bytes; only such malice
+     * can be built on, so only it makes accomplices.
      */
     static boolean provable(Malice malice) {
         return malice.packedEvent().length == 0;
-    }
-
-    /** Whether we accused the offender of anything (voted or still pending). */
-    private boolean weHaveAccused(NodeId offender) {
-        int offenderIndex = core.peers.indexOf(offender);
-        if (offenderIndex < 0) {
-            return false;
-        }
-        for (Pending p : pending) {
-            if (p.offender() == offenderIndex) {
-                return true;
-            }
-        }
-        for (Pending p : accusationsBy(PeerList.OUR)) {
-            if (p.offender() == offenderIndex) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** After an event was inserted: does its (sync) creator build on malice we accused without accusing it? */
@@ -309,8 +279,8 @@ final class MaliceDetector {
         candidates.addAll(accusationsBy(PeerList.OUR));
         List<Pending> found = new ArrayList<>();
         for (Pending c : candidates) {
-            if (c.offender() == creator || !provable(c.malice()) || accusedEvents(c.malice()).isEmpty()
-                    || !accusedEventsAreAncestorsOf(c.malice(), event) || forkNotVisibleTo(c.malice(), event)) {
+            if (c.offender() == creator || !provable(c.malice()) || c.malice().events().isEmpty()
+                    || !judge.buildsOn(c.malice(), event)) {
                 continue;
             }
             boolean alreadyTheirs = false;
@@ -352,45 +322,6 @@ final class MaliceDetector {
             }
         }
         return out;
-    }
-
-    private List<Event> accusedEvents(Malice malice) {
-        List<Event> out = new ArrayList<>();
-        for (byte[] h : malice.accusedEvents()) {
-            int i = core.graph.indexOf(h);
-            if (i >= 0) {
-                out.add(core.graph.get(i));
-            }
-        }
-        return out;
-    }
-
-    private boolean accusedEventsAreAncestorsOf(Malice malice, Event event) {
-        for (Event accused : accusedEvents(malice)) {
-            if (!event.isDescendantOf(accused)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean forkNotVisibleTo(Malice malice, Event event) {
-        if (malice.kind() != Malice.Kind.FORK) {
-            return false;
-        }
-        int i = core.graph.indexOf(malice.events().get(0));
-        if (i < 0) {
-            return true;
-        }
-        Event parent = core.graph.get(i);
-        int branches = 0;
-        for (int child : core.peers.get(parent.creator).eventsAt(parent.indexByCreator + 1)) {
-            Event c = core.graph.get(child);
-            if (c.selfParent == parent.index && event.isDescendantOf(c)) {
-                branches++;
-            }
-        }
-        return branches < 2;
     }
 
     /** After a restore: drop re-detected accusations that our stored events already voted for. */

@@ -1,6 +1,7 @@
 package dev.bftkit.parsec;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -27,14 +28,25 @@ final class MetaElection {
     int continueStart;
     int newStart;
 
+    /**
+     * Voter → the first interesting events of that voter (see {@link #firstInteresting}) that this election's
+     * observers strongly see. One event per voter whenever no more than a third of the voters misbehave.
+     */
+    final TreeMap<Integer, TreeSet<Integer>> observed = new TreeMap<>();
+
+    /** One voter's interesting events of this election, in processing order, each with the keys it found. */
     static final class Interesting {
         final List<Integer> events = new ArrayList<>();
-        final Set<ObservationKey> contents = new HashSet<>();
+        final List<List<ObservationKey>> contents = new ArrayList<>();
+        /** The graph indices of the voter's first interesting events ({@link #firstInteresting}). */
+        final List<Integer> firsts = new ArrayList<>();
     }
 
     private int[] voterArray;
+    private final Graph graph;
 
-    MetaElection(Set<Integer> voters) {
+    MetaElection(Graph graph, Set<Integer> voters) {
+        this.graph = graph;
         this.voters = new TreeSet<>(voters);
     }
 
@@ -48,7 +60,12 @@ final class MetaElection {
 
     void addMetaEvent(Event event, MetaEvent meta) {
         if (!meta.interestingContent.isEmpty()) {
-            addInterestingEvent(event.creator, event.index, meta.interestingContent);
+            addInterestingEvent(event, meta.interestingContent);
+        }
+        if (meta.isObserver()) {
+            for (Map.Entry<Integer, Integer> seen : meta.observees.entrySet()) {
+                observed.computeIfAbsent(seen.getKey(), k -> new TreeSet<>()).add(seen.getValue());
+            }
         }
         metaEvents.put(event.index, meta);
     }
@@ -59,19 +76,35 @@ final class MetaElection {
         return m == null || m.metaVotes.isEmpty() ? null : m.metaVotes;
     }
 
-    /** @return the content of the voter's first interesting event, or null */
-    List<ObservationKey> interestingContentBy(int creator) {
-        Interesting i = interestingEvents.get(creator);
-        if (i == null || i.events.isEmpty()) {
-            return null;
-        }
-        MetaEvent m = metaEvents.get(i.events.get(0));
-        return m == null ? null : m.interestingContent;
+    /**
+     * The voter's first interesting events: those of its interesting events with no interesting self-ancestor in
+     * this election. One for a voter that never forked (its first on its chain); a forking voter may have one per
+     * branch. Which events these are depends on the graph's content, not on the order it was inserted in.
+     *
+     * @return graph indices, in processing order
+     */
+    List<Integer> firstInteresting(int voter) {
+        Interesting i = interestingEvents.get(voter);
+        return i == null ? List.of() : Collections.unmodifiableList(i.firsts);
     }
 
-    boolean isAlreadyInterestingContent(int creator, ObservationKey key) {
-        Interesting i = interestingEvents.get(creator);
-        return i != null && i.contents.contains(key);
+    /**
+     * The keys that the creator's interesting events among the event's self-ancestors found interesting in this
+     * election: an event's interesting content leaves them out. Events on another branch of a forking creator
+     * do not count, so the content is a function of the event's ancestry.
+     */
+    Set<ObservationKey> interestingToSelfAncestors(Event event) {
+        Interesting i = interestingEvents.get(event.creator);
+        if (i == null) {
+            return Set.of();
+        }
+        Set<ObservationKey> out = new HashSet<>();
+        for (int a = 0; a < i.events.size(); a++) {
+            if (event.isDescendantOf(graph.get(i.events.get(a)))) {
+                out.addAll(i.contents.get(a));
+            }
+        }
+        return out;
     }
 
     void addUnconsensusedEvent(int eventIndex, ObservationKey key) {
@@ -88,7 +121,7 @@ final class MetaElection {
     private static final IntList EMPTY = new IntList();
 
     /** Starts the next election after {@code decided}; the reference's {@code new_election}. */
-    void newElection(Graph graph, List<ObservationKey> decided, List<int[]> peerListChanges) {
+    void newElection(List<ObservationKey> decided, List<int[]> peerListChanges) {
         boolean peerListChanged = !peerListChanges.isEmpty();
         voterArray = null;
         for (int[] change : peerListChanges) {
@@ -130,18 +163,23 @@ final class MetaElection {
             }
         }
         interestingEvents.clear();
+        observed.clear();
         for (int i = newStart; i < graph.size() && i < continueStart; i++) {
             MetaEvent m = metaEvents.get(i);
             if (m != null && !m.interestingContent.isEmpty()) {
-                addInterestingEvent(graph.get(i).creator, i, m.interestingContent);
+                addInterestingEvent(graph.get(i), m.interestingContent);
             }
         }
         consensusHistory.addAll(decided);
     }
 
-    private void addInterestingEvent(int creator, int eventIndex, List<ObservationKey> content) {
-        Interesting i = interestingEvents.computeIfAbsent(creator, k -> new Interesting());
-        i.events.add(eventIndex);
-        i.contents.addAll(content);
+    /** Appends an interesting event; it is a first one unless it descends from an earlier first one. */
+    private void addInterestingEvent(Event event, List<ObservationKey> content) {
+        Interesting i = interestingEvents.computeIfAbsent(event.creator, k -> new Interesting());
+        i.events.add(event.index);
+        i.contents.add(content);
+        if (firstInteresting(event.creator).stream().noneMatch(f -> event.isDescendantOf(graph.get(f)))) {
+            i.firsts.add(event.index);
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.bftkit.parsec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /** The meta-election data of one voter's sync event: observer status, interesting content, meta-votes. */
 final class MetaEvent {
@@ -16,8 +16,11 @@ final class MetaEvent {
     }
 
     ObserverKind observer = ObserverKind.NONE;
-    /** The peers whose first interesting event this observer strongly sees; empty unless {@link ObserverKind#THIS}. */
-    TreeSet<Integer> observees = new TreeSet<>();
+    /**
+     * The voters whose first interesting event this observer strongly sees, each with that event's graph index;
+     * empty unless {@link ObserverKind#THIS}.
+     */
+    TreeMap<Integer, Integer> observees = new TreeMap<>();
     /** Keys this event found interesting, in order. */
     List<ObservationKey> interestingContent = new ArrayList<>();
     /** Subject voter → meta-votes. */

@@ -153,11 +153,13 @@ final class ParsecCore {
      * generated benchmark graph, whose own decisions nobody reads.
      */
     boolean processing = true;
+    /** Planted defects for mutation tests; {@link Mutations#NONE} everywhere else. */
+    Mutations mutations = Mutations.NONE;
 
     private ParsecCore(PeerList peers, Set<Integer> voters, boolean singleMode, EventSealer sealer,
                        ObservationHasher hasher, SignatureCheck signatureCheck, Function<NodeId, String> namer) {
         this.peers = peers;
-        this.meta = new MetaElection(voters);
+        this.meta = new MetaElection(graph, voters);
         this.singleMode = singleMode;
         this.sealer = sealer;
         this.hasher = hasher;
@@ -260,6 +262,27 @@ final class ParsecCore {
 
     private static List<NodeId> sortedCopy(List<NodeId> ids) {
         return List.copyOf(new TreeSet<>(ids));
+    }
+
+    /** @return the group of the first Genesis vote in the graph, or else the peers that may vote, sorted */
+    List<NodeId> genesisGroup() {
+        for (Event e : graph.events()) {
+            if (e.observation instanceof Observation.Genesis g) {
+                return g.group();
+            }
+        }
+        List<NodeId> voters = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            if (PeerState.contains(peers.state(i), PeerState.VOTE)) {
+                voters.add(peers.get(i).id);
+            }
+        }
+        return sortedCopy(voters);
+    }
+
+    /** @return true if the event's signatures verify (see {@link SignatureCheck}) */
+    boolean verifies(Incoming event) {
+        return signatureCheck.verify(event);
     }
 
     NodeId ourId() {
@@ -656,7 +679,7 @@ final class ParsecCore {
                 changes.add(change);
             }
         }
-        meta.newElection(graph, keys, changes);
+        meta.newElection(keys, changes);
         listener.decided(index, keys, blocks);
         return meta.continueStart;
     }
@@ -736,12 +759,10 @@ final class ParsecCore {
 
     private void setInterestingContent(Event event, MetaEvent m) {
         LinkedHashMap<ObservationKey, List<Event>> candidates = new LinkedHashMap<>();
+        Set<ObservationKey> already = alreadyInteresting(event);
         for (int u = 0; u < meta.unconsensused.size(); u++) {
             Event e = graph.get(meta.unconsensused.get(u));
-            if (!event.isDescendantOf(e)) {
-                continue;
-            }
-            if (meta.isAlreadyInterestingContent(event.creator, e.payloadKey)) {
+            if (!event.isDescendantOf(e) || already.contains(e.payloadKey)) {
                 continue;
             }
             candidates.computeIfAbsent(e.payloadKey, k -> new ArrayList<>()).add(e);
@@ -768,6 +789,19 @@ final class ParsecCore {
         for (Map.Entry<Integer, ObservationKey> e : interesting) {
             m.interestingContent.add(e.getValue());
         }
+    }
+
+    /** The keys the event's interesting content leaves out: those its creator already found interesting. */
+    private Set<ObservationKey> alreadyInteresting(Event event) {
+        if (!mutations.insertionOrder()) {
+            return meta.interestingToSelfAncestors(event);
+        }
+        Set<ObservationKey> all = new HashSet<>();
+        MetaElection.Interesting i = meta.interestingEvents.get(event.creator);
+        if (i != null) {
+            i.contents.forEach(all::addAll);
+        }
+        return all;
     }
 
     /** The number of voters with an event among the event's ancestors. */
@@ -813,16 +847,16 @@ final class ParsecCore {
     private void setObserver(Event event, MetaEvent m) {
         if (isDescendantOfObserver(event)) {
             m.observer = MetaEvent.ObserverKind.ANCESTOR;
-            m.observees = new TreeSet<>();
+            m.observees = new TreeMap<>();
             return;
         }
-        TreeSet<Integer> observees = new TreeSet<>();
-        for (Map.Entry<Integer, MetaElection.Interesting> e : meta.interestingEvents.entrySet()) {
-            if (e.getValue().events.isEmpty()) {
-                continue;
-            }
-            if (stronglySees(event, graph.get(e.getValue().events.get(0)))) {
-                observees.add(e.getKey());
+        TreeMap<Integer, Integer> observees = new TreeMap<>();
+        for (int voter : meta.interestingEvents.keySet()) {
+            for (int first : firstInteresting(voter)) {
+                if (stronglySees(event, graph.get(first))) {
+                    observees.put(voter, first);
+                    break;
+                }
             }
         }
         if (isMoreThanTwoThirds(observees.size(), meta.voters.size())) {
@@ -830,8 +864,21 @@ final class ParsecCore {
             m.observees = observees;
         } else {
             m.observer = MetaEvent.ObserverKind.NONE;
-            m.observees = new TreeSet<>();
+            m.observees = new TreeMap<>();
         }
+    }
+
+    /**
+     * The voter's first interesting events of this election ({@link MetaElection#firstInteresting}): one per branch
+     * of a forking voter. No event strongly sees two of them while at most a third of the voters misbehave: the
+     * supermajorities behind the two would share an honest creator, whose later event would hold the fork.
+     */
+    private List<Integer> firstInteresting(int voter) {
+        if (mutations.insertionOrder()) {
+            MetaElection.Interesting i = meta.interestingEvents.get(voter);
+            return i == null || i.events.isEmpty() ? List.of() : List.of(i.events.get(0));
+        }
+        return meta.firstInteresting(voter);
     }
 
     private boolean isDescendantOfObserver(Event event) {
@@ -844,14 +891,17 @@ final class ParsecCore {
     }
 
     /**
-     * Whether x strongly sees y: more than 2/3 of the voter count of creators c (voters or not: the reference's
-     * quirk) have an event z at x's last ancestor index with x sees z and z sees y.
+     * Whether x strongly sees y: more than 2/3 of the current voters c have an event z at x's last ancestor index
+     * with x sees z and z sees y. The reference counts every creator, voter or not, against the voters' threshold,
+     * so a removed member's events (accepted while they do not descend from its removal) stood in for voters' and
+     * two supermajorities need not share an honest voter; counting voters only keeps that intersection, and the
+     * recorded upstream graphs replay the same either way.
      */
     boolean stronglySees(Event x, Event y) {
         int count = 0;
         for (int p = 0; p < x.ancestry.size(); p++) {
             int last = x.ancestry.last(p);
-            if (last < 0) {
+            if (last < 0 || !meta.voters.contains(p)) {
                 continue;
             }
             for (int zi : peers.get(p).eventsAt(last)) {
@@ -894,7 +944,7 @@ final class ParsecCore {
             }
         } else {
             for (int p : voters) {
-                votes.put(p, MetaVote.forObserver(m.observees.contains(p), others,
+                votes.put(p, MetaVote.forObserver(m.observees.containsKey(p), others,
                         peerMetaVotes(ancestors, p, others), total));
             }
         }
@@ -919,16 +969,33 @@ final class ParsecCore {
             if (last < 0) {
                 continue;
             }
-            int[] at = peers.get(voter).eventsAt(last);
-            if (at.length == 0) {
+            int at = ancestorAt(event, voter, last);
+            if (at < 0) {
                 continue;
             }
-            MetaVotes votes = meta.populatedMetaVotes(at[0]);
+            MetaVotes votes = meta.populatedMetaVotes(at);
             if (votes != null) {
                 out.add(votes);
             }
         }
         return out;
+    }
+
+    /**
+     * The event of the peer at that index by creator that the event descends from (a forking peer may have more
+     * than one there), or -1.
+     */
+    private int ancestorAt(Event event, int peer, int indexByCreator) {
+        int[] at = peers.get(peer).eventsAt(indexByCreator);
+        if (mutations.insertionOrder()) {
+            return at.length == 0 ? -1 : at[0];
+        }
+        for (int i : at) {
+            if (event.isDescendantOf(graph.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Fills {@code out} with the ancestors' votes about {@code peer}; @return how many */
@@ -979,7 +1046,7 @@ final class ParsecCore {
     private List<ObservationKey> payloadsForConsensus(List<Integer> decidedTrue) {
         Map<ObservationKey, int[]> stats = new HashMap<>();
         for (int p : decidedTrue) {
-            List<ObservationKey> content = meta.interestingContentBy(p);
+            List<ObservationKey> content = decidedContent(p);
             if (content == null) {
                 continue;
             }
@@ -1001,6 +1068,32 @@ final class ParsecCore {
             return c != 0 ? c : consistentCompare(a, b);
         });
         return keys;
+    }
+
+    /**
+     * The interesting content a voter decided in contributes: that of its first interesting event that this
+     * election's observers strongly see (one event, whichever order this node received the graph in), or else of its
+     * only first interesting event; null if it has none, or several that no observer tells apart. Should more
+     * than a third of the voters misbehave and observers see two, the lowest (index by creator, hash) is taken.
+     */
+    private List<ObservationKey> decidedContent(int voter) {
+        MetaElection.Interesting i = meta.interestingEvents.get(voter);
+        if (i == null || i.events.isEmpty()) {
+            return null;
+        }
+        int chosen;
+        if (mutations.insertionOrder()) {
+            chosen = i.events.get(0);
+        } else {
+            TreeSet<Integer> seen = meta.observed.get(voter);
+            List<Integer> firsts = seen != null ? List.copyOf(seen) : meta.firstInteresting(voter);
+            if (firsts.isEmpty() || seen == null && firsts.size() > 1) {
+                return null;
+            }
+            chosen = firsts.stream().min(Comparator.comparingInt((Integer e) -> graph.get(e).indexByCreator)
+                    .thenComparing(e -> graph.get(e).hash, Arrays::compareUnsigned)).orElseThrow();
+        }
+        return i.contents.get(i.events.indexOf(chosen));
     }
 
     /** Hash bytes, then the creator's id (none first): the reference's {@code consistent_cmp}. */

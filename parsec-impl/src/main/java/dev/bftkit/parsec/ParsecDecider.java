@@ -78,7 +78,7 @@ final class ParsecDecider implements Decider {
     private long tick;
     private boolean gossipDue;
 
-    ParsecDecider(DeciderConfig config) {
+    ParsecDecider(DeciderConfig config, Mutations mutations) {
         this.instance = config.instance();
         this.crypto = config.crypto();
         this.key = config.key();
@@ -116,15 +116,13 @@ final class ParsecDecider implements Decider {
         ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
         ParsecCore.SignatureCheck check = this::verify;
         java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
+        checkSetup(stored.isEmpty());
+        core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
+        core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
+        core.mutations = mutations;
         if (stored.isEmpty()) {
-            checkSetup(true);
-            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-            core.malice = new MaliceDetector(core, faults::add);
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
-            checkSetup(false);
-            core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-            core.malice = new MaliceDetector(core, faults::add);
             restore(stored);
         }
         persist();
@@ -238,6 +236,15 @@ final class ParsecDecider implements Decider {
         }
         persisted = stored.size();
         core.malice.forgetVotedAccusations();
+    }
+
+    /** Decodes the bytes of a rejected event that an accusation carries; null if they are no event. */
+    private ParsecCore.Incoming decodeCarried(byte[] wire) {
+        try {
+            return WireCodec.decodeEvent(wire, limits, crypto::hash);
+        } catch (InvalidMessageException e) {
+            return null;
+        }
     }
 
     // ----------------------------------------------------------------------------------------- crypto

@@ -20,8 +20,15 @@ import java.util.Set;
  * proofs. Found by {@code ServiceLoader}; the module exports nothing of it.
  */
 public final class ParsecDeciderProvider implements DeciderProvider {
+    private final Mutations mutations;
+
     /** For ServiceLoader. */
     public ParsecDeciderProvider() {
+        this(Mutations.NONE);
+    }
+
+    ParsecDeciderProvider(Mutations mutations) {
+        this.mutations = mutations;
     }
 
     @Override
@@ -37,7 +44,7 @@ public final class ParsecDeciderProvider implements DeciderProvider {
 
     @Override
     public Decider create(DeciderConfig config) {
-        return new ParsecDecider(config);
+        return new ParsecDecider(config, mutations);
     }
 
     /**
@@ -69,5 +76,10 @@ public final class ParsecDeciderProvider implements DeciderProvider {
             return !valid.isEmpty();
         }
         return committee.isSupermajority(committee.weightOf(valid));
+    }
+
+    @Override
+    public String toString() {
+        return "parsec" + (mutations.equals(Mutations.NONE) ? "" : "[mutation " + mutations + "]");
     }
 }

@@ -188,4 +188,40 @@ class CoreApiTest {
         }
         return out;
     }
+
+    /**
+     * Strongly-sees counts current voters only. C's Request strongly sees B's Initial event through C, R and B;
+     * once R is no longer a voter, its event stops counting: two of the three voters are not more than 2/3 of
+     * them. Counting every creator (the reference) let a removed member's events stand in for a voter's.
+     */
+    @Test
+    void a_removed_members_events_do_not_count_towards_strongly_seeing() {
+        List<NodeId> ids = new ArrayList<>();
+        for (String name : List.of("a", "b", "c", "r")) {
+            ids.add(NodeId.of(name.getBytes(StandardCharsets.UTF_8)));
+        }
+        ParsecCore core = ParsecCore.fromGenesis(ids.get(0), ids, new byte[0], false, CoreNetwork.sealer(ids.get(0)),
+                CoreNetwork::hash, in -> true, id -> new String(id.bytes(), StandardCharsets.UTF_8),
+                new ParsecCore.Listener() {
+                });
+        Event b0 = add(core, ids.get(1), Cause.INITIAL, null, null, 0);
+        Event r0 = add(core, ids.get(3), Cause.INITIAL, null, null, 0);
+        Event r1 = add(core, ids.get(3), Cause.REQUEST, r0, b0, 1);
+        Event c0 = add(core, ids.get(2), Cause.INITIAL, null, null, 0);
+        Event c1 = add(core, ids.get(2), Cause.REQUEST, c0, r1, 1);
+        assertThat(core.stronglySees(c1, b0)).as("C, R and B of four voters").isTrue();
+        int r = core.peers.indexOf(ids.get(3));
+        core.meta.newElection(List.of(), List.<int[]>of(new int[] {-1, r}));
+        assertThat(core.meta.voters).doesNotContain(r);
+        assertThat(core.stronglySees(c1, b0)).as("C and B of three voters; R is no voter").isFalse();
+    }
+
+    private static Event add(ParsecCore core, NodeId creator, Cause cause, Event selfParent, Event otherParent,
+                             int index) {
+        byte[] wire = CoreNetwork.sealer(creator).seal(new ParsecCore.Content(creator, cause,
+                selfParent == null ? null : selfParent.hash, otherParent == null ? null : otherParent.hash, null, null,
+                new byte[0], index)).wire();
+        core.restore(CoreNetwork.incoming(wire));
+        return core.graph.get(core.graph.size() - 1);
+    }
 }

@@ -48,7 +48,7 @@ final class CoreNetwork {
                         blocks.get(id).addAll(b);
                     }
                 });
-        core.malice = new MaliceDetector(core, f -> faults.get(id).add(f));
+        core.malice = new MaliceDetector(core, f -> faults.get(id).add(f), CoreNetwork::decodeOrNull);
         return core;
     }
 
@@ -75,6 +75,14 @@ final class CoreNetwork {
     /** An event of ours, signed by nobody, as a peer receives it. */
     static ParsecCore.Incoming incoming(byte[] wire) {
         return WireCodec.decodeEvent(wire, LIMITS, TestCrypto.INSTANCE::hash);
+    }
+
+    static ParsecCore.Incoming decodeOrNull(byte[] wire) {
+        try {
+            return incoming(wire);
+        } catch (dev.bftkit.api.InvalidMessageException e) {
+            return null;
+        }
     }
 
     static List<ParsecCore.Incoming> incoming(List<Event> events) {

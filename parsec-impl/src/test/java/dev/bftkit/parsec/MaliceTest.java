@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MaliceTest {
 
-    private static List<NodeId> honest(CoreNetwork net, NodeId bad) {
+    static List<NodeId> honest(CoreNetwork net, NodeId bad) {
         return net.ids.stream().filter(id -> !id.equals(bad)).toList();
     }
 
-    private static void runUntilRemoved(CoreNetwork net, NodeId bad, String kind, long seed) {
+    static void runUntilRemoved(CoreNetwork net, NodeId bad, String kind, long seed) {
         for (int s = 0; s < 400; s++) {
             net.step();
             if (honest(net, bad).stream().allMatch(h -> net.removed(h, bad))) {

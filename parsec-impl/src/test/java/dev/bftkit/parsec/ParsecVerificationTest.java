@@ -10,6 +10,9 @@ import java.util.Map;
  * Supermajority mode a payload is decided only once more than 2/3 of the voters submitted it.
  */
 class ParsecVerificationTest extends DeciderVerification {
+    /** The options every simulated PARSEC node gets in the kit's rules. */
+    static final Map<String, String> OPTIONS = Map.of("parsec.mode", "single");
+
     @Override
     protected DeciderProvider provider() {
         return new ParsecDeciderProvider();
@@ -17,6 +20,6 @@ class ParsecVerificationTest extends DeciderVerification {
 
     @Override
     protected Map<String, String> options() {
-        return Map.of("parsec.mode", "single");
+        return OPTIONS;
     }
 }
