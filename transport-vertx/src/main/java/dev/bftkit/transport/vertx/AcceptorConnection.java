@@ -1,5 +1,6 @@
 package dev.bftkit.transport.vertx;
 
+import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
@@ -47,7 +48,8 @@ final class AcceptorConnection extends Connection {
                     throw Wire.protocol("unexpected frame type " + type + " on an open connection");
                 }
                 long id = body.u64("request id");
-                transport.serveRequest(this, id, body.channel(), body.rest());
+                InstanceId channel = body.channel();
+                transport.serveRequest(this, id, channel, body.payload(transport.limits().maxFrameBytes()));
             }
         }
     }

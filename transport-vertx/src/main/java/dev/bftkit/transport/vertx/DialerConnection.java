@@ -108,9 +108,10 @@ final class DialerConnection extends Connection {
 
     private void answer(int type, Wire.Reader body) {
         long id = body.u64("request id");
-        Pending p = inFlight.remove(id);
+        // read the whole frame before taking the request: a malformed one closes the connection, which fails it
         if (type == Wire.RESPONSE) {
-            byte[] payload = body.rest();
+            byte[] payload = body.payload(transport.limits().maxFrameBytes());
+            Pending p = inFlight.remove(id);
             if (p != null) {
                 transport.finish(p, payload, null);
             }
@@ -118,6 +119,7 @@ final class DialerConnection extends Connection {
             Kind kind = Wire.kind(body.u8("error code"));
             String message = body.text("message");
             body.finish("ERROR");
+            Pending p = inFlight.remove(id);
             if (p != null) {
                 transport.finish(p, null, new TransportException(kind, link.id() + " answered: " + message));
             }

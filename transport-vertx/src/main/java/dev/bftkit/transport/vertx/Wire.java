@@ -201,7 +201,16 @@ final class Wire {
             return InstanceId.of(id);
         }
 
-        byte[] rest() {
+        /**
+         * @param maxPayload the largest payload allowed
+         * @return the rest of the frame, the payload
+         * @throws TransportException {@link Kind#FRAME_TOO_LARGE} if it is longer than {@code maxPayload}
+         */
+        byte[] payload(int maxPayload) {
+            if (end - at > maxPayload) {
+                throw new TransportException(Kind.FRAME_TOO_LARGE, "payload of " + (end - at) + " bytes exceeds the "
+                        + maxPayload + "-byte limit");
+            }
             byte[] out = buf.getBytes(at, end);
             at = end;
             return out;

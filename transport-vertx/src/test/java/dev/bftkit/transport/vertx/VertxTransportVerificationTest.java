@@ -1,9 +1,13 @@
 package dev.bftkit.transport.vertx;
 
+import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportProvider;
+import dev.bftkit.conformance.AuthenticatedTap;
 import dev.bftkit.conformance.TransportVerification;
+import java.io.IOException;
 
 /** The kit's transport rules, for the {@code vertx} transport found by name. */
 class VertxTransportVerificationTest extends TransportVerification {
@@ -14,6 +18,11 @@ class VertxTransportVerificationTest extends TransportVerification {
 
     @Override
     protected Crypto crypto() {
-        return dev.bftkit.api.spi.Plugins.crypto("bc").create();
+        return Plugins.crypto("bc").create();
+    }
+
+    @Override
+    protected AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException {
+        return VertxTap.open(member, target);
     }
 }

@@ -47,43 +47,10 @@ class VertxWireTest {
     }
 
     /** A raw socket authenticated as member 1 towards member 0. */
-    private final class RawMember implements AutoCloseable {
-        final Socket socket;
-        final DataInputStream in;
-        final OutputStream out;
-
-        RawMember() throws IOException {
-            socket = new Socket(net.address(0).getAddress(), net.address(0).getPort());
-            socket.setSoTimeout((int) PATIENCE_MS);
-            in = new DataInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
-            NodeId self = net.id(1);
-            byte[] ours = Handshake.challenge();
-            write(Wire.hello(self, ours));
-            Wire.Reader challenge = read(Wire.CHALLENGE);
-            NodeId acceptor = challenge.nodeId("id");
-            byte[] theirs = challenge.raw(Wire.CHALLENGE_BYTES, "challenge");
-            assertThat(acceptor).isEqualTo(net.id(0));
-            write(Wire.proof(net.key(1).sign(Handshake.transcript(Handshake.DIALER, self, acceptor, ours, theirs))));
-            read(Wire.ACCEPT);
-        }
-
-        void write(Buffer frame) throws IOException {
-            out.write(frame.getBytes());
-            out.flush();
-        }
-
-        Wire.Reader read(int expectedType) throws IOException {
-            byte[] body = new byte[in.readInt()];
-            in.readFully(body);
-            assertThat(body[1] & 0xff).as("frame type").isEqualTo(expectedType);
-            return new Wire.Reader(Buffer.buffer(body), 2, body.length);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    private VertxTap member(TransportLimits limits) throws IOException {
+        VertxTap tap = VertxTap.open(net.config(1, limits), net.id(0));
+        tap.socket().setSoTimeout((int) PATIENCE_MS);
+        return tap;
     }
 
     private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
@@ -109,7 +76,7 @@ class VertxWireTest {
             return CompletableFuture.completedFuture(new byte[64 * 1024]);
         });
         int requests = 2000;
-        try (RawMember member = new RawMember()) {
+        try (VertxTap member = member(limits)) {
             for (int id = 1; id <= requests; id++) {
                 member.write(Wire.request(id, CHANNEL.bytes(), new byte[100]));
             }
@@ -121,7 +88,7 @@ class VertxWireTest {
             for (int k = 0; k < requests; k++) {
                 Wire.Reader response = member.read(Wire.RESPONSE);
                 long id = response.u64("id");
-                assertThat(response.rest()).hasSize(64 * 1024);
+                assertThat(response.raw(64 * 1024, "payload")).hasSize(64 * 1024);
                 answered.set((int) id);
             }
             assertThat(answered.cardinality()).isEqualTo(requests);
@@ -138,13 +105,12 @@ class VertxWireTest {
         TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(1));
         net.open(new VertxTransportProvider(), 0, limits).serve(CHANNEL,
                 (from, request) -> CompletableFuture.completedFuture(request));
-        try (RawMember member = new RawMember()) {
+        try (VertxTap member = member(limits)) {
             member.write(Wire.request(1, CHANNEL.bytes(), new byte[] {7}));
             assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
             byte[] partial = Wire.request(2, CHANNEL.bytes(), new byte[1000]).getBytes(0, 40);
-            member.out.write(partial);
-            member.out.flush();
-            InputStream in = member.socket.getInputStream();
+            member.write(partial);
+            InputStream in = member.socket().getInputStream();
             try {
                 assertThat(in.read()).as("end of stream: the server closed the connection").isEqualTo(-1);
             } catch (SocketException reset) {
@@ -168,18 +134,16 @@ class VertxWireTest {
             calls.incrementAndGet();
             return request[0] == 1 ? gate.thenApply(v -> request) : CompletableFuture.completedFuture(request);
         });
-        try (RawMember member = new RawMember()) {
+        try (VertxTap member = member(limits)) {
             byte[] first = Wire.request(1, CHANNEL.bytes(), new byte[] {1}).getBytes();
             byte[] second = Wire.request(2, CHANNEL.bytes(), new byte[] {2}).getBytes();
-            member.out.write(Bytes.concat(first, Arrays.copyOf(second, 10)));
-            member.out.flush();
+            member.write(Bytes.concat(first, Arrays.copyOf(second, 10)));
             eventually("the first request reaches the handler", () -> calls.get() == 1);
             eventually("the server pauses reading", () -> server.pausedInboundConnections() == 1);
             // let several frame deadlines pass while the server holds the first request
             Thread.sleep(deadline.toMillis() * 4);
             gate.complete(null);
-            member.out.write(Arrays.copyOfRange(second, 10, second.length));
-            member.out.flush();
+            member.write(Arrays.copyOfRange(second, 10, second.length));
             assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
             assertThat(member.read(Wire.RESPONSE).u64("id")).isEqualTo(2);
         }
@@ -239,6 +203,42 @@ class VertxWireTest {
             for (Socket s : accepted) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * A member that answers a request with a payload over the limit (the frame still within the largest body the
+     * wire allows, so only the payload check can catch it) fails that request with FRAME_TOO_LARGE; the response
+     * never reaches the requester.
+     */
+    @Test
+    void responseOverTheLimitFailsTheRequest() throws Exception {
+        int max = 64 * 1024;
+        TransportLimits limits = new TransportLimits(max, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        try (ServerSocket byzantine = new ServerSocket()) {
+            byzantine.setReuseAddress(true);
+            byzantine.bind(net.address(1));
+            Thread acceptor = new Thread(() -> {
+                try (Socket s = byzantine.accept()) {
+                    DataInputStream in = authenticateAsMember1(s);
+                    byte[] request = new byte[in.readInt()];
+                    in.readFully(request);
+                    long id = new Wire.Reader(Buffer.buffer(request), 2, request.length).u64("id");
+                    s.getOutputStream().write(Wire.response(id, new byte[max + 1]).getBytes());
+                    s.getOutputStream().flush();
+                    in.read(); // until the requester closes
+                } catch (IOException e) {
+                    // the test ended
+                }
+            }, "byzantine-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            VertxTransport requester = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+            Throwable failure = requester.request(net.id(1), CHANNEL, new byte[] {1}, Duration.ofSeconds(30))
+                    .toCompletableFuture().handle((r, e) -> e).get(PATIENCE_MS, TimeUnit.MILLISECONDS);
+            assertThat(failure).as("the request answered with " + (max + 1) + " bytes").isInstanceOf(
+                    TransportException.class);
+            assertThat(((TransportException) failure).kind()).isEqualTo(TransportException.Kind.FRAME_TOO_LARGE);
         }
     }
 
