@@ -3,6 +3,7 @@ package dev.bftkit.transport.vertx;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 
@@ -19,6 +20,11 @@ abstract class Connection {
     static final long MIN_BYTES_PER_SECOND = 64 * 1024;
     /** Bytes queued for writing beyond which the socket counts as full. */
     static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+    /**
+     * How long a closed connection may take to write what it has queued (a refusal, say) before its socket is closed
+     * at once, dropping the rest: a peer that stops reading would otherwise keep the socket and its queue forever.
+     */
+    static final long CLOSE_GRACE_MS = 1000;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
@@ -275,7 +281,21 @@ abstract class Connection {
         LOG.log(Level.DEBUG, () -> transport.self() + ": closing " + describe() + ": " + message);
         socket.close();
         transport.untrack(this);
+        transport.closing(this);
         closed(new TransportException(kind, describe() + ": " + message));
+    }
+
+    /**
+     * Closes the socket at once, dropping whatever is still queued for writing: Vert.x's {@link NetSocket#close()}
+     * waits until the queue is written, and its handler turns a close of the channel into the same wait, so this
+     * closes from Vert.x's handler context towards the socket, past that handler. Idempotent.
+     */
+    final void closeNow() {
+        if (socket instanceof NetSocketInternal internal) {
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close();
+        }
     }
 
     /**

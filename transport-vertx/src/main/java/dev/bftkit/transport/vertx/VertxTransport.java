@@ -23,6 +23,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -94,6 +95,8 @@ final class VertxTransport implements Transport {
 
     // loop only
     private final Set<Connection> connections = new LinkedHashSet<>();
+    /** Closed connections whose sockets may still be writing what they had queued; each for at most a grace. */
+    private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
     private int unauthenticated;
     private long sweeper = -1;
@@ -229,6 +232,23 @@ final class VertxTransport implements Transport {
         if (connections.remove(c) && c instanceof AcceptorConnection && !c.isAuthenticated()) {
             unauthenticated--;
         }
+    }
+
+    /**
+     * A connection was closed: its socket writes what it has queued, then closes; after {@link
+     * Connection#CLOSE_GRACE_MS} (or at once if the transport is closing) it is closed without waiting further.
+     */
+    void closing(Connection c) {
+        if (closed) {
+            c.closeNow();
+            return;
+        }
+        closing.add(c);
+        vertx.setTimer(Connection.CLOSE_GRACE_MS, t -> {
+            if (closing.remove(c)) {
+                c.closeNow();
+            }
+        });
     }
 
     void authenticated(Connection c) {
@@ -434,7 +454,8 @@ final class VertxTransport implements Transport {
     // ---- closing ----
 
     /**
-     * Fails pending requests, closes every connection, the server and the client, closes the Vert.x instance and
+     * Fails pending requests, closes every connection at once (dropping anything still queued for a peer that does
+     * not read, which would otherwise hold up the close), the server and the client, closes the Vert.x instance and
      * waits for that close to complete (by then its event loops have ended), for the loop thread, the thread that
      * reported the close and every thread in the transport's group; each wait gives up after 30 s with a warning.
      * Called on the loop (from a handler or a request's callback), it starts the same shutdown, which runs once the
@@ -476,6 +497,9 @@ final class VertxTransport implements Transport {
         for (Connection c : new ArrayList<>(connections)) {
             c.close(Kind.CLOSED, "the transport closed");
         }
+        // a socket still writing to a peer that does not read would hold up the server's and client's close
+        closing.forEach(Connection::closeNow);
+        closing.clear();
         failAllPending();
         // Listen on Vert.x's own close future: a future derived from server.close() may be bound to this loop's
         // context (it is after a failed listen), and then its completion is handed to the loop that vertx.close()

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Timeout;
 class VertxWireTest {
     private static final InstanceId CHANNEL = InstanceId.of("backpressure");
     private static final long PATIENCE_MS = 60_000;
+    /** A hang detector for close(): below the transport's own 30 s give-up, far above a prompt close. */
+    private static final long STUCK_SECONDS = 20;
 
     private final Crypto crypto = dev.bftkit.api.spi.Plugins.crypto("bc").create();
     private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 42);
@@ -95,6 +97,71 @@ class VertxWireTest {
             assertThat(handled.get()).isEqualTo(requests);
             eventually("the server resumes reading", () -> server.pausedInboundConnections() == 0);
         }
+    }
+
+    /**
+     * A member that sends requests and reads no answer leaves answers queued on its connection that will never be
+     * written. Closing the transport must not wait for them: close() returns promptly (a hang detector well below
+     * the transport's own 30 s give-up) and the member's socket is closed.
+     */
+    @Test
+    void closeDoesNotWaitForAnswersAPeerNeverReads() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        VertxTransport server = stuffedServer(limits);
+        try (VertxTap member = member(limits)) {
+            stuff(server, member);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+            assertThat(closed).as("close() of a transport whose peer reads nothing").succeedsWithin(
+                    Duration.ofSeconds(STUCK_SECONDS));
+            awaitReset(member);
+        }
+    }
+
+    /**
+     * A member that reads no answer and connects again: its old connection, with answers queued that will never be
+     * written, is replaced and really closed (not left open waiting for a flush, holding its buffers).
+     */
+    @Test
+    void replacedConnectionOfAPeerThatReadsNothingIsClosed() throws Exception {
+        TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        VertxTransport server = stuffedServer(limits);
+        try (VertxTap first = member(limits)) {
+            stuff(server, first);
+            try (VertxTap second = member(limits)) {
+                second.write(Wire.request(1, CHANNEL.bytes(), new byte[] {1}));
+                assertThat(second.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
+                awaitReset(first);
+            }
+        }
+    }
+
+    /** A server whose handler answers every request with 64 KiB. */
+    private VertxTransport stuffedServer(TransportLimits limits) {
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        server.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(new byte[64 * 1024]));
+        return server;
+    }
+
+    /** Sends requests without reading until the server's answers to them fill its write queue. */
+    private static void stuff(VertxTransport server, VertxTap member) throws Exception {
+        for (int id = 1; id <= 2000; id++) {
+            member.write(Wire.request(id, CHANNEL.bytes(), new byte[100]));
+        }
+        eventually("the server's write queue to the member fills", () -> server.pausedInboundConnections() == 1);
+    }
+
+    /** Writes to the member's socket until it fails: the server closed the connection (and reset it). */
+    private static void awaitReset(VertxTap member) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+        try {
+            while (System.nanoTime() < deadline) {
+                member.write(new byte[] {0});
+                Thread.sleep(20);
+            }
+        } catch (IOException closed) {
+            return;
+        }
+        throw new AssertionError("the server did not close the member's connection within " + PATIENCE_MS + " ms");
     }
 
     /**
