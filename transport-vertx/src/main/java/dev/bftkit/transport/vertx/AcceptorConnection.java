@@ -5,6 +5,7 @@ import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.PublicKey;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.Optional;
 
@@ -15,6 +16,14 @@ import java.util.Optional;
  * is the proven id.
  */
 final class AcceptorConnection extends Connection {
+    /**
+     * What one peer may make us hold, in bytes, twice over: the payloads of its requests in our handlers (reading
+     * stops while they reach this), and our answers to it waiting to be written beyond the socket's write queue
+     * (answers beyond this are replaced by an {@link Kind#OVERLOADED} error, as a peer that reads nothing would
+     * otherwise make us queue every answer). Each may exceed it by one frame.
+     */
+    static final long PEER_BUDGET_BYTES = 16L * 1024 * 1024;
+
     private enum State { HELLO, PROOF, OPEN }
 
     private State state = State.HELLO;
@@ -23,6 +32,8 @@ final class AcceptorConnection extends Connection {
     private byte[] dialerChallenge;
     private byte[] ourChallenge;
     private int inflight;
+    private long inflightBytes;
+    private long unwrittenAnswerBytes;
 
     AcceptorConnection(VertxTransport transport, NetSocket socket) {
         super(transport, socket, System.nanoTime(), transport.limits().handshakeTimeout().toNanos());
@@ -99,22 +110,49 @@ final class AcceptorConnection extends Connection {
         authenticated();
     }
 
-    /** A request went to the handler. */
-    void started() {
+    /**
+     * A request went to the handler.
+     *
+     * @param bytes its payload's length
+     */
+    void started(int bytes) {
         inflight++;
+        inflightBytes += bytes;
         updateReading();
     }
 
-    /** A handler finished: send its answer (unless the connection is gone) and read on. */
-    void answer(io.vertx.core.buffer.Buffer frame) {
+    /**
+     * A handler finished: send its answer (unless the connection is gone, or an error instead if the peer has too
+     * much unread already) and read on.
+     *
+     * @param id the request's id
+     * @param frame the answer
+     * @param requestBytes the request's payload length
+     */
+    void answer(long id, Buffer frame, int requestBytes) {
         inflight--;
+        inflightBytes -= requestBytes;
+        if (isWriteBlocked()) {
+            if (unwrittenAnswerBytes + frame.length() > PEER_BUDGET_BYTES) {
+                transport.answerRefused(this);
+                frame = Wire.error(id, Kind.OVERLOADED, unwrittenAnswerBytes + " bytes of answers to you are waiting "
+                        + "to be written: read them");
+            }
+            unwrittenAnswerBytes += frame.length();
+        }
         send(frame);
         updateReading();
     }
 
     @Override
+    void writable() {
+        unwrittenAnswerBytes = 0;
+    }
+
+    @Override
     boolean holdReading() {
-        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests();
+        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests()
+                || inflightBytes >= PEER_BUDGET_BYTES;
     }
 
     @Override

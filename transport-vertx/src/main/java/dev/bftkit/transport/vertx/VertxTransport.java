@@ -61,11 +61,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * born in the group and every close would wait for it.
  *
  * <p><b>Bounds.</b> At most {@link TransportLimits#maxPendingRequests()} outgoing requests at once (more fail as
- * {@link Kind#OVERLOADED}); at most that many requests of one peer in its handlers at once, and none read while
- * the answers to it cannot be written (reading pauses until the socket drains); frames above the limit are refused
- * before a byte is buffered; at most {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake; a handshake must
- * finish within its deadline and a started frame must keep arriving (see {@link Connection#overdue}), else the
- * connection is closed.
+ * {@link Kind#OVERLOADED}); of one peer's requests, at most that many and less than
+ * {@link AcceptorConnection#PEER_BUDGET_BYTES} of payload in its handlers at once, and none read while the answers
+ * to it cannot be written (reading pauses until the socket drains); answers to a peer that does not read them are
+ * replaced by errors beyond that budget; frames above the limit are refused before a byte is buffered; at most
+ * {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake; a handshake must finish within its deadline and a
+ * started frame must keep arriving (see {@link Connection#overdue}), else the connection is closed. The module's
+ * README tabulates the bounds and the memory they imply.
  */
 final class VertxTransport implements Transport {
     /** Connections that may be mid-handshake at once; more are closed on accept. */
@@ -262,6 +264,11 @@ final class VertxTransport implements Transport {
         }
     }
 
+    /** An answer to a peer that reads too little was replaced by an error. */
+    void answerRefused(AcceptorConnection c) {
+        LOG.log(Level.DEBUG, () -> self() + ": refusing an answer to " + c.peer() + ", which reads too little");
+    }
+
     void inboundClosed(AcceptorConnection c) {
         NodeId peer = c.peer();
         if (peer != null) {
@@ -304,7 +311,7 @@ final class VertxTransport implements Transport {
             c.send(Wire.error(id, Kind.REMOTE_ERROR, "no handler serves channel " + channel));
             return;
         }
-        c.started();
+        c.started(request.length);
         CompletionStage<byte[]> answer;
         try {
             answer = handler.handle(c.peer(), request);
@@ -314,7 +321,8 @@ final class VertxTransport implements Transport {
         if (answer == null) {
             answer = CompletableFuture.failedFuture(new IllegalStateException("the handler returned no stage"));
         }
-        answer.whenComplete((response, error) -> onLoop(() -> c.answer(answerFrame(id, response, error))));
+        answer.whenComplete((response, error) -> onLoop(() -> c.answer(id, answerFrame(id, response, error),
+                request.length)));
     }
 
     private Buffer answerFrame(long id, byte[] response, Throwable error) {

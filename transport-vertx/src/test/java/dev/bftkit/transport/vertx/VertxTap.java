@@ -101,6 +101,16 @@ final class VertxTap implements AuthenticatedTap, AutoCloseable {
         return new Wire.Reader(Buffer.buffer(body), 2, body.length);
     }
 
+    /** @return the length of the next frame's body */
+    int readLength() throws IOException {
+        return in.readInt();
+    }
+
+    /** Reads exactly {@code into.length} bytes. */
+    void readFully(byte[] into) throws IOException {
+        in.readFully(into);
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

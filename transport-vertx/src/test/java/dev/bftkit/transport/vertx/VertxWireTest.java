@@ -18,8 +18,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +134,58 @@ class VertxWireTest {
                 assertThat(second.read(Wire.RESPONSE).u64("id")).isEqualTo(1);
                 awaitReset(first);
             }
+        }
+    }
+
+    /**
+     * A member sends 2,000 small requests and reads nothing; the handler holds them all, then answers each with
+     * 64 KiB (125 MiB in all). What the server queues for that member stays within its budget: at most
+     * {@link AcceptorConnection#PEER_BUDGET_BYTES} of answers wait beyond the write queue (allowing 16 MiB more for
+     * the two kernels' socket buffers), and the answers beyond are refused with OVERLOADED. Every request gets one
+     * or the other.
+     */
+    @Test
+    void answersToAPeerThatReadsNothingAreBoundedInBytes() throws Exception {
+        int requests = 2000;
+        int answerBytes = 64 * 1024;
+        TransportLimits limits = new TransportLimits(answerBytes, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        VertxTransport server = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+        List<CompletableFuture<byte[]>> held = new ArrayList<>();
+        server.serve(CHANNEL, (from, request) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            synchronized (held) {
+                held.add(answer);
+            }
+            return answer;
+        });
+        try (VertxTap member = member(limits)) {
+            for (int id = 1; id <= requests; id++) {
+                member.write(Wire.request(id, CHANNEL.bytes(), new byte[] {1}));
+            }
+            eventually("the handler holds every request", () -> {
+                synchronized (held) {
+                    return held.size() == requests;
+                }
+            });
+            synchronized (held) {
+                held.forEach(f -> f.complete(new byte[answerBytes]));
+            }
+            int answered = 0;
+            int refused = 0;
+            for (int k = 0; k < requests; k++) {
+                byte[] body = new byte[member.readLength()];
+                member.readFully(body);
+                if (body[1] == Wire.RESPONSE) {
+                    answered++;
+                } else {
+                    assertThat(body[1] & 0xff).as("frame type").isEqualTo(Wire.ERROR);
+                    refused++;
+                }
+            }
+            long allowed = AcceptorConnection.PEER_BUDGET_BYTES + Connection.WRITE_QUEUE_BYTES + answerBytes + 16L * 1024 * 1024;
+            assertThat((long) answered * answerBytes).as("bytes of answers queued for a member that read nothing, "
+                    + "of " + requests + " answers of " + answerBytes + " bytes").isLessThanOrEqualTo(allowed);
+            assertThat(answered + refused).isEqualTo(requests);
         }
     }
 
