@@ -73,12 +73,12 @@ final class AcceptorConnection extends Connection {
         byte[] challenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
         body.finish("HELLO");
         if (!transport.isPeer(claimed)) {
-            refuse(Kind.AUTHENTICATION, claimed + " is not a configured peer");
+            refuseHandshake(claimed + " is not a configured peer");
             return;
         }
         Optional<PublicKey> key = transport.crypto().decodePublicKey(claimed.bytes());
         if (key.isEmpty()) {
-            refuse(Kind.AUTHENTICATION, claimed + " is not a valid public key");
+            refuseHandshake(claimed + " is not a valid public key");
             return;
         }
         peer = claimed;
@@ -100,7 +100,7 @@ final class AcceptorConnection extends Connection {
         byte[] transcript = Handshake.transcript(Handshake.DIALER, peer, transport.self(), dialerChallenge,
                 ourChallenge);
         if (!transport.crypto().verify(peerKey, transcript, signature)) {
-            refuse(Kind.AUTHENTICATION, "the handshake signature does not verify for " + peer);
+            refuseHandshake("the handshake signature does not verify for " + peer);
             return;
         }
         dialerChallenge = null;
@@ -108,6 +108,13 @@ final class AcceptorConnection extends Connection {
         state = State.OPEN;
         send(Wire.accept());
         authenticated();
+    }
+
+    /** Refuses the handshake, counted and logged, and closes. */
+    private void refuseHandshake(String reason) {
+        transport.stats().record(TransportStats.Event.HANDSHAKES_REFUSED, () -> "refused a handshake from "
+                + socket.remoteAddress() + ": " + reason);
+        refuse(Kind.AUTHENTICATION, reason);
     }
 
     /**

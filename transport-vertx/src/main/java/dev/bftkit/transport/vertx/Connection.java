@@ -187,7 +187,7 @@ abstract class Connection {
                 long body = pending.getUnsignedInt(pos);
                 long max = authenticated ? Wire.maxBody(transport.limits().maxFrameBytes()) : Wire.MAX_HANDSHAKE_BODY;
                 if (body < 2 || body > max) {
-                    close(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
+                    malformed(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
                     return;
                 }
                 if (pending.length() - pos - Wire.HEADER < body) {
@@ -198,13 +198,13 @@ abstract class Connection {
                 pos = end;
                 int version = pending.getUnsignedByte(start);
                 if (version != Wire.VERSION) {
-                    close(Kind.PROTOCOL, "unsupported protocol version " + version);
+                    malformed(Kind.PROTOCOL, "unsupported protocol version " + version);
                     return;
                 }
                 try {
                     frame(pending.getUnsignedByte(start + 1), new Wire.Reader(pending, start + 2, end));
                 } catch (TransportException e) {
-                    close(e.kind(), e.getMessage());
+                    malformed(e.kind(), e.getMessage());
                     return;
                 }
             }
@@ -296,6 +296,18 @@ abstract class Connection {
         } else {
             socket.close();
         }
+    }
+
+    /**
+     * The peer sent what the protocol does not allow: counts a garbage connection and closes.
+     *
+     * @param kind the kind the failed requests carry
+     * @param message what was wrong
+     */
+    final void malformed(Kind kind, String message) {
+        transport.stats().record(TransportStats.Event.GARBAGE_CONNECTIONS, () -> "closed " + describe() + ": "
+                + message);
+        close(kind, message);
     }
 
     /**

@@ -65,7 +65,8 @@ final class DialerConnection extends Connection {
     void frame(int type, Wire.Reader body) {
         if (type == Wire.REFUSE) {
             Kind kind = Wire.kind(body.u8("error code"));
-            throw new TransportException(kind, "refused by " + link.id() + ": " + body.text("message"));
+            close(kind, "refused by " + link.id() + ": " + body.text("message"));
+            return;
         }
         switch (state) {
             case CHALLENGE -> challenge(type, body);

@@ -20,10 +20,12 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * The {@code vertx} transport: authenticated, framed request/response over Vert.x TCP.
@@ -91,6 +95,9 @@ final class VertxTransport implements Transport {
     private final AtomicLong ids = new AtomicLong();
     /** Completes once Vert.x has closed (or could not be asked to). */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final TransportStats stats;
+    /** The stats' JMX name once registered. */
+    private volatile ObjectName statsName;
     /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
     private volatile Thread finisher;
     private volatile boolean closed;
@@ -100,7 +107,7 @@ final class VertxTransport implements Transport {
     /** Closed connections whose sockets may still be writing what they had queued; each for at most a grace. */
     private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
-    private int unauthenticated;
+    private volatile int unauthenticated;
     private long sweeper = -1;
     private volatile Thread loop;
 
@@ -108,6 +115,7 @@ final class VertxTransport implements Transport {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
+        this.stats = new TransportStats(toString(), () -> unauthenticated);
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
@@ -157,10 +165,38 @@ final class VertxTransport implements Transport {
                 }
             });
             await(ready, "listen on " + config.bind());
+            transport.publishStats();
             return transport;
         } catch (RuntimeException e) {
             transport.close();
             throw e;
+        }
+    }
+
+    /** Registers the stats as a JMX MBean; a transport without one still works (the failure is logged). */
+    private void publishStats() {
+        try {
+            Hashtable<String, String> keys = new Hashtable<>();
+            keys.put("type", "VertxTransport");
+            keys.put("node", self().toString());
+            keys.put("port", Integer.toString(server.actualPort()));
+            ObjectName name = new ObjectName("dev.bftkit", keys);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(stats, name);
+            statsName = name;
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.WARNING, self() + ": cannot publish the transport's counters over JMX: " + e);
+        }
+    }
+
+    private void unpublishStats() {
+        ObjectName name = statsName;
+        statsName = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.log(Level.DEBUG, () -> self() + ": unregistering " + name + ": " + e);
+            }
         }
     }
 
@@ -215,6 +251,10 @@ final class VertxTransport implements Transport {
         return closed;
     }
 
+    TransportStats stats() {
+        return stats;
+    }
+
     boolean isPeer(NodeId id) {
         return links.containsKey(id);
     }
@@ -256,6 +296,7 @@ final class VertxTransport implements Transport {
     void authenticated(Connection c) {
         if (c instanceof AcceptorConnection a && connections.contains(a)) {
             unauthenticated--;
+            stats.record(TransportStats.Event.HANDSHAKES_COMPLETED, () -> "");
             AcceptorConnection older = inbound.put(a.peer(), a);
             if (older != null && older != a) {
                 // a peer keeps one connection to us; a new one means the old one is stale
@@ -266,7 +307,8 @@ final class VertxTransport implements Transport {
 
     /** An answer to a peer that reads too little was replaced by an error. */
     void answerRefused(AcceptorConnection c) {
-        LOG.log(Level.DEBUG, () -> self() + ": refusing an answer to " + c.peer() + ", which reads too little");
+        stats.record(TransportStats.Event.ANSWERS_REFUSED, () -> "refused an answer to " + c.peer() + ": it does "
+                + "not read what is sent to it, and " + AcceptorConnection.PEER_BUDGET_BYTES + " bytes are waiting");
     }
 
     void inboundClosed(AcceptorConnection c) {
@@ -289,9 +331,14 @@ final class VertxTransport implements Transport {
     }
 
     private void accepted(NetSocket socket) {
-        if (closed || unauthenticated >= MAX_UNAUTHENTICATED) {
-            LOG.log(Level.DEBUG, () -> self() + ": refusing a connection from " + socket.remoteAddress()
-                    + (closed ? ": closed" : ": too many connections mid-handshake"));
+        if (closed) {
+            socket.close();
+            return;
+        }
+        stats.record(TransportStats.Event.CONNECTIONS_ACCEPTED, () -> "");
+        if (unauthenticated >= MAX_UNAUTHENTICATED) {
+            stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "refused a connection from "
+                    + socket.remoteAddress() + ": all " + MAX_UNAUTHENTICATED + " handshake slots are taken");
             socket.close();
             return;
         }
@@ -452,9 +499,17 @@ final class VertxTransport implements Transport {
     private void sweep() {
         long now = System.nanoTime();
         for (Connection c : new ArrayList<>(connections)) {
-            if (c.overdue(now)) {
-                c.close(Kind.PROTOCOL, c.isAuthenticated() ? "a frame did not arrive in time"
-                        : "the handshake did not finish in time");
+            if (!c.overdue(now)) {
+                continue;
+            }
+            if (c.isAuthenticated()) {
+                c.malformed(Kind.PROTOCOL, "a frame did not arrive in time");
+            } else {
+                if (c instanceof AcceptorConnection) {
+                    stats.record(TransportStats.Event.HANDSHAKES_TIMED_OUT, () -> "closed " + c.describe()
+                            + ": its handshake did not finish within " + limits.handshakeTimeout().toMillis() + " ms");
+                }
+                c.close(Kind.PROTOCOL, "the handshake did not finish in time");
             }
         }
     }
@@ -494,6 +549,7 @@ final class VertxTransport implements Transport {
     }
 
     private void shutdownOnLoop() {
+        unpublishStats();
         if (sweeper != -1) {
             vertx.cancelTimer(sweeper);
         }
