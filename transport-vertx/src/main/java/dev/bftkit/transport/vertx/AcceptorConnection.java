@@ -26,6 +26,7 @@ final class AcceptorConnection extends Connection {
 
     private enum State { HELLO, PROOF, OPEN }
 
+    private final String source;
     private State state = State.HELLO;
     private NodeId peer;
     private PublicKey peerKey;
@@ -37,6 +38,18 @@ final class AcceptorConnection extends Connection {
 
     AcceptorConnection(VertxTransport transport, NetSocket socket) {
         super(transport, socket, System.nanoTime(), transport.limits().handshakeTimeout().toNanos());
+        this.source = sourceOf(socket);
+    }
+
+    /** @return the IP address a socket comes from, which handshake slots are counted by */
+    static String sourceOf(NetSocket socket) {
+        io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
+        return remote == null || remote.hostAddress() == null ? "an unknown address" : remote.hostAddress();
+    }
+
+    /** @return the IP address the connection comes from */
+    String source() {
+        return source;
     }
 
     /** @return the authenticated peer, or null before the handshake completes */

@@ -69,13 +69,23 @@ import javax.management.ObjectName;
  * {@link AcceptorConnection#PEER_BUDGET_BYTES} of payload in its handlers at once, and none read while the answers
  * to it cannot be written (reading pauses until the socket drains); answers to a peer that does not read them are
  * replaced by errors beyond that budget; frames above the limit are refused before a byte is buffered; at most
- * {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake; a handshake must finish within its deadline and a
+ * {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake, and at most {@link #MIN_SLOTS_PER_SOURCE} (or the
+ * peers plus one) from one address; a handshake must finish within its deadline and a
  * started frame must keep arriving (see {@link Connection#overdue}), else the connection is closed. The module's
  * README tabulates the bounds and the memory they imply.
  */
 final class VertxTransport implements Transport {
-    /** Connections that may be mid-handshake at once; more are closed on accept. */
-    static final int MAX_UNAUTHENTICATED = 64;
+    /**
+     * Connections that may be mid-handshake at once. When all are taken, a connection from an address holding fewer
+     * than the busiest address pushes out the busiest address's oldest; otherwise it is closed on accept.
+     */
+    static final int MAX_UNAUTHENTICATED = 256;
+    /**
+     * The fewest of those one source address may hold at once; with more peers, their number plus one (members may
+     * share an address, as on a test machine). More from that address are closed on accept, so hundreds of slow
+     * connections from one address cannot keep members out.
+     */
+    static final int MIN_SLOTS_PER_SOURCE = 16;
     /** The longest request timeout honoured; longer ones count as this long. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final long CLOSE_WAIT_SECONDS = 30;
@@ -96,6 +106,7 @@ final class VertxTransport implements Transport {
     /** Completes once Vert.x has closed (or could not be asked to). */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final TransportStats stats;
+    private final int slotsPerSource;
     /** The stats' JMX name once registered. */
     private volatile ObjectName statsName;
     /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
@@ -108,6 +119,7 @@ final class VertxTransport implements Transport {
     private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
     private volatile int unauthenticated;
+    private final Map<String, Integer> slotsBySource = new HashMap<>();
     private long sweeper = -1;
     private volatile Thread loop;
 
@@ -115,7 +127,8 @@ final class VertxTransport implements Transport {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
-        this.stats = new TransportStats(toString(), () -> unauthenticated);
+        this.stats = new TransportStats(toString(), this::handshakesInProgress);
+        this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
@@ -255,6 +268,11 @@ final class VertxTransport implements Transport {
         return stats;
     }
 
+    /** @return how many inbound connections are mid-handshake now */
+    int handshakesInProgress() {
+        return unauthenticated;
+    }
+
     boolean isPeer(NodeId id) {
         return links.containsKey(id);
     }
@@ -265,15 +283,21 @@ final class VertxTransport implements Transport {
 
     void track(Connection c) {
         connections.add(c);
-        if (c instanceof AcceptorConnection) {
+        if (c instanceof AcceptorConnection a) {
             unauthenticated++;
+            slotsBySource.merge(a.source(), 1, Integer::sum);
         }
     }
 
     void untrack(Connection c) {
-        if (connections.remove(c) && c instanceof AcceptorConnection && !c.isAuthenticated()) {
-            unauthenticated--;
+        if (connections.remove(c) && c instanceof AcceptorConnection a && !c.isAuthenticated()) {
+            freeSlot(a);
         }
+    }
+
+    private void freeSlot(AcceptorConnection a) {
+        unauthenticated--;
+        slotsBySource.computeIfPresent(a.source(), (source, n) -> n > 1 ? n - 1 : null);
     }
 
     /**
@@ -295,7 +319,7 @@ final class VertxTransport implements Transport {
 
     void authenticated(Connection c) {
         if (c instanceof AcceptorConnection a && connections.contains(a)) {
-            unauthenticated--;
+            freeSlot(a);
             stats.record(TransportStats.Event.HANDSHAKES_COMPLETED, () -> "");
             AcceptorConnection older = inbound.put(a.peer(), a);
             if (older != null && older != a) {
@@ -336,13 +360,51 @@ final class VertxTransport implements Transport {
             return;
         }
         stats.record(TransportStats.Event.CONNECTIONS_ACCEPTED, () -> "");
-        if (unauthenticated >= MAX_UNAUTHENTICATED) {
-            stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "refused a connection from "
-                    + socket.remoteAddress() + ": all " + MAX_UNAUTHENTICATED + " handshake slots are taken");
-            socket.close();
-            return;
+        String source = AcceptorConnection.sourceOf(socket);
+        int held = slotsBySource.getOrDefault(source, 0);
+        if (held >= slotsPerSource) {
+            refuseSlot(socket, source + " already holds " + held + " handshake slots, the most one address may hold");
+        } else if (unauthenticated >= MAX_UNAUTHENTICATED && !makeRoomFor(source, held)) {
+            refuseSlot(socket, "all " + MAX_UNAUTHENTICATED + " handshake slots are taken");
+        } else {
+            new AcceptorConnection(this, socket).start();
         }
-        new AcceptorConnection(this, socket).start();
+    }
+
+    private void refuseSlot(NetSocket socket, String why) {
+        stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "refused a connection from "
+                + socket.remoteAddress() + ": " + why);
+        socket.close();
+    }
+
+    /**
+     * All handshake slots are taken: drops the oldest connection mid-handshake of the address holding the most,
+     * if that is more than one more than {@code source} holds.
+     *
+     * @return true if a slot was freed
+     */
+    private boolean makeRoomFor(String source, int held) {
+        String busiest = null;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : slotsBySource.entrySet()) {
+            if (e.getValue() > most) {
+                busiest = e.getKey();
+                most = e.getValue();
+            }
+        }
+        if (busiest == null || most <= held + 1) {
+            return false;
+        }
+        for (Connection c : connections) {
+            if (c instanceof AcceptorConnection a && !a.isAuthenticated() && a.source().equals(busiest)) {
+                String why = "all " + MAX_UNAUTHENTICATED + " handshake slots are taken and " + busiest + " holds "
+                        + most + " of them; made room for " + source;
+                stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "dropped " + a.describe() + ": " + why);
+                a.close(Kind.OVERLOADED, why);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */

@@ -1,5 +1,7 @@
 package dev.bftkit.transport.vertx;
 
+import static dev.bftkit.transport.vertx.Waits.PATIENCE_MS;
+import static dev.bftkit.transport.vertx.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.InstanceId;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -42,7 +43,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class VertxOperatorSignalsTest {
     private static final InstanceId CHANNEL = InstanceId.of("signals");
-    private static final long PATIENCE_MS = 60_000;
     private static final TransportLimits LIMITS =
             new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(2));
 
@@ -172,13 +172,5 @@ class VertxOperatorSignalsTest {
             }
         }
         return out;
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.bftkit.transport.vertx;
 
+import static dev.bftkit.transport.vertx.Waits.PATIENCE_MS;
+import static dev.bftkit.transport.vertx.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.Bytes;
@@ -26,7 +28,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class VertxWireTest {
     private static final InstanceId CHANNEL = InstanceId.of("backpressure");
-    private static final long PATIENCE_MS = 60_000;
     /** A hang detector for close(): below the transport's own 30 s give-up, far above a prompt close. */
     private static final long STUCK_SECONDS = 20;
 
@@ -55,14 +55,6 @@ class VertxWireTest {
         VertxTap tap = VertxTap.open(net.config(1, limits), net.id(0));
         tap.socket().setSoTimeout((int) PATIENCE_MS);
         return tap;
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     /**
