@@ -10,10 +10,10 @@ import io.vertx.core.net.NetSocket;
 import java.util.Optional;
 
 /**
- * A connection a peer opened to us: it carries that peer's requests and our responses. The peer first names itself
- * and sends a challenge (HELLO); we answer with our id, our challenge and our signature over both (CHALLENGE); it
- * proves its key by signing both challenges (PROOF); we ACCEPT. Only then are requests read, and their {@code from}
- * is the proven id.
+ * A connection a peer opened to us: it carries that peer's requests and our responses. We send a challenge at once
+ * (CHALLENGE); the dialer answers with its id, its challenge and its signature over both (HELLO); we check it and
+ * answer with our own signature (ACCEPT). Only then are requests read, and their {@code from} is the proven id. We
+ * sign nothing for a dialer that has not proven its key (see {@link Handshake}).
  */
 final class AcceptorConnection extends Connection {
     /**
@@ -24,14 +24,12 @@ final class AcceptorConnection extends Connection {
      */
     static final long PEER_BUDGET_BYTES = 16L * 1024 * 1024;
 
-    private enum State { HELLO, PROOF, OPEN }
+    private enum State { HELLO, OPEN }
 
     private final String source;
     private State state = State.HELLO;
     private NodeId peer;
-    private PublicKey peerKey;
-    private byte[] dialerChallenge;
-    private byte[] ourChallenge;
+    private byte[] ourChallenge = Handshake.challenge();
     private int inflight;
     private long inflightBytes;
     private long unwrittenAnswerBytes;
@@ -45,6 +43,12 @@ final class AcceptorConnection extends Connection {
     static String sourceOf(NetSocket socket) {
         io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
         return remote == null || remote.hostAddress() == null ? "an unknown address" : remote.hostAddress();
+    }
+
+    @Override
+    void start() {
+        super.start();
+        send(Wire.challenge(ourChallenge));
     }
 
     /** @return the IP address the connection comes from */
@@ -66,7 +70,6 @@ final class AcceptorConnection extends Connection {
     void frame(int type, Wire.Reader body) {
         switch (state) {
             case HELLO -> hello(type, body);
-            case PROOF -> proof(type, body);
             case OPEN -> {
                 if (type != Wire.REQUEST) {
                     throw Wire.protocol("unexpected frame type " + type + " on an open connection");
@@ -83,7 +86,8 @@ final class AcceptorConnection extends Connection {
             throw Wire.protocol("expected HELLO, got frame type " + type);
         }
         NodeId claimed = body.nodeId("node id");
-        byte[] challenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] dialerChallenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] signature = body.u16Bytes("signature");
         body.finish("HELLO");
         if (!transport.isPeer(claimed)) {
             refuseHandshake(claimed + " is not a configured peer");
@@ -94,32 +98,21 @@ final class AcceptorConnection extends Connection {
             refuseHandshake(claimed + " is not a valid public key");
             return;
         }
-        peer = claimed;
-        peerKey = key.get();
-        dialerChallenge = challenge;
-        ourChallenge = Handshake.challenge();
-        byte[] signature = transport.sign(
-                Handshake.transcript(Handshake.ACCEPTOR, peer, transport.self(), dialerChallenge, ourChallenge));
-        send(Wire.challenge(transport.self(), ourChallenge, signature));
-        state = State.PROOF;
-    }
-
-    private void proof(int type, Wire.Reader body) {
-        if (type != Wire.PROOF) {
-            throw Wire.protocol("expected PROOF, got frame type " + type);
-        }
-        byte[] signature = body.u16Bytes("signature");
-        body.finish("PROOF");
-        byte[] transcript = Handshake.transcript(Handshake.DIALER, peer, transport.self(), dialerChallenge,
-                ourChallenge);
-        if (!transport.crypto().verify(peerKey, transcript, signature)) {
-            refuseHandshake("the handshake signature does not verify for " + peer);
+        if (!transport.mayVerifyHandshake(this)) {
+            refuse(Kind.OVERLOADED, "too many handshakes from " + source + "; try again later");
             return;
         }
-        dialerChallenge = null;
+        byte[] transcript = Handshake.transcript(Handshake.DIALER, claimed, transport.self(), dialerChallenge,
+                ourChallenge);
+        if (!transport.crypto().verify(key.get(), transcript, signature)) {
+            refuseHandshake("the handshake signature does not verify for " + claimed);
+            return;
+        }
+        peer = claimed;
+        send(Wire.accept(transport.sign(Handshake.transcript(Handshake.ACCEPTOR, claimed, transport.self(),
+                dialerChallenge, ourChallenge))));
         ourChallenge = null;
         state = State.OPEN;
-        send(Wire.accept());
         authenticated();
     }
 

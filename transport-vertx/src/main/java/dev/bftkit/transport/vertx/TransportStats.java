@@ -30,6 +30,8 @@ final class TransportStats implements DynamicMBean {
                 + "not a key, or a signature that does not verify", true),
         HANDSHAKES_TIMED_OUT("HandshakesTimedOut", "inbound connections closed because their handshake did not "
                 + "finish within the handshake deadline", true),
+        HANDSHAKES_THROTTLED("HandshakesThrottled", "inbound handshakes refused unverified because their source "
+                + "address had used up its handshake verifications for now", true),
         SLOTS_EXHAUSTED("SlotsExhausted", "connections refused or dropped because every handshake slot was taken",
                 true),
         GARBAGE_CONNECTIONS("GarbageConnections", "connections closed for malformed input (a frame length, version, "

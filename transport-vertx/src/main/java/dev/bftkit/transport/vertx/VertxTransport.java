@@ -120,6 +120,7 @@ final class VertxTransport implements Transport {
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
     private volatile int unauthenticated;
     private final Map<String, Integer> slotsBySource = new HashMap<>();
+    private final HandshakeBudget handshakeBudget;
     private long sweeper = -1;
     private volatile Thread loop;
 
@@ -129,6 +130,7 @@ final class VertxTransport implements Transport {
         this.threads = threads;
         this.stats = new TransportStats(toString(), this::handshakesInProgress);
         this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
+        this.handshakeBudget = new HandshakeBudget(config.peers().size());
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
@@ -327,6 +329,20 @@ final class VertxTransport implements Transport {
                 older.close(Kind.CLOSED, "replaced by a newer connection from the same peer");
             }
         }
+    }
+
+    /**
+     * A dialer claiming a member's id asks us to verify its handshake signature: allowed while its address has
+     * verifications left in its {@link HandshakeBudget}; counted and logged when not.
+     */
+    boolean mayVerifyHandshake(AcceptorConnection c) {
+        if (handshakeBudget.take(c.source(), System.nanoTime())) {
+            return true;
+        }
+        stats.record(TransportStats.Event.HANDSHAKES_THROTTLED, () -> "refused a handshake from " + c.source()
+                + " unverified: that address has used up its handshake verifications (" + HandshakeBudget.PER_SECOND
+                + " a second)");
+        return false;
     }
 
     /** An answer to a peer that reads too little was replaced by an error. */

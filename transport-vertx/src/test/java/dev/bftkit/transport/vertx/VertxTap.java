@@ -48,20 +48,16 @@ final class VertxTap implements AuthenticatedTap, AutoCloseable {
     }
 
     private void handshake(TransportConfig member, NodeId target) throws IOException {
+        byte[] theirs = read(Wire.CHALLENGE).raw(Wire.CHALLENGE_BYTES, "challenge");
         byte[] ours = Handshake.challenge();
-        write(Wire.hello(member.self(), ours));
-        Wire.Reader challenge = read(Wire.CHALLENGE);
-        NodeId acceptor = challenge.nodeId("id");
-        byte[] theirs = challenge.raw(Wire.CHALLENGE_BYTES, "challenge");
-        byte[] signature = challenge.u16Bytes("signature");
+        write(Wire.hello(member.self(), ours, member.key().sign(Handshake.transcript(Handshake.DIALER,
+                member.self(), target, ours, theirs))));
+        byte[] signature = read(Wire.ACCEPT).u16Bytes("signature");
         PublicKey key = member.crypto().decodePublicKey(target.bytes()).orElseThrow();
-        if (!acceptor.equals(target) || !member.crypto().verify(key, Handshake.transcript(Handshake.ACCEPTOR,
-                member.self(), target, ours, theirs), signature)) {
+        if (!member.crypto().verify(key, Handshake.transcript(Handshake.ACCEPTOR, member.self(), target, ours,
+                theirs), signature)) {
             throw new IOException("the node at " + socket.getRemoteSocketAddress() + " did not prove it is " + target);
         }
-        write(Wire.proof(member.key().sign(Handshake.transcript(Handshake.DIALER, member.self(), target, ours,
-                theirs))));
-        read(Wire.ACCEPT);
     }
 
     @Override
