@@ -89,6 +89,8 @@ final class VertxTransport implements Transport {
     /** The longest request timeout honoured; longer ones count as this long. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /** How often a slow start says what it is still waiting for. */
+    static final Duration START_REPORT_EVERY = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
 
     private final TransportConfig config;
@@ -147,15 +149,34 @@ final class VertxTransport implements Transport {
     }
 
     /**
-     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
-     * starts on creation belong to that group), binds the listening address and starts the deadline sweeper. If
-     * the address cannot be bound, closes the transport (freeing its threads) before it throws.
+     * Opens a transport, reporting a slow start every {@link #START_REPORT_EVERY}.
      *
      * @param config the configuration
      * @return the open transport
-     * @throws TransportException if the address cannot be bound
+     * @throws TransportException if the address cannot be bound, a step of the start fails, or the calling thread
+     *     is interrupted while it waits
+     * @see #open(TransportConfig, Duration, Runnable)
      */
     static VertxTransport open(TransportConfig config) {
+        return open(config, START_REPORT_EVERY, () -> { });
+    }
+
+    /**
+     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
+     * starts on creation belong to that group), waits for its event loop to start, binds the listening address and
+     * starts the deadline sweeper. No step has a deadline: on a loaded machine a start may be slow, and then every
+     * {@code reportEvery} a warning says which step it is still waiting for. It fails only if a step fails (the
+     * address cannot be bound, say), with a message naming the step, or if the calling thread is interrupted; it
+     * then closes what it started (freeing its threads) before it throws.
+     *
+     * @param config the configuration
+     * @param reportEvery how long between two reports of a slow start
+     * @param loopStarting runs on the event loop when it starts, before anything else there (tests slow it down)
+     * @return the open transport
+     * @throws TransportException if the address cannot be bound, a step fails, or the calling thread is interrupted
+     */
+    static VertxTransport open(TransportConfig config, Duration reportEvery, Runnable loopStarting) {
+        StartWatch watch = new StartWatch(config, reportEvery);
         ThreadGroup group = new ThreadGroup("bftkit-vertx-" + config.self());
         CompletableFuture<VertxTransport> made = new CompletableFuture<>();
         Thread starter = new Thread(group, () -> {
@@ -166,25 +187,73 @@ final class VertxTransport implements Transport {
             }
         }, "bftkit-vertx-open-" + config.self());
         starter.start();
-        VertxTransport transport = await(made, "create Vert.x");
+        VertxTransport transport;
         try {
+            transport = watch.await(made, "its Vert.x instance to be created", "cannot create its Vert.x instance");
+        } catch (TransportException e) {
+            made.thenAccept(VertxTransport::close); // made after all: free its threads
+            throw e;
+        }
+        try {
+            CompletableFuture<Void> looping = new CompletableFuture<>();
             CompletableFuture<Void> ready = new CompletableFuture<>();
             transport.context.runOnContext(v -> {
                 try {
+                    loopStarting.run();
                     transport.loop = Thread.currentThread();
+                    looping.complete(null);
                     transport.sweeper = transport.vertx.setPeriodic(sweepMillis(transport.limits), t -> transport.sweep());
                     transport.server.listen(SocketAddress.inetSocketAddress(config.bind())).onComplete(
                             s -> ready.complete(null), ready::completeExceptionally);
                 } catch (RuntimeException e) {
+                    looping.completeExceptionally(e);
                     ready.completeExceptionally(e);
                 }
             });
-            await(ready, "listen on " + config.bind());
+            watch.await(looping, "its event loop to start", "cannot start its event loop");
+            watch.await(ready, "the bind of " + config.bind(), "cannot listen on " + config.bind());
             transport.publishStats();
             return transport;
         } catch (RuntimeException e) {
             transport.close();
             throw e;
+        }
+    }
+
+    /** Waits for the steps of a start, with no deadline, saying every so often which step it is waiting for. */
+    private record StartWatch(TransportConfig config, Duration reportEvery, long startedNanos) {
+        StartWatch(TransportConfig config, Duration reportEvery) {
+            this(config, reportEvery, System.nanoTime());
+        }
+
+        /**
+         * @param step the step's outcome
+         * @param waitingFor the step, as in "waiting for ..."
+         * @param failed what a failure of the step means, as in "...: cause"
+         * @return the step's outcome
+         * @throws TransportException if the step fails or the calling thread is interrupted
+         */
+        <T> T await(CompletableFuture<T> step, String waitingFor, String failed) {
+            while (true) {
+                try {
+                    return step.get(reportEvery.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    String seconds = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos)
+                            / 1e9);
+                    LOG.log(Level.WARNING, () -> "vertx transport " + config.self() + ": still starting after "
+                            + seconds + " s, waiting for " + waitingFor + "; the machine may be overloaded. It goes "
+                            + "on waiting (interrupt the thread that opens it to give up)");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransportException(Kind.CLOSED, "interrupted while the transport was waiting for "
+                            + waitingFor, e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TransportException te) {
+                        throw te;
+                    }
+                    throw new TransportException(Kind.UNREACHABLE, failed + ": " + e.getCause(), e.getCause());
+                }
+            }
         }
     }
 
@@ -218,21 +287,6 @@ final class VertxTransport implements Transport {
     private static long sweepMillis(TransportLimits limits) {
         long shortest = Math.min(limits.handshakeTimeout().toMillis(), limits.connectTimeout().toMillis());
         return Math.max(10, Math.min(500, shortest / 4));
-    }
-
-    private static <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException(Kind.UNREACHABLE, "interrupted while trying to " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (cause instanceof TransportException te) {
-                throw te;
-            }
-            throw new TransportException(Kind.UNREACHABLE, "cannot " + what + ": " + cause, cause);
-        }
     }
 
     // ---- accessors for the connection classes (loop) ----

@@ -23,12 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,34 +44,16 @@ class VertxOperatorSignalsTest {
     private final Crypto crypto = Plugins.crypto("bc").create();
     private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 19);
     private final List<Socket> sockets = new ArrayList<>();
-    /** Held, so that the logger (and the handler on it) is not collected. */
-    private final Logger transportLogs = Logger.getLogger("dev.bftkit.transport.vertx");
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final Warnings warnings = new Warnings();
 
     @BeforeEach
     void listen() {
-        transportLogs.addHandler(capture);
+        warnings.start();
     }
 
     @AfterEach
     void close() throws IOException {
-        transportLogs.removeHandler(capture);
+        warnings.stop();
         for (Socket s : sockets) {
             s.close();
         }
@@ -165,9 +142,8 @@ class VertxOperatorSignalsTest {
 
     private List<String> warningsAbout(String counter) {
         List<String> out = new ArrayList<>();
-        for (LogRecord r : warnings) {
-            String message = r.getMessage();
-            if (message != null && message.contains(counter + ":")) {
+        for (String message : warnings.messages()) {
+            if (message.contains(counter + ":")) {
                 out.add(message);
             }
         }
