@@ -48,12 +48,17 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The rules every {@link Transport} must pass, on real sockets on 127.0.0.1. A transport author subclasses it in
- * their own tests, supplies the provider and a real signature suite, and may override the capability hooks:
+ * their own tests, supplies the provider, a real signature suite and {@link #authenticatedTap} (a raw connection its
+ * handshake authenticated with a member's key, through which the adversary rules play a Byzantine member), and may
+ * override the capability hooks:
  *
  * <pre>
  * class MyTransportTest extends TransportVerification {
  *     protected TransportProvider provider() { return new MyTransportProvider(); }
  *     protected Crypto crypto() { return Plugins.crypto("bc").create(); }
+ *     protected AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException {
+ *         return MyTap.open(member, target);
+ *     }
  * }
  * </pre>
  *
@@ -61,7 +66,8 @@ import org.junit.jupiter.api.Timeout;
  * are skipped (not failed) when a capability hook says the transport does not claim them. The kit's README lists
  * the rules. No rule measures speed: every wait is bounded by {@link #patience()} and waits for an outcome, except
  * that the close-from-callback rules give a {@link Transport#close()} called inside a callback 10 s to return, a
- * hang detector for a close() that waits for its own thread.
+ * hang detector for a close() that waits for its own thread, and {@code required_requestNeverBlocksItsCaller} gives
+ * a batch of {@link Transport#request} calls 10 s, a hang detector for a request() that blocks.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @SuppressWarnings("exports") // JUnit is `requires static`: only the verifications use it, and their users have it
