@@ -39,8 +39,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class VertxWireTest {
     private static final InstanceId CHANNEL = InstanceId.of("backpressure");
-    /** A hang detector for close(): below the transport's own 30 s give-up, far above a prompt close. */
-    private static final long STUCK_SECONDS = 20;
+    /**
+     * A hang detector for close(): far above a prompt close, and below the 15 to 60 s a close that waits for the
+     * peer took (until Netty's own shutdown of the event loop, or the transport's 30 s give-ups, ended it).
+     */
+    private static final long STUCK_SECONDS = 10;
 
     private final Crypto crypto = dev.bftkit.api.spi.Plugins.crypto("bc").create();
     private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 42);
