@@ -765,6 +765,14 @@ final class VertxTransport implements Transport {
         }
     }
 
+    /** @return how many connections we dialed have a full write queue right now (for tests) */
+    int writeBlockedOutboundConnections() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        onLoop(() -> count.complete((int) connections.stream()
+                .filter(c -> c instanceof DialerConnection && c.isWriteBlocked()).count()));
+        return count.join();
+    }
+
     /** @return how many inbound connections have paused reading for backpressure right now (for tests) */
     int pausedInboundConnections() {
         CompletableFuture<Integer> count = new CompletableFuture<>();

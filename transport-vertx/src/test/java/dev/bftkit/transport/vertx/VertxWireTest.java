@@ -97,20 +97,49 @@ class VertxWireTest {
     }
 
     /**
-     * A member that sends requests and reads no answer leaves answers queued on its connection that will never be
-     * written. Closing the transport must not wait for them: close() returns promptly (a hang detector well below
-     * the transport's own 30 s give-up) and the member's socket is closed.
+     * A peer that authenticates and then reads nothing leaves our requests queued on the connection we dialed, never
+     * to be written. Closing the transport must not wait for them: close() returns promptly (a hang detector), and
+     * every request fails with CLOSED.
      */
     @Test
-    void closeDoesNotWaitForAnswersAPeerNeverReads() throws Exception {
+    void closeDoesNotWaitForRequestsAPeerNeverReads() throws Exception {
         TransportLimits limits = new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
-        VertxTransport server = stuffedServer(limits);
-        try (VertxTap member = member(limits)) {
-            stuff(server, member);
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+        try (ServerSocket deaf = new ServerSocket()) {
+            deaf.setReuseAddress(true);
+            deaf.bind(net.address(1));
+            List<Socket> accepted = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    Socket s = deaf.accept();
+                    synchronized (accepted) {
+                        accepted.add(s);
+                    }
+                    authenticateAsMember1(s); // then reads nothing
+                } catch (IOException e) {
+                    // the test ended
+                }
+            }, "deaf-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            VertxTransport requester = (VertxTransport) net.open(new VertxTransportProvider(), 0, limits);
+            List<CompletableFuture<byte[]>> requests = new ArrayList<>();
+            for (int k = 0; k < 300; k++) {
+                requests.add(requester.request(net.id(1), CHANNEL, new byte[64 * 1024], Duration.ofSeconds(60))
+                        .toCompletableFuture());
+            }
+            eventually("the requests fill the write queue of the connection to the deaf peer",
+                    () -> requester.writeBlockedOutboundConnections() == 1);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(requester::close);
             assertThat(closed).as("close() of a transport whose peer reads nothing").succeedsWithin(
                     Duration.ofSeconds(STUCK_SECONDS));
-            awaitReset(member);
+            for (CompletableFuture<byte[]> r : requests) {
+                assertThat(r).isCompletedExceptionally();
+            }
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
         }
     }
 
