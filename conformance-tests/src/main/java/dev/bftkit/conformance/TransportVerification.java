@@ -15,6 +15,7 @@ import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.api.spi.TransportProvider;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,12 +48,17 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The rules every {@link Transport} must pass, on real sockets on 127.0.0.1. A transport author subclasses it in
- * their own tests, supplies the provider and a real signature suite, and may override the capability hooks:
+ * their own tests, supplies the provider, a real signature suite and {@link #authenticatedTap} (a raw connection its
+ * handshake authenticated with a member's key, through which the adversary rules play a Byzantine member), and may
+ * override the capability hooks:
  *
  * <pre>
  * class MyTransportTest extends TransportVerification {
  *     protected TransportProvider provider() { return new MyTransportProvider(); }
  *     protected Crypto crypto() { return Plugins.crypto("bc").create(); }
+ *     protected AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException {
+ *         return MyTap.open(member, target);
+ *     }
  * }
  * </pre>
  *
@@ -60,7 +66,8 @@ import org.junit.jupiter.api.Timeout;
  * are skipped (not failed) when a capability hook says the transport does not claim them. The kit's README lists
  * the rules. No rule measures speed: every wait is bounded by {@link #patience()} and waits for an outcome, except
  * that the close-from-callback rules give a {@link Transport#close()} called inside a callback 10 s to return, a
- * hang detector for a close() that waits for its own thread.
+ * hang detector for a close() that waits for its own thread, and {@code required_requestNeverBlocksItsCaller} gives
+ * a batch of {@link Transport#request} calls 10 s, a hang detector for a request() that blocks.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @SuppressWarnings("exports") // JUnit is `requires static`: only the verifications use it, and their users have it
@@ -78,7 +85,7 @@ public abstract class TransportVerification {
     protected static final InstanceId CHANNEL_B = InstanceId.of("kit/transport/b");
 
     private final List<LoopbackNetwork> networks = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Closeable> sockets = new CopyOnWriteArrayList<>();
     private final List<Thread> helpers = new CopyOnWriteArrayList<>();
 
     /** For subclasses. */
@@ -146,6 +153,42 @@ public abstract class TransportVerification {
         return 20_260_705L;
     }
 
+    /**
+     * Opens a connection to the node under test as a committee member, authenticates it with the transport's own
+     * handshake and the member's key, and hands it to the kit raw: the kit's Byzantine member after its handshake.
+     * The adversary rules ({@code required_claimedSenderIsNeverTrusted}, {@code required_memberFrameOverTheLimitIsRefused},
+     * {@code required_truncatedFrameIsCutOff}, {@code required_memberRequestFloodIsBounded},
+     * {@code required_memberByteFloodIsBounded}) need it; the default throws {@link UnsupportedOperationException},
+     * and they fail saying so.
+     *
+     * <p>Implement it in test sources: open a {@link Socket} to {@code member.peers().get(target)}, run the
+     * dialer's side of your handshake on it with {@code member.key()} (package-private handshake and wire code of
+     * your transport serve here), and return the socket with your request encoder. The member's own transport is
+     * not open; the node under test is configured with it as a peer.
+     *
+     * @param member the member's configuration: its id, signing key, crypto suite, limits, and every other
+     *     member's address in {@link TransportConfig#peers()}
+     * @param target the node under test, one of {@code member.peers()}
+     * @return the connection, its handshake completed
+     * @throws IOException if the connection or its handshake fails
+     */
+    protected AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException {
+        throw new UnsupportedOperationException("authenticatedTap(member, target) is not implemented");
+    }
+
+    /**
+     * Capability: the most bytes of one peer's request payloads the transport holds unanswered in its handlers at
+     * once, under these limits. {@code required_memberByteFloodIsBounded} floods a little more than this (or than
+     * {@link TransportLimits#maxPendingRequests()} frames, if fewer) and checks it.
+     *
+     * @param limits the limits the node under test runs with
+     * @return the bound in bytes; by default {@code maxPendingRequests × maxFrameBytes}, which the bound on pending
+     *     requests alone implies: state a tighter one if the transport keeps a byte budget per peer
+     */
+    protected long maxHeldRequestBytesPerPeer(TransportLimits limits) {
+        return (long) limits.maxPendingRequests() * limits.maxFrameBytes();
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
 
     /**
@@ -171,7 +214,7 @@ public abstract class TransportVerification {
         for (Thread t : helpers) {
             t.interrupt();
         }
-        for (Socket s : sockets) {
+        for (Closeable s : sockets) {
             closeQuietly(s);
         }
         for (Thread t : helpers) {
@@ -182,7 +225,7 @@ public abstract class TransportVerification {
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(Closeable s) {
         try {
             s.close();
         } catch (IOException e) {
@@ -190,13 +233,31 @@ public abstract class TransportVerification {
         }
     }
 
+    /** Closes a socket (or anything else) the test opened when the test ends. */
+    final void own(Closeable socket) {
+        sockets.add(socket);
+    }
+
+    /**
+     * Starts a daemon helper thread that the test interrupts and waits for when it ends.
+     *
+     * @return the started thread
+     */
+    final Thread startHelper(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        helpers.add(t);
+        t.start();
+        return t;
+    }
+
     /** A handler answering {@code from}'s id bytes followed by the request, which proves who the server saw. */
-    private static Transport.RequestHandler tagged(String tag) {
+    static Transport.RequestHandler tagged(String tag) {
         byte[] t = tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         return (from, request) -> CompletableFuture.completedFuture(Bytes.concat(t, from.bytes(), request));
     }
 
-    private static byte[] expectTagged(String tag, NodeId from, byte[] request) {
+    static byte[] expectTagged(String tag, NodeId from, byte[] request) {
         return Bytes.concat(tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII), from.bytes(), request);
     }
 
@@ -230,9 +291,21 @@ public abstract class TransportVerification {
      * @return the failure
      */
     protected final TransportException failure(CompletionStage<byte[]> stage) {
+        return failure(stage, "the request should fail");
+    }
+
+    /**
+     * Waits for a request to fail and checks that it failed with a {@link TransportException}.
+     *
+     * @param stage the request's stage
+     * @param expectation what was expected and of which side, for the failure message
+     * @return the failure
+     */
+    protected final TransportException failure(CompletionStage<byte[]> stage, String expectation) {
         try {
             byte[] response = stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("expected a TransportException, got a response of " + response.length + " bytes");
+            throw new AssertionError(expectation + "; it succeeded with a response of " + response.length
+                    + " bytes (seed " + seed() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -241,16 +314,21 @@ public abstract class TransportVerification {
             if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            assertThat(cause).as("the failure of a request").isInstanceOf(TransportException.class);
+            assertThat(cause).as("%s with a TransportException", expectation).isInstanceOf(TransportException.class);
             return (TransportException) cause;
         } catch (TimeoutException e) {
-            throw new AssertionError("the request neither failed nor succeeded within " + patience());
+            throw new AssertionError(expectation + "; it neither failed nor succeeded within " + patience());
         }
     }
 
     private void assertKind(CompletionStage<byte[]> stage, Kind... kinds) {
-        TransportException e = failure(stage);
-        assertThat(e.kind()).as("kind of %s", e.getMessage()).isIn((Object[]) kinds);
+        assertKind(stage, "the request should fail with " + java.util.Arrays.toString(kinds), kinds);
+    }
+
+    private void assertKind(CompletionStage<byte[]> stage, String expectation, Kind... kinds) {
+        TransportException e = failure(stage, expectation);
+        assertThat(e.kind()).as("%s; the kind of the failure (%s)", expectation, e.getMessage())
+                .isIn((Object[]) kinds);
     }
 
     /**
@@ -461,14 +539,19 @@ public abstract class TransportVerification {
             held.add(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {(byte) k}, requestTimeout())
                     .toCompletableFuture());
         }
-        eventually("8 requests reach the handler", () -> arrived.get() == 8);
-        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {9}, requestTimeout()), Kind.OVERLOADED);
-        assertThat(held).as("the requests within the bound").noneMatch(CompletableFuture::isDone);
+        eventually("8 requests of member 0 reach member 1's handler", () -> arrived.get() == 8);
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {9}, requestTimeout()), "member 0 (the caller "
+                + "under test) has 8 requests pending and maxPendingRequests = 8: a 9th must fail at once",
+                Kind.OVERLOADED);
+        assertThat(held).as("member 0's 8 requests within maxPendingRequests = 8: still pending, neither failed nor "
+                + "answered").noneMatch(CompletableFuture::isDone);
         ts.get(0).close();
         for (CompletableFuture<byte[]> f : held) {
-            assertThat(failure(f).kind()).isEqualTo(Kind.CLOSED);
+            assertThat(failure(f, "member 0 closed with this request pending: it must fail").kind())
+                    .as("the failure of a request pending when member 0 closed").isEqualTo(Kind.CLOSED);
         }
-        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {10}, requestTimeout()), Kind.CLOSED);
+        assertKind(ts.get(0).request(net.id(1), CHANNEL_A, new byte[] {10}, requestTimeout()), "member 0 is closed: "
+                + "a request must fail", Kind.CLOSED);
     }
 
     /**
@@ -618,7 +701,7 @@ public abstract class TransportVerification {
     }
 
     /** Reads until the server closes the connection (end of stream or reset); fails after {@link #patience()}. */
-    private void awaitClosedByServer(Socket s, String what) {
+    final void awaitClosedByServer(Socket s, String what) {
         byte[] sink = new byte[4096];
         try {
             InputStream in = s.getInputStream();
@@ -669,23 +752,13 @@ public abstract class TransportVerification {
     }
 
     /**
-     * A frame that announces more bytes than ever arrive (the sender keeps the connection open) is cut off after
-     * the handshake deadline; the attacked node keeps serving its peers.
-     *
-     * @throws IOException if the raw socket cannot connect
+     * A committee member that authenticated (through {@link #authenticatedTap}) sends a request frame without its
+     * last byte and keeps the connection open: the attacked node cuts it off by its own deadline (with the handshake
+     * deadline {@link #attackHandshakeTimeout()}) and never hands the request to a handler; its peers are unaffected.
      */
     @Test
-    public void required_truncatedFrameIsCutOff() throws IOException {
-        LoopbackNetwork net = network(3);
-        List<Transport> ts = attackTarget(net);
-        othersUnaffected(ts, net, 0);
-        Socket s = rawSocket(net.address(0));
-        OutputStream out = s.getOutputStream();
-        out.write(ByteBuffer.allocate(14).putInt(100).put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0, 0, 0}).array());
-        out.flush();
-        othersUnaffected(ts, net, 1);
-        awaitClosedByServer(s, "a truncated frame");
-        othersUnaffected(ts, net, 2);
+    public void required_truncatedFrameIsCutOff() {
+        new TransportAttacks(this).truncatedFrameIsCutOff();
     }
 
     /**
@@ -701,7 +774,7 @@ public abstract class TransportVerification {
         othersUnaffected(ts, net, 0);
         Socket s = rawSocket(net.address(0));
         OutputStream out = s.getOutputStream();
-        Thread trickle = new Thread(() -> {
+        startHelper("kit-slow-sender", () -> {
             try {
                 for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
                     out.write(i == 3 ? 40 : 1);
@@ -711,10 +784,7 @@ public abstract class TransportVerification {
             } catch (IOException | InterruptedException e) {
                 // the server closed the connection, or the test ended
             }
-        }, "kit-slow-sender");
-        trickle.setDaemon(true);
-        helpers.add(trickle);
-        trickle.start();
+        });
         othersUnaffected(ts, net, 1);
         awaitClosedByServer(s, "one byte a second");
         othersUnaffected(ts, net, 2);
@@ -766,19 +836,82 @@ public abstract class TransportVerification {
             impostorServed.incrementAndGet();
             return CompletableFuture.completedFuture(request);
         });
-        failure(impostor.request(net.id(0), CHANNEL_A, new byte[] {1}, Duration.ofSeconds(10)));
+        failure(impostor.request(net.id(0), CHANNEL_A, new byte[] {1}, Duration.ofSeconds(10)), "an impostor that "
+                + "claims member 1's id but cannot sign for it sent a request to member 0: member 0 (the server under "
+                + "test) must refuse its handshake, so the request fails");
 
         // member 2's view of the network has the impostor at member 1's address
         Map<NodeId, InetSocketAddress> misled = Map.of(net.id(0), net.address(0), net.id(1), impostorAddress);
         Transport victim = net.open(provider(), new TransportConfig(net.id(2), net.key(2), crypto(),
                 LoopbackNetwork.freeLoopbackAddress(), misled, limits()));
-        assertKind(victim.request(net.id(1), CHANNEL_A, new byte[] {2}, Duration.ofSeconds(10)),
-                Kind.AUTHENTICATION);
+        assertKind(victim.request(net.id(1), CHANNEL_A, new byte[] {2}, Duration.ofSeconds(10)), "member 2 (the "
+                + "dialer under test) dialed member 1 at an impostor's address: it must fail the request with "
+                + "AUTHENTICATION, because the impostor cannot sign as member 1", Kind.AUTHENTICATION);
 
         assertThat(await(ts.get(1).request(net.id(0), CHANNEL_A, new byte[] {3}, requestTimeout())))
                 .isEqualTo(new byte[] {3});
-        assertThat(seenBy0).as("ids member 0 served").containsExactly(net.id(1));
-        assertThat(impostorServed.get()).as("requests the impostor received").isZero();
+        assertThat(seenBy0).as("the senders member 0's handler was given (the server under test: the impostor's "
+                + "request must not reach it, nor be named member 1)").containsExactly(net.id(1));
+        assertThat(impostorServed.get()).as("requests the impostor received from member 2 (the dialer under test: "
+                + "it must not send a request before the peer proved its id)").isZero();
+    }
+
+    // ------------------------------------------------------- a Byzantine member after its handshake, and request()
+
+    /**
+     * A committee member authenticated through {@link #authenticatedTap} sends requests whose frames name another
+     * sender (an honest member, the node under test, a member not connected, a key outside the committee): the
+     * node under test serves each under the member's proven id or refuses it (closing the connection is allowed),
+     * never under the id written in the frame. Catches a transport that trusts an in-frame {@code from}.
+     */
+    @Test
+    public void required_claimedSenderIsNeverTrusted() {
+        new TransportAttacks(this).claimedSenderIsNeverTrusted();
+    }
+
+    /**
+     * A request of exactly {@link TransportLimits#maxFrameBytes()} from an authenticated member is served; one a
+     * byte longer never reaches a handler (the node answers with an error or closes the connection); honest peers
+     * are unaffected.
+     */
+    @Test
+    public void required_memberFrameOverTheLimitIsRefused() {
+        new TransportAttacks(this).frameOverTheLimitIsRefused();
+    }
+
+    /**
+     * An authenticated member sends {@code maxPendingRequests + 256} small requests and reads no answer, while the
+     * handler answers none of them: the node under test holds at most {@link TransportLimits#maxPendingRequests()}
+     * of them in its handlers at once, and serves an honest member meanwhile and after they are answered.
+     */
+    @Test
+    public void required_memberRequestFloodIsBounded() {
+        new TransportAttacks(this).requestFloodIsBounded();
+    }
+
+    /**
+     * An authenticated member sends requests of {@link TransportLimits#maxFrameBytes()} and reads no answer, a few
+     * more than {@link #maxHeldRequestBytesPerPeer} allows (at most {@code maxPendingRequests + 8}), while the
+     * handler answers none of them: the node under test holds at most that many bytes of them in its handlers at
+     * once, and serves an honest member meanwhile and after they are answered.
+     */
+    @Test
+    public void required_memberByteFloodIsBounded() {
+        new TransportAttacks(this).byteFloodIsBounded();
+    }
+
+    /**
+     * {@link Transport#request} returns at once, whatever the peer does; each call must return within 10 s (a hang
+     * detector): requests to an address that accepts connections and never reads, {@code maxFrameBytes} requests
+     * to a member whose handler never answers (so its transport stops reading and the caller's socket fills), up
+     * to {@link TransportLimits#maxPendingRequests()} (256), and one more, which fails with
+     * {@link Kind#OVERLOADED} while the others do not.
+     *
+     * @throws IOException if the silent address cannot be bound
+     */
+    @Test
+    public void required_requestNeverBlocksItsCaller() throws IOException {
+        new TransportAttacks(this).requestNeverBlocksItsCaller();
     }
 
     /**

@@ -147,8 +147,7 @@ final class BlockingSocketTransport implements Transport {
             return failed(Kind.OVERLOADED, "too many pending requests");
         }
         long id = ids.incrementAndGet();
-        Pending p = new Pending(id, link, Encoder.message(VERSION, REQUEST).i64(id).bytes(channel.bytes())
-                .bytes(request).toByteArray());
+        Pending p = new Pending(id, link, requestBody(id, channel, request));
         pending.put(id, p);
         try {
             p.timeout = timers.schedule(() -> finish(p, null, new TransportException(Kind.TIMEOUT, "no response")),
@@ -225,7 +224,7 @@ final class BlockingSocketTransport implements Transport {
             threads.execute(writer);
             Semaphore unanswered = new Semaphore(limits.maxPendingRequests());
             while (true) {
-                Decoder d = Decoder.message(readFrame(in, s, limits.maxFrameBytes() + OVERHEAD, true), VERSION);
+                Decoder d = Decoder.message(readFrame(in, s, limits.maxFrameBytes() + OVERHEAD), VERSION);
                 if (d.kind() != REQUEST) {
                     return;
                 }
@@ -252,7 +251,7 @@ final class BlockingSocketTransport implements Transport {
     }
 
     private NodeId acceptHandshake(DataInputStream in, DataOutputStream out) throws IOException {
-        Decoder hello = Decoder.message(readFrame(in, null, HANDSHAKE_MAX, false), VERSION);
+        Decoder hello = Decoder.message(readFrame(in, HANDSHAKE_MAX), VERSION);
         NodeId dialer = NodeId.of(hello.bytes(NodeId.MAX_LENGTH));
         byte[] theirs = hello.raw(32);
         hello.finish();
@@ -264,7 +263,7 @@ final class BlockingSocketTransport implements Transport {
         byte[] signature = config.key().sign(transcript("acceptor", dialer, self(), theirs, ours));
         writeFrame(out, Encoder.message(VERSION, CHALLENGE).bytes(self().bytes()).raw(ours).bytes(signature)
                 .toByteArray());
-        Decoder proof = Decoder.message(readFrame(in, null, HANDSHAKE_MAX, false), VERSION);
+        Decoder proof = Decoder.message(readFrame(in, HANDSHAKE_MAX), VERSION);
         byte[] theirSignature = proof.bytes(256);
         proof.finish();
         if (proof.kind() != PROOF
@@ -423,23 +422,7 @@ final class BlockingSocketTransport implements Transport {
                 s.setTcpNoDelay(true);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
                 DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-                byte[] ours = challenge();
-                writeFrame(o, Encoder.message(VERSION, HELLO).bytes(self().bytes()).raw(ours).toByteArray());
-                Decoder c = Decoder.message(readFrame(in, null, HANDSHAKE_MAX, false), VERSION);
-                NodeId answered = NodeId.of(c.bytes(NodeId.MAX_LENGTH));
-                byte[] theirs = c.raw(32);
-                byte[] signature = c.bytes(256);
-                c.finish();
-                PublicKey key = config.crypto().decodePublicKey(answered.bytes()).orElse(null);
-                if (c.kind() != CHALLENGE || !answered.equals(id) || key == null || !config.crypto().verify(key,
-                        transcript("acceptor", self(), id, ours, theirs), signature)) {
-                    throw new TransportException(Kind.AUTHENTICATION, address + " did not prove it is " + id);
-                }
-                writeFrame(o, Encoder.message(VERSION, PROOF)
-                        .bytes(config.key().sign(transcript("dialer", self(), id, ours, theirs))).toByteArray());
-                if (Decoder.message(readFrame(in, null, HANDSHAKE_MAX, false), VERSION).kind() != ACCEPT) {
-                    throw new TransportException(Kind.AUTHENTICATION, id + " did not accept us");
-                }
+                dial(config, id, in, o);
                 out = o;
                 socket = s;
                 threads.execute(() -> readResponses(s, in));
@@ -455,7 +438,7 @@ final class BlockingSocketTransport implements Transport {
         private void readResponses(Socket s, DataInputStream in) {
             try {
                 while (true) {
-                    Decoder d = Decoder.message(readFrame(in, s, limits.maxFrameBytes() + OVERHEAD, true), VERSION);
+                    Decoder d = Decoder.message(readFrame(in, s, limits.maxFrameBytes() + OVERHEAD), VERSION);
                     Pending p = inFlight.remove(d.i64());
                     if (d.kind() == RESPONSE) {
                         byte[] response = d.bytes(limits.maxFrameBytes());
@@ -493,6 +476,38 @@ final class BlockingSocketTransport implements Transport {
 
     // ---- shared ----
 
+    /**
+     * The dialer's side of the handshake on a connected socket, as {@code config.self()} towards {@code peer}:
+     * returns once the peer has proven its id and accepted ours. The example's adversary tap uses it too.
+     *
+     * @throws TransportException if the peer does not prove it is {@code peer} or does not accept us
+     */
+    static void dial(TransportConfig config, NodeId peer, DataInputStream in, DataOutputStream out)
+            throws IOException {
+        byte[] ours = challenge();
+        writeFrame(out, Encoder.message(VERSION, HELLO).bytes(config.self().bytes()).raw(ours).toByteArray());
+        Decoder c = Decoder.message(readFrame(in, HANDSHAKE_MAX), VERSION);
+        NodeId answered = NodeId.of(c.bytes(NodeId.MAX_LENGTH));
+        byte[] theirs = c.raw(32);
+        byte[] signature = c.bytes(256);
+        c.finish();
+        PublicKey key = config.crypto().decodePublicKey(answered.bytes()).orElse(null);
+        if (c.kind() != CHALLENGE || !answered.equals(peer) || key == null || !config.crypto().verify(key,
+                transcript("acceptor", config.self(), peer, ours, theirs), signature)) {
+            throw new TransportException(Kind.AUTHENTICATION, "the peer did not prove it is " + peer);
+        }
+        writeFrame(out, Encoder.message(VERSION, PROOF)
+                .bytes(config.key().sign(transcript("dialer", config.self(), peer, ours, theirs))).toByteArray());
+        if (Decoder.message(readFrame(in, HANDSHAKE_MAX), VERSION).kind() != ACCEPT) {
+            throw new TransportException(Kind.AUTHENTICATION, peer + " did not accept us");
+        }
+    }
+
+    /** The body of a request frame (the frame is its 4-byte length, then the body). */
+    static byte[] requestBody(long id, InstanceId channel, byte[] request) {
+        return Encoder.message(VERSION, REQUEST).i64(id).bytes(channel.bytes()).bytes(request).toByteArray();
+    }
+
     private static byte[] challenge() {
         byte[] c = new byte[32];
         RANDOM.nextBytes(c);
@@ -509,33 +524,45 @@ final class BlockingSocketTransport implements Transport {
         return timers.schedule(() -> close(s), Math.max(1, millis), TimeUnit.MILLISECONDS);
     }
 
+    /** Reads one frame of at most {@code max} bytes, with no deadline of its own (the handshake's covers it). */
+    private static byte[] readFrame(DataInputStream in, int max) throws IOException {
+        return readRest(in, firstByte(in), max);
+    }
+
     /**
-     * Reads one frame. With a guard (after the handshake, whose own watchdog covers it), the rest of a frame must
-     * follow its first byte within the handshake timeout plus one second per 64 KiB.
+     * Reads one frame after the handshake: the rest of a frame must follow its first byte within the handshake
+     * timeout plus one second per 64 KiB, or the watchdog closes the socket.
      */
-    private byte[] readFrame(DataInputStream in, Socket guard, int max, boolean guarded) throws IOException {
+    private byte[] readFrame(DataInputStream in, Socket guard, int max) throws IOException {
+        int first = firstByte(in);
+        ScheduledFuture<?> deadline = watchdog(guard, limits.handshakeTimeout().toMillis() + (long) max * 1000
+                / (64 * 1024));
+        try {
+            return readRest(in, first, max);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static int firstByte(DataInputStream in) throws IOException {
         int first = in.read();
         if (first < 0) {
             throw new EOFException();
         }
-        ScheduledFuture<?> deadline = guarded ? watchdog(guard, limits.handshakeTimeout().toMillis()
-                + (long) max * 1000 / (64 * 1024)) : null;
-        try {
-            int length = first << 24 | in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
-            if (length < 2 || length > max) {
-                throw new IOException("frame of " + length + " bytes");
-            }
-            byte[] body = new byte[length];
-            in.readFully(body);
-            return body;
-        } finally {
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-        }
+        return first;
     }
 
-    private static void writeFrame(DataOutputStream out, byte[] body) throws IOException {
+    private static byte[] readRest(DataInputStream in, int first, int max) throws IOException {
+        int length = first << 24 | in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
+        if (length < 2 || length > max) {
+            throw new IOException("frame of " + length + " bytes");
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return body;
+    }
+
+    static void writeFrame(DataOutputStream out, byte[] body) throws IOException {
         out.writeInt(body.length);
         out.write(body);
         out.flush();

@@ -1,30 +1,59 @@
 package dev.bftkit.transport.vertx;
 
+import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.PublicKey;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.Optional;
 
 /**
- * A connection a peer opened to us: it carries that peer's requests and our responses. The peer first names itself
- * and sends a challenge (HELLO); we answer with our id, our challenge and our signature over both (CHALLENGE); it
- * proves its key by signing both challenges (PROOF); we ACCEPT. Only then are requests read, and their {@code from}
- * is the proven id.
+ * A connection a peer opened to us: it carries that peer's requests and our responses. We send a challenge at once
+ * (CHALLENGE); the dialer answers with its id, its challenge and its signature over both (HELLO); we check it and
+ * answer with our own signature (ACCEPT). Only then are requests read, and their {@code from} is the proven id. We
+ * sign nothing for a dialer that has not proven its key (see {@link Handshake}).
  */
 final class AcceptorConnection extends Connection {
-    private enum State { HELLO, PROOF, OPEN }
+    /**
+     * What one peer may make us hold, in bytes, twice over: the payloads of its requests in our handlers (reading
+     * stops while they reach this), and our answers to it waiting to be written beyond the socket's write queue
+     * (answers beyond this are replaced by an {@link Kind#OVERLOADED} error, as a peer that reads nothing would
+     * otherwise make us queue every answer). Each may exceed it by one frame.
+     */
+    static final long PEER_BUDGET_BYTES = 16L * 1024 * 1024;
 
+    private enum State { HELLO, OPEN }
+
+    private final String source;
     private State state = State.HELLO;
     private NodeId peer;
-    private PublicKey peerKey;
-    private byte[] dialerChallenge;
-    private byte[] ourChallenge;
+    private byte[] ourChallenge = Handshake.challenge();
     private int inflight;
+    private long inflightBytes;
+    private long unwrittenAnswerBytes;
 
     AcceptorConnection(VertxTransport transport, NetSocket socket) {
         super(transport, socket, System.nanoTime(), transport.limits().handshakeTimeout().toNanos());
+        this.source = sourceOf(socket);
+    }
+
+    /** @return the IP address a socket comes from, which handshake slots are counted by */
+    static String sourceOf(NetSocket socket) {
+        io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
+        return remote == null || remote.hostAddress() == null ? "an unknown address" : remote.hostAddress();
+    }
+
+    @Override
+    void start() {
+        super.start();
+        send(Wire.challenge(ourChallenge));
+    }
+
+    /** @return the IP address the connection comes from */
+    String source() {
+        return source;
     }
 
     /** @return the authenticated peer, or null before the handshake completes */
@@ -41,13 +70,13 @@ final class AcceptorConnection extends Connection {
     void frame(int type, Wire.Reader body) {
         switch (state) {
             case HELLO -> hello(type, body);
-            case PROOF -> proof(type, body);
             case OPEN -> {
                 if (type != Wire.REQUEST) {
                     throw Wire.protocol("unexpected frame type " + type + " on an open connection");
                 }
                 long id = body.u64("request id");
-                transport.serveRequest(this, id, body.channel(), body.rest());
+                InstanceId channel = body.channel();
+                transport.serveRequest(this, id, channel, body.payload(transport.limits().maxFrameBytes()));
             }
         }
     }
@@ -57,62 +86,86 @@ final class AcceptorConnection extends Connection {
             throw Wire.protocol("expected HELLO, got frame type " + type);
         }
         NodeId claimed = body.nodeId("node id");
-        byte[] challenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] dialerChallenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
+        byte[] signature = body.u16Bytes("signature");
         body.finish("HELLO");
         if (!transport.isPeer(claimed)) {
-            refuse(Kind.AUTHENTICATION, claimed + " is not a configured peer");
+            refuseHandshake(claimed + " is not a configured peer");
             return;
         }
         Optional<PublicKey> key = transport.crypto().decodePublicKey(claimed.bytes());
         if (key.isEmpty()) {
-            refuse(Kind.AUTHENTICATION, claimed + " is not a valid public key");
+            refuseHandshake(claimed + " is not a valid public key");
+            return;
+        }
+        if (!transport.mayVerifyHandshake(this)) {
+            refuse(Kind.OVERLOADED, "too many handshakes from " + source + "; try again later");
+            return;
+        }
+        byte[] transcript = Handshake.transcript(Handshake.DIALER, claimed, transport.self(), dialerChallenge,
+                ourChallenge);
+        if (!transport.crypto().verify(key.get(), transcript, signature)) {
+            refuseHandshake("the handshake signature does not verify for " + claimed);
             return;
         }
         peer = claimed;
-        peerKey = key.get();
-        dialerChallenge = challenge;
-        ourChallenge = Handshake.challenge();
-        byte[] signature = transport.sign(
-                Handshake.transcript(Handshake.ACCEPTOR, peer, transport.self(), dialerChallenge, ourChallenge));
-        send(Wire.challenge(transport.self(), ourChallenge, signature));
-        state = State.PROOF;
-    }
-
-    private void proof(int type, Wire.Reader body) {
-        if (type != Wire.PROOF) {
-            throw Wire.protocol("expected PROOF, got frame type " + type);
-        }
-        byte[] signature = body.u16Bytes("signature");
-        body.finish("PROOF");
-        byte[] transcript = Handshake.transcript(Handshake.DIALER, peer, transport.self(), dialerChallenge,
-                ourChallenge);
-        if (!transport.crypto().verify(peerKey, transcript, signature)) {
-            refuse(Kind.AUTHENTICATION, "the handshake signature does not verify for " + peer);
-            return;
-        }
-        dialerChallenge = null;
+        send(Wire.accept(transport.sign(Handshake.transcript(Handshake.ACCEPTOR, claimed, transport.self(),
+                dialerChallenge, ourChallenge))));
         ourChallenge = null;
         state = State.OPEN;
-        send(Wire.accept());
         authenticated();
     }
 
-    /** A request went to the handler. */
-    void started() {
+    /** Refuses the handshake, counted and logged, and closes. */
+    private void refuseHandshake(String reason) {
+        transport.stats().record(TransportStats.Event.HANDSHAKES_REFUSED, () -> "refused a handshake from "
+                + socket.remoteAddress() + ": " + reason);
+        refuse(Kind.AUTHENTICATION, reason);
+    }
+
+    /**
+     * A request went to the handler.
+     *
+     * @param bytes its payload's length
+     */
+    void started(int bytes) {
         inflight++;
+        inflightBytes += bytes;
         updateReading();
     }
 
-    /** A handler finished: send its answer (unless the connection is gone) and read on. */
-    void answer(io.vertx.core.buffer.Buffer frame) {
+    /**
+     * A handler finished: send its answer (unless the connection is gone, or an error instead if the peer has too
+     * much unread already) and read on.
+     *
+     * @param id the request's id
+     * @param frame the answer
+     * @param requestBytes the request's payload length
+     */
+    void answer(long id, Buffer frame, int requestBytes) {
         inflight--;
+        inflightBytes -= requestBytes;
+        if (isWriteBlocked()) {
+            if (unwrittenAnswerBytes + frame.length() > PEER_BUDGET_BYTES) {
+                transport.answerRefused(this);
+                frame = Wire.error(id, Kind.OVERLOADED, unwrittenAnswerBytes + " bytes of answers to you are waiting "
+                        + "to be written: read them");
+            }
+            unwrittenAnswerBytes += frame.length();
+        }
         send(frame);
         updateReading();
     }
 
     @Override
+    void writable() {
+        unwrittenAnswerBytes = 0;
+    }
+
+    @Override
     boolean holdReading() {
-        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests();
+        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests()
+                || inflightBytes >= PEER_BUDGET_BYTES;
     }
 
     @Override

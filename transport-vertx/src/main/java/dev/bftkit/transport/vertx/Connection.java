@@ -3,6 +3,7 @@ package dev.bftkit.transport.vertx;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 
@@ -19,6 +20,11 @@ abstract class Connection {
     static final long MIN_BYTES_PER_SECOND = 64 * 1024;
     /** Bytes queued for writing beyond which the socket counts as full. */
     static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+    /**
+     * How long a closed connection may take to write what it has queued (a refusal, say) before its socket is closed
+     * at once, dropping the rest: a peer that stops reading would otherwise keep the socket and its queue forever.
+     */
+    static final long CLOSE_GRACE_MS = 1000;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
@@ -181,7 +187,7 @@ abstract class Connection {
                 long body = pending.getUnsignedInt(pos);
                 long max = authenticated ? Wire.maxBody(transport.limits().maxFrameBytes()) : Wire.MAX_HANDSHAKE_BODY;
                 if (body < 2 || body > max) {
-                    close(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
+                    malformed(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
                     return;
                 }
                 if (pending.length() - pos - Wire.HEADER < body) {
@@ -192,13 +198,13 @@ abstract class Connection {
                 pos = end;
                 int version = pending.getUnsignedByte(start);
                 if (version != Wire.VERSION) {
-                    close(Kind.PROTOCOL, "unsupported protocol version " + version);
+                    malformed(Kind.PROTOCOL, "unsupported protocol version " + version);
                     return;
                 }
                 try {
                     frame(pending.getUnsignedByte(start + 1), new Wire.Reader(pending, start + 2, end));
                 } catch (TransportException e) {
-                    close(e.kind(), e.getMessage());
+                    malformed(e.kind(), e.getMessage());
                     return;
                 }
             }
@@ -275,7 +281,33 @@ abstract class Connection {
         LOG.log(Level.DEBUG, () -> transport.self() + ": closing " + describe() + ": " + message);
         socket.close();
         transport.untrack(this);
+        transport.closing(this);
         closed(new TransportException(kind, describe() + ": " + message));
+    }
+
+    /**
+     * Closes the socket at once, dropping whatever is still queued for writing: Vert.x's {@link NetSocket#close()}
+     * waits until the queue is written, and its handler turns a close of the channel into the same wait, so this
+     * closes from Vert.x's handler context towards the socket, past that handler. Idempotent.
+     */
+    final void closeNow() {
+        if (socket instanceof NetSocketInternal internal) {
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close();
+        }
+    }
+
+    /**
+     * The peer sent what the protocol does not allow: counts a garbage connection and closes.
+     *
+     * @param kind the kind the failed requests carry
+     * @param message what was wrong
+     */
+    final void malformed(Kind kind, String message) {
+        transport.stats().record(TransportStats.Event.GARBAGE_CONNECTIONS, () -> "closed " + describe() + ": "
+                + message);
+        close(kind, message);
     }
 
     /**

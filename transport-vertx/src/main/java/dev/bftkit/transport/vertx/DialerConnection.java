@@ -1,6 +1,5 @@
 package dev.bftkit.transport.vertx;
 
-import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.PublicKey;
@@ -10,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A connection we opened to a peer: it carries our requests to that peer and its responses. We send HELLO with a
- * challenge, check that the CHALLENGE answer is signed by the peer we meant to reach (a node that knows only the
- * peer's public key cannot sign it), send our PROOF and wait for ACCEPT. No request leaves before that.
+ * A connection we opened to a peer: it carries our requests to that peer and its responses. We wait for the peer's
+ * CHALLENGE, prove our key in HELLO, and check that the ACCEPT answer is signed by the peer we meant to reach (a node
+ * that knows only the peer's public key cannot sign it). No request leaves before that (see {@link Handshake}).
  */
 final class DialerConnection extends Connection {
     private enum State { CHALLENGE, ACCEPT, OPEN }
@@ -21,16 +20,11 @@ final class DialerConnection extends Connection {
     private final byte[] ourChallenge = Handshake.challenge();
     private final Map<Long, Pending> inFlight = new HashMap<>();
     private State state = State.CHALLENGE;
+    private byte[] theirChallenge;
 
     DialerConnection(VertxTransport transport, PeerLink link, NetSocket socket, long startedNanos) {
         super(transport, socket, startedNanos, transport.limits().connectTimeout().toNanos());
         this.link = link;
-    }
-
-    @Override
-    void start() {
-        super.start();
-        send(Wire.hello(transport.self(), ourChallenge));
     }
 
     @Override
@@ -65,19 +59,12 @@ final class DialerConnection extends Connection {
     void frame(int type, Wire.Reader body) {
         if (type == Wire.REFUSE) {
             Kind kind = Wire.kind(body.u8("error code"));
-            throw new TransportException(kind, "refused by " + link.id() + ": " + body.text("message"));
+            close(kind, "refused by " + link.id() + ": " + body.text("message"));
+            return;
         }
         switch (state) {
             case CHALLENGE -> challenge(type, body);
-            case ACCEPT -> {
-                if (type != Wire.ACCEPT) {
-                    throw Wire.protocol("expected ACCEPT, got frame type " + type);
-                }
-                body.finish("ACCEPT");
-                state = State.OPEN;
-                authenticated();
-                link.opened(this);
-            }
+            case ACCEPT -> accept(type, body);
             case OPEN -> answer(type, body);
         }
     }
@@ -86,31 +73,37 @@ final class DialerConnection extends Connection {
         if (type != Wire.CHALLENGE) {
             throw Wire.protocol("expected CHALLENGE, got frame type " + type);
         }
-        NodeId answered = body.nodeId("node id");
-        byte[] theirs = body.raw(Wire.CHALLENGE_BYTES, "challenge");
-        byte[] signature = body.u16Bytes("signature");
+        theirChallenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
         body.finish("CHALLENGE");
-        if (!answered.equals(link.id())) {
-            throw new TransportException(Kind.AUTHENTICATION, link.address() + " answered as " + answered
-                    + ", not as " + link.id());
-        }
-        Optional<PublicKey> key = transport.crypto().decodePublicKey(answered.bytes());
-        byte[] transcript = Handshake.transcript(Handshake.ACCEPTOR, transport.self(), answered, ourChallenge, theirs);
-        if (key.isEmpty() || !transport.crypto().verify(key.get(), transcript, signature)) {
-            throw new TransportException(Kind.AUTHENTICATION, "the handshake signature does not verify for "
-                    + answered);
-        }
-        byte[] proof = transport.sign(
-                Handshake.transcript(Handshake.DIALER, transport.self(), answered, ourChallenge, theirs));
-        send(Wire.proof(proof));
+        send(Wire.hello(transport.self(), ourChallenge, transport.sign(Handshake.transcript(Handshake.DIALER,
+                transport.self(), link.id(), ourChallenge, theirChallenge))));
         state = State.ACCEPT;
+    }
+
+    private void accept(int type, Wire.Reader body) {
+        if (type != Wire.ACCEPT) {
+            throw Wire.protocol("expected ACCEPT, got frame type " + type);
+        }
+        byte[] signature = body.u16Bytes("signature");
+        body.finish("ACCEPT");
+        Optional<PublicKey> key = transport.crypto().decodePublicKey(link.id().bytes());
+        byte[] transcript = Handshake.transcript(Handshake.ACCEPTOR, transport.self(), link.id(), ourChallenge,
+                theirChallenge);
+        if (key.isEmpty() || !transport.crypto().verify(key.get(), transcript, signature)) {
+            throw new TransportException(Kind.AUTHENTICATION, link.address() + " did not prove it is " + link.id()
+                    + ": the handshake signature does not verify");
+        }
+        state = State.OPEN;
+        authenticated();
+        link.opened(this);
     }
 
     private void answer(int type, Wire.Reader body) {
         long id = body.u64("request id");
-        Pending p = inFlight.remove(id);
+        // read the whole frame before taking the request: a malformed one closes the connection, which fails it
         if (type == Wire.RESPONSE) {
-            byte[] payload = body.rest();
+            byte[] payload = body.payload(transport.limits().maxFrameBytes());
+            Pending p = inFlight.remove(id);
             if (p != null) {
                 transport.finish(p, payload, null);
             }
@@ -118,6 +111,7 @@ final class DialerConnection extends Connection {
             Kind kind = Wire.kind(body.u8("error code"));
             String message = body.text("message");
             body.finish("ERROR");
+            Pending p = inFlight.remove(id);
             if (p != null) {
                 transport.finish(p, null, new TransportException(kind, link.id() + " answered: " + message));
             }

@@ -20,9 +20,12 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * The {@code vertx} transport: authenticated, framed request/response over Vert.x TCP.
@@ -60,18 +65,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * born in the group and every close would wait for it.
  *
  * <p><b>Bounds.</b> At most {@link TransportLimits#maxPendingRequests()} outgoing requests at once (more fail as
- * {@link Kind#OVERLOADED}); at most that many requests of one peer in its handlers at once, and none read while
- * the answers to it cannot be written (reading pauses until the socket drains); frames above the limit are refused
- * before a byte is buffered; at most {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake; a handshake must
- * finish within its deadline and a started frame must keep arriving (see {@link Connection#overdue}), else the
- * connection is closed.
+ * {@link Kind#OVERLOADED}); of one peer's requests, at most that many and less than
+ * {@link AcceptorConnection#PEER_BUDGET_BYTES} of payload in its handlers at once, and none read while the answers
+ * to it cannot be written (reading pauses until the socket drains); answers to a peer that does not read them are
+ * replaced by errors beyond that budget; frames above the limit are refused before a byte is buffered; at most
+ * {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake, and at most {@link #MIN_SLOTS_PER_SOURCE} (or the
+ * peers plus one) from one address; a handshake must finish within its deadline and a
+ * started frame must keep arriving (see {@link Connection#overdue}), else the connection is closed. The module's
+ * README tabulates the bounds and the memory they imply.
  */
 final class VertxTransport implements Transport {
-    /** Connections that may be mid-handshake at once; more are closed on accept. */
-    static final int MAX_UNAUTHENTICATED = 64;
+    /**
+     * Connections that may be mid-handshake at once. When all are taken, a connection from an address holding fewer
+     * than the busiest address pushes out the busiest address's oldest; otherwise it is closed on accept.
+     */
+    static final int MAX_UNAUTHENTICATED = 256;
+    /**
+     * The fewest of those one source address may hold at once; with more peers, their number plus one (members may
+     * share an address, as on a test machine). More from that address are closed on accept, so hundreds of slow
+     * connections from one address cannot keep members out.
+     */
+    static final int MIN_SLOTS_PER_SOURCE = 16;
     /** The longest request timeout honoured; longer ones count as this long. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /** How often a slow start says what it is still waiting for. */
+    static final Duration START_REPORT_EVERY = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
 
     private final TransportConfig config;
@@ -88,14 +107,22 @@ final class VertxTransport implements Transport {
     private final AtomicLong ids = new AtomicLong();
     /** Completes once Vert.x has closed (or could not be asked to). */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final TransportStats stats;
+    private final int slotsPerSource;
+    /** The stats' JMX name once registered. */
+    private volatile ObjectName statsName;
     /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
     private volatile Thread finisher;
     private volatile boolean closed;
 
     // loop only
     private final Set<Connection> connections = new LinkedHashSet<>();
+    /** Closed connections whose sockets may still be writing what they had queued; each for at most a grace. */
+    private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
-    private int unauthenticated;
+    private volatile int unauthenticated;
+    private final Map<String, Integer> slotsBySource = new HashMap<>();
+    private final HandshakeBudget handshakeBudget;
     private long sweeper = -1;
     private volatile Thread loop;
 
@@ -103,6 +130,9 @@ final class VertxTransport implements Transport {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
+        this.stats = new TransportStats(toString(), this::handshakesInProgress);
+        this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
+        this.handshakeBudget = new HandshakeBudget(config.peers().size());
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
@@ -119,15 +149,34 @@ final class VertxTransport implements Transport {
     }
 
     /**
-     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
-     * starts on creation belong to that group), binds the listening address and starts the deadline sweeper. If
-     * the address cannot be bound, closes the transport (freeing its threads) before it throws.
+     * Opens a transport, reporting a slow start every {@link #START_REPORT_EVERY}.
      *
      * @param config the configuration
      * @return the open transport
-     * @throws TransportException if the address cannot be bound
+     * @throws TransportException if the address cannot be bound, a step of the start fails, or the calling thread
+     *     is interrupted while it waits
+     * @see #open(TransportConfig, Duration, Runnable)
      */
     static VertxTransport open(TransportConfig config) {
+        return open(config, START_REPORT_EVERY, () -> { });
+    }
+
+    /**
+     * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
+     * starts on creation belong to that group), waits for its event loop to start, binds the listening address and
+     * starts the deadline sweeper. No step has a deadline: on a loaded machine a start may be slow, and then every
+     * {@code reportEvery} a warning says which step it is still waiting for. It fails only if a step fails (the
+     * address cannot be bound, say), with a message naming the step, or if the calling thread is interrupted; it
+     * then closes what it started (freeing its threads) before it throws.
+     *
+     * @param config the configuration
+     * @param reportEvery how long between two reports of a slow start
+     * @param loopStarting runs on the event loop when it starts, before anything else there (tests slow it down)
+     * @return the open transport
+     * @throws TransportException if the address cannot be bound, a step fails, or the calling thread is interrupted
+     */
+    static VertxTransport open(TransportConfig config, Duration reportEvery, Runnable loopStarting) {
+        StartWatch watch = new StartWatch(config, reportEvery);
         ThreadGroup group = new ThreadGroup("bftkit-vertx-" + config.self());
         CompletableFuture<VertxTransport> made = new CompletableFuture<>();
         Thread starter = new Thread(group, () -> {
@@ -138,20 +187,32 @@ final class VertxTransport implements Transport {
             }
         }, "bftkit-vertx-open-" + config.self());
         starter.start();
-        VertxTransport transport = await(made, "create Vert.x");
+        VertxTransport transport;
         try {
+            transport = watch.await(made, "its Vert.x instance to be created", "cannot create its Vert.x instance");
+        } catch (TransportException e) {
+            made.thenAccept(VertxTransport::close); // made after all: free its threads
+            throw e;
+        }
+        try {
+            CompletableFuture<Void> looping = new CompletableFuture<>();
             CompletableFuture<Void> ready = new CompletableFuture<>();
             transport.context.runOnContext(v -> {
                 try {
+                    loopStarting.run();
                     transport.loop = Thread.currentThread();
+                    looping.complete(null);
                     transport.sweeper = transport.vertx.setPeriodic(sweepMillis(transport.limits), t -> transport.sweep());
                     transport.server.listen(SocketAddress.inetSocketAddress(config.bind())).onComplete(
                             s -> ready.complete(null), ready::completeExceptionally);
                 } catch (RuntimeException e) {
+                    looping.completeExceptionally(e);
                     ready.completeExceptionally(e);
                 }
             });
-            await(ready, "listen on " + config.bind());
+            watch.await(looping, "its event loop to start", "cannot start its event loop");
+            watch.await(ready, "the bind of " + config.bind(), "cannot listen on " + config.bind());
+            transport.publishStats();
             return transport;
         } catch (RuntimeException e) {
             transport.close();
@@ -159,24 +220,73 @@ final class VertxTransport implements Transport {
         }
     }
 
+    /** Waits for the steps of a start, with no deadline, saying every so often which step it is waiting for. */
+    private record StartWatch(TransportConfig config, Duration reportEvery, long startedNanos) {
+        StartWatch(TransportConfig config, Duration reportEvery) {
+            this(config, reportEvery, System.nanoTime());
+        }
+
+        /**
+         * @param step the step's outcome
+         * @param waitingFor the step, as in "waiting for ..."
+         * @param failed what a failure of the step means, as in "...: cause"
+         * @return the step's outcome
+         * @throws TransportException if the step fails or the calling thread is interrupted
+         */
+        <T> T await(CompletableFuture<T> step, String waitingFor, String failed) {
+            while (true) {
+                try {
+                    return step.get(reportEvery.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    String seconds = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos)
+                            / 1e9);
+                    LOG.log(Level.WARNING, () -> "vertx transport " + config.self() + ": still starting after "
+                            + seconds + " s, waiting for " + waitingFor + "; the machine may be overloaded. It goes "
+                            + "on waiting (interrupt the thread that opens it to give up)");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransportException(Kind.CLOSED, "interrupted while the transport was waiting for "
+                            + waitingFor, e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TransportException te) {
+                        throw te;
+                    }
+                    throw new TransportException(Kind.UNREACHABLE, failed + ": " + e.getCause(), e.getCause());
+                }
+            }
+        }
+    }
+
+    /** Registers the stats as a JMX MBean; a transport without one still works (the failure is logged). */
+    private void publishStats() {
+        try {
+            Hashtable<String, String> keys = new Hashtable<>();
+            keys.put("type", "VertxTransport");
+            keys.put("node", self().toString());
+            keys.put("port", Integer.toString(server.actualPort()));
+            ObjectName name = new ObjectName("dev.bftkit", keys);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(stats, name);
+            statsName = name;
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.WARNING, self() + ": cannot publish the transport's counters over JMX: " + e);
+        }
+    }
+
+    private void unpublishStats() {
+        ObjectName name = statsName;
+        statsName = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.log(Level.DEBUG, () -> self() + ": unregistering " + name + ": " + e);
+            }
+        }
+    }
+
     private static long sweepMillis(TransportLimits limits) {
         long shortest = Math.min(limits.handshakeTimeout().toMillis(), limits.connectTimeout().toMillis());
         return Math.max(10, Math.min(500, shortest / 4));
-    }
-
-    private static <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException(Kind.UNREACHABLE, "interrupted while trying to " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (cause instanceof TransportException te) {
-                throw te;
-            }
-            throw new TransportException(Kind.UNREACHABLE, "cannot " + what + ": " + cause, cause);
-        }
     }
 
     // ---- accessors for the connection classes (loop) ----
@@ -210,6 +320,15 @@ final class VertxTransport implements Transport {
         return closed;
     }
 
+    TransportStats stats() {
+        return stats;
+    }
+
+    /** @return how many inbound connections are mid-handshake now */
+    int handshakesInProgress() {
+        return unauthenticated;
+    }
+
     boolean isPeer(NodeId id) {
         return links.containsKey(id);
     }
@@ -220,26 +339,70 @@ final class VertxTransport implements Transport {
 
     void track(Connection c) {
         connections.add(c);
-        if (c instanceof AcceptorConnection) {
+        if (c instanceof AcceptorConnection a) {
             unauthenticated++;
+            slotsBySource.merge(a.source(), 1, Integer::sum);
         }
     }
 
     void untrack(Connection c) {
-        if (connections.remove(c) && c instanceof AcceptorConnection && !c.isAuthenticated()) {
-            unauthenticated--;
+        if (connections.remove(c) && c instanceof AcceptorConnection a && !c.isAuthenticated()) {
+            freeSlot(a);
         }
+    }
+
+    private void freeSlot(AcceptorConnection a) {
+        unauthenticated--;
+        slotsBySource.computeIfPresent(a.source(), (source, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /**
+     * A connection was closed: its socket writes what it has queued, then closes; after {@link
+     * Connection#CLOSE_GRACE_MS} (or at once if the transport is closing) it is closed without waiting further.
+     */
+    void closing(Connection c) {
+        if (closed) {
+            c.closeNow();
+            return;
+        }
+        closing.add(c);
+        vertx.setTimer(Connection.CLOSE_GRACE_MS, t -> {
+            if (closing.remove(c)) {
+                c.closeNow();
+            }
+        });
     }
 
     void authenticated(Connection c) {
         if (c instanceof AcceptorConnection a && connections.contains(a)) {
-            unauthenticated--;
+            freeSlot(a);
+            stats.record(TransportStats.Event.HANDSHAKES_COMPLETED, () -> "");
             AcceptorConnection older = inbound.put(a.peer(), a);
             if (older != null && older != a) {
                 // a peer keeps one connection to us; a new one means the old one is stale
                 older.close(Kind.CLOSED, "replaced by a newer connection from the same peer");
             }
         }
+    }
+
+    /**
+     * A dialer claiming a member's id asks us to verify its handshake signature: allowed while its address has
+     * verifications left in its {@link HandshakeBudget}; counted and logged when not.
+     */
+    boolean mayVerifyHandshake(AcceptorConnection c) {
+        if (handshakeBudget.take(c.source(), System.nanoTime())) {
+            return true;
+        }
+        stats.record(TransportStats.Event.HANDSHAKES_THROTTLED, () -> "refused a handshake from " + c.source()
+                + " unverified: that address has used up its handshake verifications (" + HandshakeBudget.PER_SECOND
+                + " a second)");
+        return false;
+    }
+
+    /** An answer to a peer that reads too little was replaced by an error. */
+    void answerRefused(AcceptorConnection c) {
+        stats.record(TransportStats.Event.ANSWERS_REFUSED, () -> "refused an answer to " + c.peer() + ": it does "
+                + "not read what is sent to it, and " + AcceptorConnection.PEER_BUDGET_BYTES + " bytes are waiting");
     }
 
     void inboundClosed(AcceptorConnection c) {
@@ -262,13 +425,56 @@ final class VertxTransport implements Transport {
     }
 
     private void accepted(NetSocket socket) {
-        if (closed || unauthenticated >= MAX_UNAUTHENTICATED) {
-            LOG.log(Level.DEBUG, () -> self() + ": refusing a connection from " + socket.remoteAddress()
-                    + (closed ? ": closed" : ": too many connections mid-handshake"));
+        if (closed) {
             socket.close();
             return;
         }
-        new AcceptorConnection(this, socket).start();
+        stats.record(TransportStats.Event.CONNECTIONS_ACCEPTED, () -> "");
+        String source = AcceptorConnection.sourceOf(socket);
+        int held = slotsBySource.getOrDefault(source, 0);
+        if (held >= slotsPerSource) {
+            refuseSlot(socket, source + " already holds " + held + " handshake slots, the most one address may hold");
+        } else if (unauthenticated >= MAX_UNAUTHENTICATED && !makeRoomFor(source, held)) {
+            refuseSlot(socket, "all " + MAX_UNAUTHENTICATED + " handshake slots are taken");
+        } else {
+            new AcceptorConnection(this, socket).start();
+        }
+    }
+
+    private void refuseSlot(NetSocket socket, String why) {
+        stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "refused a connection from "
+                + socket.remoteAddress() + ": " + why);
+        socket.close();
+    }
+
+    /**
+     * All handshake slots are taken: drops the oldest connection mid-handshake of the address holding the most,
+     * if that is more than one more than {@code source} holds.
+     *
+     * @return true if a slot was freed
+     */
+    private boolean makeRoomFor(String source, int held) {
+        String busiest = null;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : slotsBySource.entrySet()) {
+            if (e.getValue() > most) {
+                busiest = e.getKey();
+                most = e.getValue();
+            }
+        }
+        if (busiest == null || most <= held + 1) {
+            return false;
+        }
+        for (Connection c : connections) {
+            if (c instanceof AcceptorConnection a && !a.isAuthenticated() && a.source().equals(busiest)) {
+                String why = "all " + MAX_UNAUTHENTICATED + " handshake slots are taken and " + busiest + " holds "
+                        + most + " of them; made room for " + source;
+                stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "dropped " + a.describe() + ": " + why);
+                a.close(Kind.OVERLOADED, why);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */
@@ -284,7 +490,7 @@ final class VertxTransport implements Transport {
             c.send(Wire.error(id, Kind.REMOTE_ERROR, "no handler serves channel " + channel));
             return;
         }
-        c.started();
+        c.started(request.length);
         CompletionStage<byte[]> answer;
         try {
             answer = handler.handle(c.peer(), request);
@@ -294,7 +500,8 @@ final class VertxTransport implements Transport {
         if (answer == null) {
             answer = CompletableFuture.failedFuture(new IllegalStateException("the handler returned no stage"));
         }
-        answer.whenComplete((response, error) -> onLoop(() -> c.answer(answerFrame(id, response, error))));
+        answer.whenComplete((response, error) -> onLoop(() -> c.answer(id, answerFrame(id, response, error),
+                request.length)));
     }
 
     private Buffer answerFrame(long id, byte[] response, Throwable error) {
@@ -424,9 +631,17 @@ final class VertxTransport implements Transport {
     private void sweep() {
         long now = System.nanoTime();
         for (Connection c : new ArrayList<>(connections)) {
-            if (c.overdue(now)) {
-                c.close(Kind.PROTOCOL, c.isAuthenticated() ? "a frame did not arrive in time"
-                        : "the handshake did not finish in time");
+            if (!c.overdue(now)) {
+                continue;
+            }
+            if (c.isAuthenticated()) {
+                c.malformed(Kind.PROTOCOL, "a frame did not arrive in time");
+            } else {
+                if (c instanceof AcceptorConnection) {
+                    stats.record(TransportStats.Event.HANDSHAKES_TIMED_OUT, () -> "closed " + c.describe()
+                            + ": its handshake did not finish within " + limits.handshakeTimeout().toMillis() + " ms");
+                }
+                c.close(Kind.PROTOCOL, "the handshake did not finish in time");
             }
         }
     }
@@ -434,7 +649,8 @@ final class VertxTransport implements Transport {
     // ---- closing ----
 
     /**
-     * Fails pending requests, closes every connection, the server and the client, closes the Vert.x instance and
+     * Fails pending requests, closes every connection at once (dropping anything still queued for a peer that does
+     * not read, which would otherwise hold up the close), the server and the client, closes the Vert.x instance and
      * waits for that close to complete (by then its event loops have ended), for the loop thread, the thread that
      * reported the close and every thread in the transport's group; each wait gives up after 30 s with a warning.
      * Called on the loop (from a handler or a request's callback), it starts the same shutdown, which runs once the
@@ -465,6 +681,7 @@ final class VertxTransport implements Transport {
     }
 
     private void shutdownOnLoop() {
+        unpublishStats();
         if (sweeper != -1) {
             vertx.cancelTimer(sweeper);
         }
@@ -476,6 +693,9 @@ final class VertxTransport implements Transport {
         for (Connection c : new ArrayList<>(connections)) {
             c.close(Kind.CLOSED, "the transport closed");
         }
+        // a socket still writing to a peer that does not read would hold up the server's and client's close
+        closing.forEach(Connection::closeNow);
+        closing.clear();
         failAllPending();
         // Listen on Vert.x's own close future: a future derived from server.close() may be bound to this loop's
         // context (it is after a failed listen), and then its completion is handed to the loop that vertx.close()
@@ -543,6 +763,14 @@ final class VertxTransport implements Transport {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** @return how many connections we dialed have a full write queue right now (for tests) */
+    int writeBlockedOutboundConnections() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        onLoop(() -> count.complete((int) connections.stream()
+                .filter(c -> c instanceof DialerConnection && c.isWriteBlocked()).count()));
+        return count.join();
     }
 
     /** @return how many inbound connections have paused reading for backpressure right now (for tests) */

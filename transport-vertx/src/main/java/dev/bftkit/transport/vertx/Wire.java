@@ -8,14 +8,13 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The wire format. Every frame is a 4-byte big-endian body length followed by the body; a body starts with the
- * protocol version and a frame type:
+ * The wire format, version 2. Every frame is a 4-byte big-endian body length followed by the body; a body starts with
+ * the protocol version and a frame type. The handshake is {@link Handshake}'s; its frames come in this order:
  *
  * <pre>
- * HELLO     dialer → acceptor   id: u8 length + bytes, challenge: 32 bytes
- * CHALLENGE acceptor → dialer   id: u8 length + bytes, challenge: 32 bytes, signature: u16 length + bytes
- * PROOF     dialer → acceptor   signature: u16 length + bytes
- * ACCEPT    acceptor → dialer   (empty)
+ * CHALLENGE acceptor → dialer   challenge: 32 bytes (sent as soon as the connection is accepted)
+ * HELLO     dialer → acceptor   id: u8 length + bytes, challenge: 32 bytes, signature: u16 length + bytes
+ * ACCEPT    acceptor → dialer   signature: u16 length + bytes
  * REFUSE    either way          error code: u8, message: u16 length + UTF-8, then the sender closes
  * REQUEST   dialer → acceptor   request id: u64, channel: u8 length + bytes, payload: the rest of the frame
  * RESPONSE  acceptor → dialer   request id: u64, payload: the rest of the frame
@@ -23,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 final class Wire {
-    static final int VERSION = 1;
+    /** Version 1 had the acceptor sign first (HELLO, CHALLENGE with a signature, PROOF, ACCEPT); it is refused. */
+    static final int VERSION = 2;
     static final int HEADER = 4;
     static final int CHALLENGE_BYTES = 32;
     /** Bodies before authentication are small; a peer cannot make us buffer a large frame before it proves itself. */
@@ -33,7 +33,7 @@ final class Wire {
 
     static final int HELLO = 1;
     static final int CHALLENGE = 2;
-    static final int PROOF = 3;
+    // 3 was version 1's PROOF
     static final int ACCEPT = 4;
     static final int REFUSE = 5;
     static final int REQUEST = 6;
@@ -62,23 +62,19 @@ final class Wire {
         return frame.setInt(0, frame.length() - HEADER);
     }
 
-    static Buffer hello(NodeId self, byte[] challenge) {
-        Buffer b = frame(HELLO, 1 + self.length() + challenge.length);
-        return sealed(b.appendByte((byte) self.length()).appendBytes(self.bytes()).appendBytes(challenge));
+    static Buffer challenge(byte[] challenge) {
+        return sealed(frame(CHALLENGE, challenge.length).appendBytes(challenge));
     }
 
-    static Buffer challenge(NodeId self, byte[] challenge, byte[] signature) {
-        Buffer b = frame(CHALLENGE, 3 + self.length() + challenge.length + signature.length);
+    static Buffer hello(NodeId self, byte[] challenge, byte[] signature) {
+        Buffer b = frame(HELLO, 3 + self.length() + challenge.length + signature.length);
         b.appendByte((byte) self.length()).appendBytes(self.bytes()).appendBytes(challenge);
         return sealed(b.appendShort((short) signature.length).appendBytes(signature));
     }
 
-    static Buffer proof(byte[] signature) {
-        return sealed(frame(PROOF, 2 + signature.length).appendShort((short) signature.length).appendBytes(signature));
-    }
-
-    static Buffer accept() {
-        return sealed(frame(ACCEPT, 0));
+    static Buffer accept(byte[] signature) {
+        return sealed(frame(ACCEPT, 2 + signature.length).appendShort((short) signature.length)
+                .appendBytes(signature));
     }
 
     static Buffer refuse(Kind kind, String message) {
@@ -201,7 +197,16 @@ final class Wire {
             return InstanceId.of(id);
         }
 
-        byte[] rest() {
+        /**
+         * @param maxPayload the largest payload allowed
+         * @return the rest of the frame, the payload
+         * @throws TransportException {@link Kind#FRAME_TOO_LARGE} if it is longer than {@code maxPayload}
+         */
+        byte[] payload(int maxPayload) {
+            if (end - at > maxPayload) {
+                throw new TransportException(Kind.FRAME_TOO_LARGE, "payload of " + (end - at) + " bytes exceeds the "
+                        + maxPayload + "-byte limit");
+            }
             byte[] out = buf.getBytes(at, end);
             at = end;
             return out;

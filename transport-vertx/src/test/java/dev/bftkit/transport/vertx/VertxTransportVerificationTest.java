@@ -1,19 +1,17 @@
 package dev.bftkit.transport.vertx;
 
-import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.conformance.TransportVerification;
+import dev.bftkit.api.spi.TransportLimits;
 
-/** The kit's transport rules, for the {@code vertx} transport found by name. */
-class VertxTransportVerificationTest extends TransportVerification {
-    @Override
-    protected TransportProvider provider() {
-        return Plugins.transport("vertx");
+/** The kit's transport rules, for the {@code vertx} transport found by name, with {@link VertxTap} as the tap. */
+class VertxTransportVerificationTest extends KitRun {
+    VertxTransportVerificationTest() {
+        super(Plugins.transport("vertx"), VertxTap::open);
     }
 
+    /** Requests are read while less than the peer budget is in the handlers; the last one may be a whole frame. */
     @Override
-    protected Crypto crypto() {
-        return dev.bftkit.api.spi.Plugins.crypto("bc").create();
+    protected long maxHeldRequestBytesPerPeer(TransportLimits limits) {
+        return AcceptorConnection.PEER_BUDGET_BYTES + limits.maxFrameBytes();
     }
 }

@@ -1,0 +1,136 @@
+package dev.bftkit.transport.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.TransportException;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.PublicKey;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Transport;
+import dev.bftkit.api.spi.TransportConfig;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.conformance.LoopbackNetwork;
+import java.io.DataInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the handshake makes the listening node spend for callers that have not proven a member's key. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class VertxHandshakeTest {
+    private static final InstanceId CHANNEL = InstanceId.of("handshake");
+    private static final TransportLimits LIMITS =
+            new TransportLimits(64 * 1024, 4096, Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+    private final Crypto crypto = Plugins.crypto("bc").create();
+    private final LoopbackNetwork net = LoopbackNetwork.create(crypto, 2, 6);
+
+    @AfterEach
+    void close() {
+        net.close();
+    }
+
+    /**
+     * An impostor that claims member 1's id (it knows the public key, not the private one) dials the node five times,
+     * and a node outside the committee three times: the node signs nothing for them. Then member 1 itself connects,
+     * and gets served.
+     */
+    @Test
+    void theListenerSignsNothingForCallersThatHaveNotProvenTheirKey() throws Exception {
+        Counting.Key key = new Counting.Key(net.key(0));
+        Transport node = net.open(new VertxTransportProvider(), new TransportConfig(net.id(0), key, crypto,
+                net.address(0), net.peersOf(0), LIMITS));
+        node.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
+
+        SigningKey own = LoopbackNetwork.key(crypto, 0x1a2bL);
+        Transport impostor = net.open(new VertxTransportProvider(), new TransportConfig(net.id(1),
+                new Claiming(net.key(1).publicKey(), own), crypto, LoopbackNetwork.freeLoopbackAddress(),
+                Map.of(net.id(0), net.address(0)), LIMITS));
+        SigningKey outsider = LoopbackNetwork.key(crypto, 0x0575L);
+        Transport stranger = net.open(new VertxTransportProvider(), new TransportConfig(
+                outsider.publicKey().nodeId(), outsider, crypto, LoopbackNetwork.freeLoopbackAddress(),
+                Map.of(net.id(0), net.address(0)), LIMITS));
+        for (int attempt = 0; attempt < 5; attempt++) {
+            assertThat(failure(impostor)).as("the impostor's request").isInstanceOf(TransportException.class);
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThat(failure(stranger)).as("the stranger's request").isInstanceOf(TransportException.class);
+        }
+        assertThat(key.signatures.get()).as("signatures the node made for an impostor and a stranger").isZero();
+
+        Transport member = net.open(new VertxTransportProvider(), 1, LIMITS);
+        assertThat(member.request(net.id(0), CHANNEL, new byte[] {9}, Duration.ofSeconds(10)).toCompletableFuture()
+                .get(60, TimeUnit.SECONDS)).containsExactly(9);
+        assertThat(key.signatures.get()).as("signatures the node made, for the member's handshake").isEqualTo(1);
+    }
+
+    /**
+     * A caller without a key can still make the node verify a signature: it claims member 1's id and sends 64 junk
+     * bytes as its proof. 300 such handshakes from one address cost the node at most that address's budget of
+     * verifications ({@link HandshakeBudget}: a burst, then 16 a second); the rest are refused unverified and
+     * counted. A member at another address gets in meanwhile.
+     */
+    @Test
+    void verificationsForOneAddressAreBounded() throws Exception {
+        Counting.Suite suite = new Counting.Suite(crypto);
+        VertxTransport node = (VertxTransport) net.open(new VertxTransportProvider(), new TransportConfig(net.id(0),
+                net.key(0), suite, net.address(0), net.peersOf(0), LIMITS));
+        node.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
+        int attempts = 300;
+        int refused = 0;
+        long started = System.nanoTime();
+        for (int k = 0; k < attempts; k++) {
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0));
+                s.connect(net.address(0), 10_000);
+                s.setSoTimeout(60_000);
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                in.readFully(new byte[in.readInt()]); // CHALLENGE
+                s.getOutputStream().write(Wire.hello(net.id(1), Handshake.challenge(), new byte[64]).getBytes());
+                byte[] answer = new byte[in.readInt()];
+                in.readFully(answer);
+                if (answer[1] == Wire.REFUSE) {
+                    refused++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(refused).as("junk handshakes refused").isEqualTo(attempts);
+        assertThat(suite.verifications.get()).as("signatures the node verified for %d junk handshakes from one "
+                + "address in %.1f s", attempts, seconds).isLessThanOrEqualTo(
+                (int) (HandshakeBudget.MIN_BURST + HandshakeBudget.PER_SECOND * seconds) + 1);
+        assertThat(node.stats().count(TransportStats.Event.HANDSHAKES_THROTTLED)).as("handshakes refused unverified")
+                .isPositive();
+        Transport member = net.open(new VertxTransportProvider(), 1, LIMITS);
+        assertThat(member.request(net.id(0), CHANNEL, new byte[] {4}, Duration.ofSeconds(10)).toCompletableFuture()
+                .get(60, TimeUnit.SECONDS)).containsExactly(4);
+    }
+
+    /** @return how a request to member 0 failed (null if it succeeded) */
+    private Throwable failure(Transport from) throws Exception {
+        return from.request(net.id(0), CHANNEL, new byte[] {1}, Duration.ofSeconds(10)).toCompletableFuture()
+                .handle((r, e) -> e).get(60, TimeUnit.SECONDS);
+    }
+
+    /** Claims another node's public key but signs with its own: what an impostor has. */
+    private record Claiming(PublicKey publicKey, SigningKey actual) implements SigningKey {
+        @Override
+        public byte[] sign(byte[] message) {
+            return actual.sign(message);
+        }
+
+        @Override
+        public byte[] seed() {
+            return actual.seed();
+        }
+    }
+}
