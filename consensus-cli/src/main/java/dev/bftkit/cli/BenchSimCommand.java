@@ -3,7 +3,6 @@ package dev.bftkit.cli;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.Kit;
 import dev.bftkit.conformance.NetworkModel;
 import dev.bftkit.conformance.Scenario;
 import java.io.PrintWriter;
@@ -74,6 +73,11 @@ final class BenchSimCommand implements Callable<Integer> {
             description = "A run stops after T ticks if not every node decided (default: ${DEFAULT-VALUE}).")
     int maxTicks;
 
+    @Option(names = "--crypto", paramLabel = "NAME", defaultValue = "insecure-fast",
+            description = "The crypto plugin the simulated nodes sign with: insecure-fast (fast, for sweeps) or bc "
+                    + "(real Ed25519) (default: ${DEFAULT-VALUE}).")
+    String crypto;
+
     @Option(names = "--byzantine", paramLabel = "K", defaultValue = "0",
             description = "K members (chosen by each run's seed) are Byzantine, behaving as --behaviour (default: "
                     + "${DEFAULT-VALUE}).")
@@ -94,7 +98,7 @@ final class BenchSimCommand implements Callable<Integer> {
         validate();
         DeciderProvider provider = Plugins.decider(decider);
         boolean streamlette = provider.name().equals("streamlette");
-        Crypto crypto = Kit.insecureCrypto();
+        Crypto suite = Plugins.crypto(crypto).create();
         Map<String, String> opts = common.deciderOptions(decider);
         NetworkModel network = new NetworkModel(delay.min(), delay.max(), loss, duplication);
         List<SimBench.Figures> figures = new ArrayList<>();
@@ -104,9 +108,9 @@ final class BenchSimCommand implements Callable<Integer> {
             try {
                 if (warmup > 0) {
                     // seeds far from the measured ones; their figures are dropped
-                    SimBench.measure(provider, crypto, opts, warmup, Long.MIN_VALUE / 2 + seed, scenario);
+                    SimBench.measure(provider, suite, opts, warmup, Long.MIN_VALUE / 2 + seed, scenario);
                 }
-                figures.add(SimBench.measure(provider, crypto, opts, runs, seed, scenario));
+                figures.add(SimBench.measure(provider, suite, opts, runs, seed, scenario));
             } catch (IllegalStateException e) {
                 throw CliException.failure(e.getMessage(), e);
             }
@@ -173,6 +177,7 @@ final class BenchSimCommand implements Callable<Integer> {
                 + seed + " --warmup " + warmup + " --loss " + SimulateCommand.number(loss) + " --delay " + delay
                 + " --duplication " + SimulateCommand.number(duplication) + " --drift "
                 + SimulateCommand.number(drift) + " --max-ticks " + maxTicks
+                + (crypto.equals("insecure-fast") ? "" : " --crypto " + crypto)
                 + (byzantine == 0 ? "" : " --byzantine " + byzantine + " --behaviour " + behaviour)
                 + DeciderOptions.flags(common.deciderOptions(decider));
     }
@@ -187,7 +192,7 @@ final class BenchSimCommand implements Callable<Integer> {
         m.put("mode", "sim");
         m.put("decider", decider);
         m.put("options", common.deciderOptions(decider));
-        m.put("crypto", "insecure-fast");
+        m.put("crypto", crypto);
         m.put("storage", "memory");
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("minDelayMs", delay.min());
@@ -242,7 +247,7 @@ final class BenchSimCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("bench sim · ").append(decider).append(" · ").append(runs).append(" runs per size (seeds ")
                 .append(seed).append('–').append(seed + runs - 1).append(") after ").append(warmup)
-                .append(" warm-up runs · insecure-fast crypto, memory storage\n");
+                .append(" warm-up runs · ").append(crypto).append(" crypto, memory storage\n");
         sb.append("network: ").append(delay.min()).append('–').append(delay.max()).append(" ms delay, ")
                 .append(Text.percent(loss)).append(" loss, ").append(Text.percent(duplication))
                 .append(" duplication, clocks ±").append(Text.percent(drift / 100)).append("; at most ")
