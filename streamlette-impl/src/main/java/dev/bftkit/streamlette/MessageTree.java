@@ -194,6 +194,7 @@ final class MessageTree {
     private final FaultLog faults;
     private final int hashLength;
     private final Mutations mutations;
+    private final MemberKeys keys;
 
     private final TreeMap<Key, Entry> entries = new TreeMap<>();
     private final Map<Key, VoteEntry> votesByKey = new HashMap<>();
@@ -223,6 +224,7 @@ final class MessageTree {
         this.faults = faults;
         this.hashLength = crypto.hashLength();
         this.mutations = mutations;
+        this.keys = new MemberKeys(committee, crypto);
     }
 
     long maxTick() {
@@ -303,7 +305,7 @@ final class MessageTree {
         if (entries.containsKey(key) || votesByKey.containsKey(key)) {
             return false;
         }
-        if (!mutations.has(Defect.SKIP_SIGNATURE_CHECK) && !Wire.verify(crypto, m, chash)) {
+        if (!mutations.has(Defect.SKIP_SIGNATURE_CHECK) && !keys.verify(m, chash)) {
             fault(from, Fault.Kind.FORGED_SIGNATURE, "relayed a message whose signature does not verify under "
                     + m.source(), encoded);
             throw new InvalidMessageException(Reason.BAD_SIGNATURE, "signature of " + m.source() + " does not verify");
@@ -375,7 +377,7 @@ final class MessageTree {
         long weight = 0;
         for (Vote v : batch.votesFor(target)) {
             if (v.instance().equals(instance) && committee.contains(v.source()) && !voters.contains(v.source())
-                    && Wire.verify(crypto, v, Wire.contentHash(crypto, v))) {
+                    && keys.verify(v, Wire.contentHash(crypto, v))) {
                 voters.add(v.source());
                 weight += committee.weight(v.source());
                 if (weight > committee.maxFaultyWeight()) {

@@ -70,6 +70,7 @@ final class Proofs {
             return false;
         }
         int h = crypto.hashLength();
+        MemberKeys keys = new MemberKeys(committee, crypto);
         Decoder in = Decoder.message(d.proof(), Wire.VERSION);
         if (in.kind() != Wire.PROOF) {
             return false;
@@ -86,7 +87,7 @@ final class Proofs {
             if (!m.instance().equals(d.instance()) || !committee.contains(m.source()) || m instanceof Vote
                     || !mutations.has(Defect.SKIP_LEADER_CHECK)
                     && !leaders.leader(tick(m)).equals(m.source())
-                    || !Wire.verify(crypto, m, chash)) {
+                    || !keys.verify(m, chash)) {
                 return false;
             }
             if (i == 0) {
@@ -113,7 +114,7 @@ final class Proofs {
                 Message m = Wire.decode(in.bytes(Integer.MAX_VALUE), maxBody, h);
                 if (!(m instanceof Vote v) || !v.instance().equals(d.instance())
                         || !Arrays.equals(v.target(), hashes.get(i)) || !committee.contains(v.source())
-                        || !voters.add(v.source()) || !Wire.verify(crypto, v, Wire.contentHash(crypto, v))) {
+                        || !voters.add(v.source()) || !keys.verify(v, Wire.contentHash(crypto, v))) {
                     return false;
                 }
             }

@@ -151,8 +151,12 @@ final class Wire {
 
     static boolean verify(Crypto crypto, Message m, byte[] chash) {
         Optional<PublicKey> key = crypto.decodePublicKey(m.source().bytes());
-        return key.isPresent()
-                && crypto.verify(key.get(), Domain.signingBytes(kindTag(m), m.instance(), chash), m.signature());
+        return key.isPresent() && verify(crypto, key.get(), m, chash);
+    }
+
+    /** @return whether {@code m}'s signature verifies under {@code key}, its signer's decoded key */
+    static boolean verify(Crypto crypto, PublicKey key, Message m, byte[] chash) {
+        return crypto.verify(key, Domain.signingBytes(kindTag(m), m.instance(), chash), m.signature());
     }
 
     /**
