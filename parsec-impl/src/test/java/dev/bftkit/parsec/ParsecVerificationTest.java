@@ -1,7 +1,9 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.conformance.Adversary;
 import dev.bftkit.conformance.DeciderVerification;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,5 +23,11 @@ class ParsecVerificationTest extends DeciderVerification {
     @Override
     protected Map<String, String> options() {
         return OPTIONS;
+    }
+
+    /** PARSEC's own strategies: forks, fork floods, false accusations, withheld parents, a removed peer. */
+    @Override
+    protected List<Adversary> adversaries() {
+        return Adversaries.all();
     }
 }
