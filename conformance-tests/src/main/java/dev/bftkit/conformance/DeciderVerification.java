@@ -139,6 +139,18 @@ public abstract class DeciderVerification {
         return soak() ? 1_000 : 25;
     }
 
+    /**
+     * {@return how many seeds {@code rule} runs at committee size {@code n} when {@code bftkit.seeds} is not set:
+     * {@link #swarmSeeds()} for {@code required_swarm}, {@link #defaultSeeds()} for the others; override to give a
+     * rule that finds your algorithm's rare defects more seeds}
+     *
+     * @param rule a rule
+     * @param n a committee size
+     */
+    protected int seedsFor(DeciderChecks.Rule rule, int n) {
+        return rule.id().equals("required_swarm") ? swarmSeeds() : defaultSeeds();
+    }
+
     /** {@return the checks this verification runs} */
     protected final DeciderChecks checks() {
         return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions(),
@@ -186,8 +198,7 @@ public abstract class DeciderVerification {
             return new long[] {Long.parseLong(one.trim())};
         }
         String count = System.getProperty("bftkit.seeds");
-        int k = count != null && !count.isBlank() ? Integer.parseInt(count.trim())
-                : rule.id().equals("required_swarm") ? swarmSeeds() : defaultSeeds();
+        int k = count != null && !count.isBlank() ? Integer.parseInt(count.trim()) : seedsFor(rule, n);
         return DeciderChecks.seeds(rule.id(), n, k);
     }
 

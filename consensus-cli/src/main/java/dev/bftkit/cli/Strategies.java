@@ -3,6 +3,7 @@ package dev.bftkit.cli;
 import dev.bftkit.conformance.Adversary;
 import dev.bftkit.conformance.Behaviour;
 import dev.bftkit.conformance.Behaviours;
+import dev.bftkit.parsec.adversary.ParsecAdversaries;
 import dev.bftkit.streamlette.adversary.StreamletteAdversaries;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.Set;
 
 /**
  * The Byzantine strategies the commands offer by name: the kit's standard behaviours, which work for any decider,
- * and each decider's own adversaries (for Streamlette: variants, early, fork-votes, late-reveal).
+ * and each decider's own adversaries (for Streamlette: variants, early, fork-votes, late-reveal; for PARSEC: forks,
+ * fork-flood, false-accusations, withheld-parents, removed-peer). PARSEC has no misconfigured option sets: its members
+ * have no turns or schedules that another configuration could make them sign out of.
  */
 final class Strategies {
     private Strategies() {
@@ -19,7 +22,11 @@ final class Strategies {
 
     /** @return the decider's own adversaries, for the deciders this command knows */
     static List<Adversary> adversaries(String decider) {
-        return decider.equals("streamlette") ? StreamletteAdversaries.all() : List.of();
+        return switch (decider) {
+            case "streamlette" -> StreamletteAdversaries.all();
+            case "parsec" -> ParsecAdversaries.all();
+            default -> List.of();
+        };
     }
 
     /** @return option sets that make a member of the decider misconfigured, for the deciders this command knows */
@@ -37,7 +44,9 @@ final class Strategies {
     /** @return every strategy name of any decider this command knows, for help texts */
     static List<String> allNames() {
         List<String> out = new ArrayList<>(Behaviours.names());
-        adversaries("streamlette").forEach(a -> out.add(a.name()));
+        for (String decider : List.of("streamlette", "parsec")) {
+            adversaries(decider).forEach(a -> out.add(a.name()));
+        }
         return out;
     }
 

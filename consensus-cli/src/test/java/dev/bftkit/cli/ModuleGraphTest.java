@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The module graph is a star around {@code dev.bftkit.api}: no implementation module requires another bftkit
  * module at run time, and only the CLI brings them together. An algorithm module may require the conformance kit
- * statically (optional at run time), for the adversaries it ships in its one exported package,
- * {@code ….adversary}. Checked on the real module descriptors of the boot layer.
+ * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}
+ * (PARSEC also exports the replay of the reference's recorded graphs). Checked on the real module descriptors of the boot layer.
  */
 class ModuleGraphTest {
     static final List<String> PLUGINS = List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb",
@@ -56,6 +56,9 @@ class ModuleGraphTest {
         }
         assertThat(descriptor("dev.bftkit.streamlette").exports()).as("only its adversaries for the kit")
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.bftkit.streamlette.adversary");
+        assertThat(descriptor("dev.bftkit.parsec").exports()).as("its adversaries and the recorded-graph replay")
+                .extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary", "dev.bftkit.parsec.replay");
     }
 
     @Test

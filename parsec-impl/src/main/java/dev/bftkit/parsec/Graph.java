@@ -10,6 +10,8 @@ final class Graph {
     private final List<Event> events = new ArrayList<>();
     private final HashMap<ByteBuffer, Integer> byHash = new HashMap<>();
     private long bytes;
+    private int ownEvents;
+    private long ownBytes;
 
     int size() {
         return events.size();
@@ -18,6 +20,16 @@ final class Graph {
     /** @return the bytes of every event's wire encoding */
     long bytes() {
         return bytes;
+    }
+
+    /** @return how many of the events are ours */
+    int ownEvents() {
+        return ownEvents;
+    }
+
+    /** @return the bytes of our own events' wire encodings */
+    long ownBytes() {
+        return ownBytes;
     }
 
     Event get(int index) {
@@ -41,6 +53,10 @@ final class Graph {
         events.add(e);
         byHash.put(ByteBuffer.wrap(e.hash), e.index);
         bytes += e.wire == null ? 0 : e.wire.length;
+        if (e.creator == PeerList.OUR) {
+            ownEvents++;
+            ownBytes += e.wire == null ? 0 : e.wire.length;
+        }
     }
 
     /** The nearest self-ancestor (strict) that is a sync event, or null. */

@@ -155,6 +155,8 @@ final class ParsecCore {
     boolean processing = true;
     /** Planted defects for mutation tests; {@link Mutations#NONE} everywhere else. */
     Mutations mutations = Mutations.NONE;
+    /** What received events a live Decider takes from each creator, or null to take all (recorded graphs). */
+    Admission admission;
 
     private ParsecCore(PeerList peers, Set<Integer> voters, boolean singleMode, EventSealer sealer,
                        ObservationHasher hasher, SignatureCheck signatureCheck, Function<NodeId, String> namer) {
@@ -446,8 +448,19 @@ final class ParsecCore {
             throw new ParsecError(ParsecError.Kind.INVALID_MESSAGE, "empty gossip message");
         }
         byte[] lastHash = events.get(events.size() - 1).hash();
-        for (Incoming incoming : events) {
-            Event event = unpack(incoming);
+        if (admission != null) {
+            admission.begin(events);
+        }
+        Set<java.nio.ByteBuffer> heldBack = new HashSet<>(); // looked up only, never iterated
+        for (int k = 0; k < events.size(); k++) {
+            Incoming in = events.get(k);
+            Event event;
+            try {
+                event = heldBack(in, heldBack) ? null : unpack(in, k);
+            } catch (Admission.Refused r) {
+                event = null;
+                heldBack.add(java.nio.ByteBuffer.wrap(in.hash()));
+            }
             if (event != null) {
                 int creator = event.creator;
                 int index = addEvent(event);
@@ -460,6 +473,10 @@ final class ParsecCore {
         if (malice != null) {
             malice.detectPrematureGossip();
         }
+        if (!heldBack.isEmpty() && !graph.contains(lastHash)) {
+            throw new ParsecError(ParsecError.Kind.OVER_LIMIT, heldBack.size() + " events of the message are held"
+                    + " back, its last among them");
+        }
         int last = graph.indexOf(lastHash);
         if (last < 0) {
             throw new ParsecError(ParsecError.Kind.INVALID_MESSAGE, "the message's last event is not in the graph");
@@ -467,8 +484,29 @@ final class ParsecCore {
         return last;
     }
 
+    /** Whether the event builds on one held back earlier in its message (then it is held back too). */
+    private static boolean heldBack(Incoming in, Set<java.nio.ByteBuffer> heldBack) {
+        if (heldBack.isEmpty()) {
+            return false;
+        }
+        boolean held = in.selfParent() != null && heldBack.contains(java.nio.ByteBuffer.wrap(in.selfParent()))
+                || in.otherParent() != null && heldBack.contains(java.nio.ByteBuffer.wrap(in.otherParent()));
+        if (held) {
+            heldBack.add(java.nio.ByteBuffer.wrap(in.hash()));
+        }
+        return held;
+    }
+
     /** Resolves a received event against the graph; null if we already hold it. */
     Event unpack(Incoming in) {
+        return unpack(in, -1);
+    }
+
+    /**
+     * Resolves the event at {@code position} of a received message (or, at -1, one taken without
+     * {@link Admission}) against the graph; null if we already hold it.
+     */
+    private Event unpack(Incoming in, int position) {
         if (graph.contains(in.hash())) {
             // Known: the hash covers the whole content, so a second copy adds nothing (checked first, unlike the
             // reference, only to save a signature check).
@@ -493,6 +531,10 @@ final class ParsecCore {
             }
         }
         int recipient = in.recipient() == null ? -1 : peerIndex(in.recipient());
+        if (admission != null && position >= 0) {
+            int index = selfParent < 0 ? 0 : graph.get(selfParent).indexByCreator + 1;
+            admission.admit(creator, index, peers.get(creator).eventsAt(index).length, position);
+        }
         ObservationKey key = null;
         if (in.observation() != null) {
             byte[] obsHash = hasher.hash(in.observation());

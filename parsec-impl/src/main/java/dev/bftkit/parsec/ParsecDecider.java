@@ -38,6 +38,16 @@ import java.util.Set;
  * position 0, so a decision polled just before a crash is never lost; consumers skip positions they applied.
  * Malice detection is always on; a decided accusation removes the offender.
  *
+ * <p>What any one creator can make this node hold is bounded by the honest progress the node has seen
+ * ({@link Admission}): with n members, f = ⌊(n − 1)/3⌋ and M the (f + 1)-th longest chain in the graph (at least
+ * one of the f + 1 longest is an honest member's), no creator but us gets an event above index
+ * N = 2(M + 1) + 256 into the graph, the first two events of a creator at one index are taken as they come, and a
+ * further one only when an event of another, non-forking creator in the same message builds on it (at most 2(N + 1)
+ * per carrier and creator). So each other creator has at most 2n(N + 1) events here (N + 1 if it never forked), and
+ * {@link #footprintBound()} is our own events (and their bytes) plus (n − 1)·2n(N + 1) events of at most
+ * {@code parsec.maxEventBytes} each, plus the fault log's bounds; never more than the {@code parsec.maxGraphEvents}
+ * cap allows.
+ *
  * <p>Options ({@link DeciderConfig#options}): {@code parsec.mode} = {@code supermajority} (default) or
  * {@code single}; {@code parsec.maxEventsPerMessage} (default 65536); {@code parsec.maxEventBytes} (default
  * 1 MiB); {@code parsec.maxGraphEvents} (default 4194304: the graph is never pruned, so an instance refuses to grow
@@ -120,6 +130,7 @@ final class ParsecDecider implements Decider {
         core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
         core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
         core.mutations = mutations;
+        core.admission = new Admission(core, committee.size());
         if (stored.isEmpty()) {
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
@@ -278,6 +289,19 @@ final class ParsecDecider implements Decider {
         public byte[] signVote(byte[] observationHash) {
             return key.sign(WireCodec.voteSigningBytes(instance, observationHash));
         }
+    }
+
+    // ----------------------------------------------------------------------------------------- adversaries
+
+    /** @return the core, for the kit's adversaries ({@link Adversaries}), which run this Decider as their shadow */
+    ParsecCore core() {
+        return core;
+    }
+
+    /** Makes what an adversary added to the core durable and due for gossip. */
+    void signed() {
+        persist();
+        gossipDue = true;
     }
 
     // ----------------------------------------------------------------------------------------- Decider
@@ -454,6 +478,7 @@ final class ParsecDecider implements Decider {
                 reason = Reason.NOT_ALLOWED;
                 break;
             case PREMATURE_GOSSIP:
+            case OVER_LIMIT:
                 reason = Reason.TOO_EARLY;
                 break;
             case INVALID_EVENT:
@@ -502,16 +527,26 @@ final class ParsecDecider implements Decider {
     }
 
     /**
-     * The graph is never pruned: it holds at most {@code parsec.maxGraphEvents} events (one message may take it past
-     * that limit by at most {@code parsec.maxEventsPerMessage}), each at most {@code parsec.maxEventBytes}; plus the
-     * fault log's bounds.
+     * Our own events, plus (n − 1) · 2n(N + 1) events of the other creators ({@link Admission#perCreator}), each of at
+     * most {@code parsec.maxEventBytes}, and no more than the graph cap ({@code parsec.maxGraphEvents}, which one
+     * message may pass by at most {@code parsec.maxEventsPerMessage}); plus the fault log's bounds.
      */
     @Override
     public Footprint footprintBound() {
-        long events = maxGraphEvents + limits.maxEventsPerMessage();
-        return new Footprint(events, events * limits.maxEventBytes())
-                .plus(new Footprint(faults.maxEntries(committee.size()),
+        long others = times(core.admission.perCreator(), committee.size() - 1L);
+        long cap = maxGraphEvents + limits.maxEventsPerMessage();
+        long events = Math.min(cap, core.graph.ownEvents() + others);
+        long bytes = Math.min(times(cap, limits.maxEventBytes()),
+                core.graph.ownBytes() + times(others, limits.maxEventBytes()));
+        return new Footprint(events, bytes).plus(new Footprint(faults.maxEntries(committee.size()),
                 faults.maxBytes(committee.size())));
+    }
+
+    /** a × b for non-negative a and b, or a quarter of {@code Long.MAX_VALUE} if larger (sums stay positive). */
+    private static long times(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long p = a * b;
+        return hi != 0 || p < 0 || p > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 4 : p;
     }
 
     @Override

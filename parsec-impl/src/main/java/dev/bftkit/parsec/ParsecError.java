@@ -1,7 +1,7 @@
 package dev.bftkit.parsec;
 
 /** An error of the PARSEC core, with the reference's error kind ({@code src/error.rs}). */
-final class ParsecError extends RuntimeException {
+class ParsecError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     enum Kind {
@@ -15,6 +15,8 @@ final class ParsecError extends RuntimeException {
         INVALID_EVENT,
         DUPLICATE_VOTE,
         PREMATURE_GOSSIP,
+        /** An event beyond what {@link Admission} takes now: taken later, once honest progress allows. */
+        OVER_LIMIT,
         LOGIC
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bftkit.api.Fault;
 import dev.bftkit.api.NodeId;
 import java.nio.charset.StandardCharsets;
+import dev.bftkit.parsec.FalseAccusations.Case;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,70 +20,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FalseAccusationTest {
     private static final long SEED = 31;
 
-    /** The honest node's events the evidence is made from, after a few rounds of gossip. */
-    record Evidence(Event initial, Event genesisVote, Event request, Event response, Event othersGenesisVote) {
-        static Evidence of(CoreNetwork net) {
-            ParsecCore c = net.core(net.ids.get(0));
-            Peer honest = c.peers.our();
-            Peer other = c.peers.get(c.peers.indexOf(net.ids.get(1)));
-            return new Evidence(c.graph.get(honest.eventsAt(0)[0]), c.graph.get(honest.eventsAt(1)[0]),
-                    ownEvent(c, Cause.REQUEST), ownEvent(c, Cause.RESPONSE), c.graph.get(other.eventsAt(1)[0]));
-        }
-
-        private static Event ownEvent(ParsecCore c, Cause cause) {
-            return c.peers.our().allEvents().stream().map(c.graph::get).filter(e -> e.cause == cause).findFirst()
-                    .orElseThrow(() -> new AssertionError("node 0 has no " + cause + " yet"));
-        }
-    }
-
-    /**
-     * One false accusation.
-     *
-     * @param name what it claims
-     * @param malice the claim, from the evidence
-     */
-    record Case(String name, Function<Evidence, Malice> malice) {
-        @Override
-        public String toString() {
-            return name;
-        }
+    /** Node 0's events the evidence is made from, after a few rounds of gossip. */
+    static FalseAccusations.Evidence evidence(CoreNetwork net) {
+        ParsecCore c = net.core(net.ids.get(0));
+        FalseAccusations.Evidence ev = FalseAccusations.Evidence.of(c, PeerList.OUR, c.peers.indexOf(net.ids.get(1)));
+        assertThat(ev).as("node 0 has a Request and a Response yet").isNotNull();
+        return ev;
     }
 
     static List<Case> disprovable() {
-        return List.of(
-                new Case("UnexpectedGenesis: a member's Genesis vote right after its Initial event",
-                        ev -> Malice.of(Malice.Kind.UNEXPECTED_GENESIS, ev.genesisVote().hash)),
-                new Case("MissingGenesis: an event that votes for Genesis",
-                        ev -> Malice.of(Malice.Kind.MISSING_GENESIS, ev.genesisVote().hash)),
-                new Case("IncorrectGenesis: carrying the member's own, correct Genesis vote",
-                        ev -> Malice.rejected(Malice.Kind.INCORRECT_GENESIS, ev.genesisVote().wire)),
-                new Case("DuplicateVote: the Initial event and the Genesis vote",
-                        ev -> Malice.of(Malice.Kind.DUPLICATE_VOTE, ev.initial().hash, ev.genesisVote().hash)),
-                new Case("Fork: naming another member's event",
-                        ev -> Malice.of(Malice.Kind.FORK, ev.othersGenesisVote().hash)),
-                new Case("InvalidAccusation: naming an event that accuses nobody",
-                        ev -> Malice.of(Malice.Kind.INVALID_ACCUSATION, ev.genesisVote().hash)),
-                new Case("OtherParentBySameCreator: carrying a Request whose other-parent is another's",
-                        ev -> Malice.rejected(Malice.Kind.OTHER_PARENT_BY_SAME_CREATOR, ev.request().wire)),
-                new Case("SelfParentByDifferentCreator: carrying an event whose self-parent is its own",
-                        ev -> Malice.rejected(Malice.Kind.SELF_PARENT_BY_DIFFERENT_CREATOR, ev.request().wire)),
-                new Case("InvalidRequest: carrying a Response",
-                        ev -> Malice.rejected(Malice.Kind.INVALID_REQUEST, ev.response().wire)),
-                new Case("InvalidResponse: carrying a Request",
-                        ev -> Malice.rejected(Malice.Kind.INVALID_RESPONSE, ev.request().wire)),
-                new Case("Accomplice: building on a duplicate vote that is none",
-                        ev -> Malice.accomplice(ev.request().hash, Malice.of(Malice.Kind.DUPLICATE_VOTE,
-                                ev.othersGenesisVote().hash, ev.genesisVote().hash))));
+        return FalseAccusations.disprovable();
     }
 
     static List<Case> open() {
-        return List.of(
-                new Case("Fork: naming the member's own event (its second child may yet arrive)",
-                        ev -> Malice.of(Malice.Kind.FORK, ev.genesisVote().hash)),
-                new Case("InvalidRequest: carrying a well-formed Request (a second answer may yet arrive)",
-                        ev -> Malice.rejected(Malice.Kind.INVALID_REQUEST, ev.request().wire)),
-                new Case("InvalidResponse: carrying a well-formed Response (a second answer may yet arrive)",
-                        ev -> Malice.rejected(Malice.Kind.INVALID_RESPONSE, ev.response().wire)));
+        return FalseAccusations.open();
     }
 
     private static CoreNetwork gossiped() {
@@ -104,7 +54,7 @@ class FalseAccusationTest {
     void a_false_accusation_the_graph_disproves_flags_the_accuser(Case c) {
         CoreNetwork net = gossiped();
         NodeId accuser = net.ids.get(3);
-        accuse(net, accuser, net.ids.get(0), c.malice().apply(Evidence.of(net)));
+        accuse(net, accuser, net.ids.get(0), c.malice().apply(evidence(net)));
         MaliceTest.runUntilRemoved(net, accuser, "InvalidAccusation", SEED);
         for (NodeId h : MaliceTest.honest(net, accuser)) {
             assertThat(net.faults.get(h)).as("faults at %s", h).anyMatch(f -> f.offender().equals(accuser)
@@ -117,7 +67,7 @@ class FalseAccusationTest {
     void an_accusation_the_graph_cannot_disprove_flags_nobody(Case c) {
         CoreNetwork net = gossiped();
         NodeId accuser = net.ids.get(3);
-        accuse(net, accuser, net.ids.get(0), c.malice().apply(Evidence.of(net)));
+        accuse(net, accuser, net.ids.get(0), c.malice().apply(evidence(net)));
         for (int s = 0; s < 60; s++) {
             net.step();
         }

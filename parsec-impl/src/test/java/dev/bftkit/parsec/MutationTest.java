@@ -58,4 +58,14 @@ class MutationTest {
         assertThat(correct.check(correct.rule(mutant.rule()), mutant.n(), mutant.seed()))
                 .as("the correct PARSEC passes the run that caught the mutant").isEmpty();
     }
+
+    /** The pinned seed is one of the seeds the default run of {@link ParsecVerificationTest} gives its rule. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutants")
+    void theCatchingSeedIsInTheDefaultRun(Case mutant) {
+        assertThat(mutant.rule()).isEqualTo(ParsecVerificationTest.ORDER_RULE);
+        assertThat(mutant.n()).isEqualTo(4);
+        assertThat(DeciderChecks.seeds(mutant.rule(), mutant.n(), ParsecVerificationTest.ORDER_RULE_SEEDS))
+                .contains(mutant.seed());
+    }
 }

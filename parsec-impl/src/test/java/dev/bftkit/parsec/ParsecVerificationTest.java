@@ -1,7 +1,10 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.spi.DeciderProvider;
+import dev.bftkit.conformance.Adversary;
+import dev.bftkit.conformance.DeciderChecks;
 import dev.bftkit.conformance.DeciderVerification;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,5 +24,26 @@ class ParsecVerificationTest extends DeciderVerification {
     @Override
     protected Map<String, String> options() {
         return OPTIONS;
+    }
+
+    /** The rule whose runs reach PARSEC's order-dependence defects (a forker's branches in different orders). */
+    static final String ORDER_RULE = "required_safety_crash_after_send_with_twins";
+    /** Its seeds at n = 4 in the default run: enough to catch the order-by-insertion mutant ({@link MutationTest}). */
+    static final int ORDER_RULE_SEEDS = 25;
+
+    /**
+     * {@return the kit's seeds, and {@value #ORDER_RULE_SEEDS} for {@value #ORDER_RULE} at n = 4: an honest node
+     * that restarts right after answering, beside a forking twin, sees the twin's branches in another order than its
+     * peers; a history that depends on that order shows within these seeds}
+     */
+    @Override
+    protected int seedsFor(DeciderChecks.Rule rule, int n) {
+        return rule.id().equals(ORDER_RULE) && n == 4 ? ORDER_RULE_SEEDS : super.seedsFor(rule, n);
+    }
+
+    /** PARSEC's own strategies: forks, fork floods, false accusations, withheld parents, a removed peer. */
+    @Override
+    protected List<Adversary> adversaries() {
+        return Adversaries.all();
     }
 }
