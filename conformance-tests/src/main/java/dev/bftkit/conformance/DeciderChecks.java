@@ -175,6 +175,31 @@ public final class DeciderChecks {
                 c -> c.contains(Capability.RESTART_FROM_STORAGE),
                 (n, seed) -> crashing(base(n, seed), n, seed).network(NetworkModel.LOSSY).healAt(HEAL_AT_MS)
                         .maxTicks(livenessTicks).build()));
+        addBehaviourRules(rules, all);
+        rules.add(new Rule("required_safety_crash_after_send_with_twins",
+                "honest nodes crash right after handing out a response and restart, while equivocating twins run",
+                c -> c.contains(Capability.RESTART_FROM_STORAGE), (n, seed) -> crashAfterSend(n, seed)));
+        rules.add(new Rule("required_safety_twins_split_committee",
+                "the honest nodes split in two halves for 40 ticks while ⌊(n−1)/3⌋ equivocating twins serve both",
+                all, (n, seed) -> twinsSplit(n, seed)));
+        rules.add(new Rule("required_safety_weighted_committee",
+                "random weights 1–10, equivocating twins up to the tolerated weight, lossy network",
+                c -> c.contains(Capability.WEIGHTED_COMMITTEE),
+                (n, seed) -> weighted(n, seed)));
+        addAdversaryRules(rules, all);
+        rules.add(new Rule("required_swarm", "a random mix per seed: committee shape and weights, one or more"
+                + " Byzantine strategies (the algorithm's adversaries among them), network faults, honest crashes and"
+                + " restarts (after the attack too), safety or liveness mode", all,
+                (n, seed) -> swarm.run(n, seed).scenario()));
+        rules.add(new Rule("required_determinism",
+                "the same seed replays to the same trace hash and the same decisions", all,
+                (n, seed) -> withByzantine(base(n, seed).network(NetworkModel.LOSSY).drift(5).maxTicks(60), n, seed,
+                        (i, side) -> Behaviours.forger()).build()));
+        return rules;
+    }
+
+    /** The rules of the standard behaviours: ⌊(n−1)/3⌋ of the weight runs each, then the network heals. */
+    private void addBehaviourRules(List<Rule> rules, Predicate<Set<Capability>> all) {
         List<String> behaviours = new ArrayList<>(Behaviours.names());
         if (!misconfigured.isEmpty()) {
             behaviours.add("misconfigured");
@@ -206,16 +231,10 @@ public final class DeciderChecks {
                                 .build();
                     }));
         }
-        rules.add(new Rule("required_safety_crash_after_send_with_twins",
-                "honest nodes crash right after handing out a response and restart, while equivocating twins run",
-                c -> c.contains(Capability.RESTART_FROM_STORAGE), (n, seed) -> crashAfterSend(n, seed)));
-        rules.add(new Rule("required_safety_twins_split_committee",
-                "the honest nodes split in two halves for 40 ticks while ⌊(n−1)/3⌋ equivocating twins serve both",
-                all, (n, seed) -> twinsSplit(n, seed)));
-        rules.add(new Rule("required_safety_weighted_committee",
-                "random weights 1–10, equivocating twins up to the tolerated weight, lossy network",
-                c -> c.contains(Capability.WEIGHTED_COMMITTEE),
-                (n, seed) -> weighted(n, seed)));
+    }
+
+    /** The rules of the algorithm's own adversaries. */
+    private void addAdversaryRules(List<Rule> rules, Predicate<Set<Capability>> all) {
         for (Adversary a : adversaries) {
             rules.add(new Rule("required_adversary_" + a.name(), a.description() + "; ⌊(n−1)/3⌋ of the weight, lossy"
                     + " and partitioned until healing, honest crashes and restarts during and after the attack, then"
@@ -228,15 +247,6 @@ public final class DeciderChecks {
                         (n, seed) -> onCleanNetwork(n, seed, (i, side) -> a.factory().make(i, side))));
             }
         }
-        rules.add(new Rule("required_swarm", "a random mix per seed: committee shape and weights, one or more"
-                + " Byzantine strategies (the algorithm's adversaries among them), network faults, honest crashes and"
-                + " restarts (after the attack too), safety or liveness mode", all,
-                (n, seed) -> swarm.run(n, seed).scenario()));
-        rules.add(new Rule("required_determinism",
-                "the same seed replays to the same trace hash and the same decisions", all,
-                (n, seed) -> withByzantine(base(n, seed).network(NetworkModel.LOSSY).drift(5).maxTicks(60), n, seed,
-                        (i, side) -> Behaviours.forger()).build()));
-        return rules;
     }
 
     /**

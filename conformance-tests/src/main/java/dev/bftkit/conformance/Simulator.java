@@ -825,26 +825,7 @@ public final class Simulator {
             decisions.put(n.index, List.copyOf(n.decisions));
             times.put(n.index, n.decideTime);
             ticks.put(n.index, n.decideTick);
-            for (Decision d : n.decisions) {
-                int p = (int) d.position();
-                if (p < reference.size()) {
-                    if (!reference.get(p).sameOutcome(d)) {
-                        violations.add("agreement: node " + n.index + " decided "
-                                + text(d.value()) + " at position " + p + ", another honest node decided "
-                                + text(reference.get(p).value()));
-                    }
-                } else {
-                    reference.add(d);
-                }
-                if (!isValid(d.value()) || !proposed.contains(new String(d.value(), StandardCharsets.UTF_8))) {
-                    violations.add("validity: node " + n.index + " decided " + text(d.value())
-                            + ", which nobody proposed or which fails validation");
-                }
-                if (!provider.verifyDecision(committee, crypto, d)) {
-                    violations.add("proof: node " + n.index + "'s decision at position " + p
-                            + " does not verify with the committee alone");
-                }
-            }
+            checkDecisions(n, reference);
             List<Fault> faults = new ArrayList<>(n.faultHistory);
             if (n.decider != null) {
                 faults.addAll(n.decider.faults().entries());
@@ -879,6 +860,30 @@ public final class Simulator {
         }
         return new SimulationResult(scenario, trace, decisions, times, ticks, requests, responses, bytes, now,
                 faultEntries, Map.copyOf(accused), List.copyOf(violations));
+    }
+
+    /** Agreement with the first honest node to decide each position, validity and proofs of one node's decisions. */
+    private void checkDecisions(SimNode n, List<Decision> reference) {
+        for (Decision d : n.decisions) {
+            int p = (int) d.position();
+            if (p < reference.size()) {
+                if (!reference.get(p).sameOutcome(d)) {
+                    violations.add("agreement: node " + n.index + " decided "
+                            + text(d.value()) + " at position " + p + ", another honest node decided "
+                            + text(reference.get(p).value()));
+                }
+            } else {
+                reference.add(d);
+            }
+            if (!isValid(d.value()) || !proposed.contains(new String(d.value(), StandardCharsets.UTF_8))) {
+                violations.add("validity: node " + n.index + " decided " + text(d.value())
+                        + ", which nobody proposed or which fails validation");
+            }
+            if (!provider.verifyDecision(committee, crypto, d)) {
+                violations.add("proof: node " + n.index + "'s decision at position " + p
+                        + " does not verify with the committee alone");
+            }
+        }
     }
 
     private static String text(byte[] v) {
