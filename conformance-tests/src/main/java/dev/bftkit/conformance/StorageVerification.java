@@ -1151,10 +1151,7 @@ public abstract class StorageVerification {
     }
 
     private String replayCommand(String rule, long seed) {
-        String module = Optional.ofNullable(System.getProperty("basedir")).map(b -> Path.of(b).getFileName()
-                .toString()).orElse("<module>");
-        return "mvn -B verify -pl " + module + " -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest='"
-                + getClass().getSimpleName() + "#" + rule + "' -Dbftkit.seed=" + seed;
+        return Replay.command(getClass(), rule, Map.of("bftkit.seed", Long.toString(seed)));
     }
 
     private static boolean soak() {
