@@ -110,7 +110,10 @@ public abstract class StorageVerification {
     }
 
     /**
-     * The configuration the kit opens each store with; override it to pass provider options.
+     * The configuration the kit opens each store with; override it to pass provider options. The child JVMs of the
+     * crash and second-process rules open their stores with it too (its directory and options reach them as
+     * arguments), so put every setting that matters here: a provider built with constructor arguments in
+     * {@link #provider()} is found by name, with its no-argument constructor, in those JVMs.
      *
      * @param directory a fresh directory for one store
      * @return the configuration to open it with; no options unless overridden
@@ -878,9 +881,7 @@ public abstract class StorageVerification {
         }
 
         private void killOneChild(int kill) throws IOException, InterruptedException {
-            List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of("write", provider().name(),
-                    store.toString(), Long.toString(seed), "1000"));
-            Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+            Process child = new ProcessBuilder(childCommand(childArgs("write", store, Long.toString(seed), "1000"))).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
             child.getOutputStream().close();
             String plan;
             List<String> lines = new ArrayList<>();
@@ -1127,8 +1128,7 @@ public abstract class StorageVerification {
     private String probe(Path store, Path logDir) {
         try {
             Path log = logDir.resolve("probe.err");
-            Process child = new ProcessBuilder(ChildJvm.command(StorageCrashChild.class,
-                    List.of("probe", provider().name(), store.toString())))
+            Process child = new ProcessBuilder(childCommand(childArgs("probe", store)))
                     .redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
             child.getOutputStream().close();
             String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -1148,6 +1148,23 @@ public abstract class StorageVerification {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * The arguments of {@link StorageCrashChild} for a store in {@code directory}: the mode, the provider's name, the
+     * directory and the options of {@link #config(Path)}, then {@code extra}.
+     */
+    private List<String> childArgs(String mode, Path directory, String... extra) {
+        StorageConfig config = config(directory);
+        List<String> args = new ArrayList<>(List.of(mode, provider().name(), config.directory().toString()));
+        args.addAll(List.of(extra));
+        new TreeMap<>(config.options()).forEach((name, value) -> args.add(StorageCrashChild.option(name, value)));
+        return args;
+    }
+
+    /** The command that starts a child JVM; the kit's own tests widen its class path. */
+    List<String> childCommand(List<String> args) {
+        return ChildJvm.command(StorageCrashChild.class, args);
     }
 
     private String replayCommand(String rule, long seed) {
