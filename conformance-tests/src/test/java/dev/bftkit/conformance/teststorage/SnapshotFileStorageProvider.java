@@ -29,13 +29,17 @@ import java.util.zip.CRC32;
  * {@code store.data}) names the file in the store's directory that holds the data, and {@code file.lock} beside it
  * is the lock another process is refused on. Opened with other options than the ones a store was written with, it
  * sees another (empty) store. Each write replaces the whole file (written beside it, forced, renamed over it), so
- * a killed writer leaves the last acknowledged batch or the next one; a CRC reports damage.
+ * a killed writer leaves the last acknowledged batch or the next one; a CRC reports damage. The option
+ * Each open appends a byte to {@code file.opens}, so a test can count them. The option
+ * {@code lock=wait} plants a bug: a second opener waits for the lock instead of being refused.
  */
 public final class SnapshotFileStorageProvider implements StorageProvider {
     /** The provider's name. */
     public static final String NAME = "kit-test-snapshot";
     /** The option naming the data file. */
     public static final String FILE = "file";
+    /** The option that, set to {@code wait}, makes a second opener wait for the lock (a planted bug). */
+    public static final String LOCK = "lock";
 
     /** For {@link java.util.ServiceLoader}. */
     public SnapshotFileStorageProvider() {
@@ -49,11 +53,13 @@ public final class SnapshotFileStorageProvider implements StorageProvider {
     @Override
     public Storage open(StorageConfig config) {
         Set<String> unknown = new java.util.TreeSet<>(config.options().keySet());
-        unknown.remove(FILE);
+        unknown.removeAll(Set.of(FILE, LOCK));
         if (!unknown.isEmpty()) {
-            throw new ConfigurationException(NAME + " takes only the option '" + FILE + "'; got " + unknown);
+            throw new ConfigurationException(NAME + " takes only the options " + FILE + " and " + LOCK + "; got "
+                    + unknown);
         }
-        return new SnapshotFileStorage(config.directory(), config.option(FILE).orElse("store.data"));
+        return new SnapshotFileStorage(config.directory(), config.option(FILE).orElse("store.data"),
+                config.option(LOCK).orElse("").equals("wait"));
     }
 
     private static final class SnapshotFileStorage implements Storage {
@@ -62,7 +68,7 @@ public final class SnapshotFileStorageProvider implements StorageProvider {
         private final Path next;
         private final FileChannel lockChannel;
 
-        SnapshotFileStorage(Path dir, String name) {
+        SnapshotFileStorage(Path dir, String name, boolean waitForLock) {
             file = dir.resolve(name);
             next = dir.resolve(name + ".next");
             try {
@@ -74,7 +80,7 @@ public final class SnapshotFileStorageProvider implements StorageProvider {
             }
             FileLock held;
             try {
-                held = lockChannel.tryLock();
+                held = waitForLock ? lockChannel.lock() : lockChannel.tryLock();
             } catch (OverlappingFileLockException | IOException e) {
                 held = null;
             }
@@ -83,6 +89,8 @@ public final class SnapshotFileStorageProvider implements StorageProvider {
                 throw new StorageException("the store in " + dir + " (" + name + ") is open elsewhere");
             }
             try {
+                Files.write(dir.resolve(name + ".opens"), new byte[] {1}, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
                 Files.deleteIfExists(next);
                 if (Files.exists(file)) {
                     load(Files.readAllBytes(file));
