@@ -10,6 +10,7 @@ import dev.bftkit.api.spi.DeciderProvider.Capability;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.TransportProvider;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -62,21 +63,22 @@ public abstract class ClusterVerification {
                 clock(), patience());
     }
 
-    private void check(int n, boolean restart) {
+    private void check(String rule, int n, boolean restart) {
         Optional<String> failure = checks().run(n, restart, 20261122L + n);
-        assertEquals(Optional.empty(), failure, () -> failure.orElse(""));
+        assertEquals(Optional.empty(), failure,
+                () -> failure.orElse("") + "\n  replay: " + Replay.command(getClass(), rule, Map.of()));
     }
 
     /** Four nodes decide, agree, and their proofs verify. */
     @Test
     public void required_fourNodesDecideAndAgree() {
-        check(4, false);
+        check("required_fourNodesDecideAndAgree", 4, false);
     }
 
     /** Seven nodes decide, agree, and their proofs verify. */
     @Test
     public void required_sevenNodesDecideAndAgree() {
-        check(7, false);
+        check("required_sevenNodesDecideAndAgree", 7, false);
     }
 
     /** A node stopped and restarted from its storage mid-run still decides the same. */
@@ -84,6 +86,6 @@ public abstract class ClusterVerification {
     public void required_nodeRestartedFromItsStorageDecidesTheSame() {
         assumeTrue(decider().capabilities().contains(Capability.RESTART_FROM_STORAGE),
                 () -> decider().name() + " does not claim RESTART_FROM_STORAGE");
-        check(4, true);
+        check("required_nodeRestartedFromItsStorageDecidesTheSame", 4, true);
     }
 }

@@ -628,8 +628,7 @@ public abstract class CryptoVerification {
     }
 
     private String replay(String rule, long seed) {
-        return "seed " + seed + "; replay: mvn -B verify -Dtest=" + getClass().getSimpleName() + "#" + rule
-                + " -Dsurefire.failIfNoSpecifiedTests=false (in the provider's module)";
+        return "seed " + seed + "; replay: " + Replay.command(getClass(), rule, Map.of());
     }
 
     private static byte[] bytes(Random random, int length) {

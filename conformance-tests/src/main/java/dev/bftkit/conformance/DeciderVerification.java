@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,7 +203,9 @@ public abstract class DeciderVerification {
     }
 
     /**
-     * The one command that replays a failing seed from the project root.
+     * The one command that replays a failing seed: {@code mvn -B verify -f <your test module> -Dtest=<this class>
+     * -Dbftkit.rule=… -Dbftkit.n=… -Dbftkit.seed=…} (with {@code -pl <module> -am} instead of {@code -f} inside
+     * bftkit's own build).
      *
      * @param rule the rule
      * @param n the committee size
@@ -211,10 +213,10 @@ public abstract class DeciderVerification {
      * @return the command
      */
     protected String replayCommand(DeciderChecks.Rule rule, int n, long seed) {
-        String module = Optional.ofNullable(System.getProperty("basedir")).map(b -> Path.of(b).getFileName()
-                .toString()).orElse("<module>");
-        return "mvn -B verify -pl " + module + " -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest="
-                + getClass().getSimpleName() + " -Dbftkit.rule=" + rule.id() + " -Dbftkit.n=" + n
-                + " -Dbftkit.seed=" + seed;
+        Map<String, String> narrow = new LinkedHashMap<>();
+        narrow.put("bftkit.rule", rule.id());
+        narrow.put("bftkit.n", Integer.toString(n));
+        narrow.put("bftkit.seed", Long.toString(seed));
+        return Replay.command(getClass(), null, narrow);
     }
 }

@@ -14,10 +14,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -40,6 +42,10 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -68,10 +74,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 // JUnit annotations in the signatures come from a module the kit requires statically, not transitively, so that
 // modules using the kit without JUnit (the CLI) still compile; plugin tests have JUnit anyway.
 @SuppressWarnings("exports")
+@ExtendWith(StorageVerification.HangDetector.class)
 public abstract class StorageVerification {
     private static final long MIB = 1024 * 1024;
     private static final int MILLION = 1_000_000;
-    private static final long CHILD_TIMEOUT_SECONDS = 120;
+
+    /** The running rule's hang detector, set by {@link HangDetector}; null when a rule is called directly. */
+    private volatile RuleWatch watch;
 
     /** For subclasses. */
     protected StorageVerification() {
@@ -110,7 +119,10 @@ public abstract class StorageVerification {
     }
 
     /**
-     * The configuration the kit opens each store with; override it to pass provider options.
+     * The configuration the kit opens each store with; override it to pass provider options. The child JVMs of the
+     * crash and second-process rules open their stores with it too (its directory and options reach them as
+     * arguments), so put every setting that matters here: a provider built with constructor arguments in
+     * {@link #provider()} is found by name, with its no-argument constructor, in those JVMs.
      *
      * @param directory a fresh directory for one store
      * @return the configuration to open it with; no options unless overridden
@@ -120,13 +132,88 @@ public abstract class StorageVerification {
     }
 
     /**
-     * Opens a store in {@code directory} through the provider under test, with {@link #config(Path)}.
+     * The longest the kit waits for any one outcome: a call into the store (open, get, scan, write, close), or a
+     * child JVM's next line. A rule whose wait goes on longer fails, naming the call or the line it waited for and
+     * where the waiting thread stands.
+     *
+     * @return 2 minutes unless overridden
+     */
+    protected Duration patience() {
+        return Duration.ofMinutes(2);
+    }
+
+    /**
+     * Opens a store in {@code directory} through the provider under test, with {@link #config(Path)}. Under a
+     * rule, every call into the store is watched (see {@link #patience()}).
      *
      * @param directory the store's directory
      * @return the opened store
      */
     protected final Storage open(Path directory) {
-        return provider().open(config(directory));
+        RuleWatch w = watch;
+        if (w == null) {
+            return provider().open(config(directory));
+        }
+        Storage s = w.during("StorageProvider.open(" + config(directory) + ")", () -> provider().open(config(directory)));
+        return new WatchedStorage(s, w);
+    }
+
+    private void progress(String key, String note) {
+        RuleWatch w = watch;
+        if (w != null) {
+            w.progress(key, note);
+        }
+    }
+
+    /**
+     * Runs each rule of {@link StorageVerification} on its own thread under a hang detector: a call into the store,
+     * or a wait for a child JVM's line, that goes on longer than {@link #patience()} fails the rule with a message
+     * naming it; a rule that runs longer than {@value RuleWatch#PROGRESS_SECONDS} s prints where it stands every
+     * {@value RuleWatch#PROGRESS_SECONDS} s. {@code StorageVerification} registers it; a subclass need not.
+     */
+    public static final class HangDetector implements InvocationInterceptor {
+        /** For JUnit. */
+        public HangDetector() {
+        }
+
+        @Override
+        public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> context,
+                ExtensionContext extension) throws Throwable {
+            watch(invocation, context, context.getExecutable().getName());
+        }
+
+        @Override
+        public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                ReflectiveInvocationContext<Method> context, ExtensionContext extension) throws Throwable {
+            watch(invocation, context, context.getExecutable().getName() + " [" + extension.getDisplayName() + "]");
+        }
+
+        private static void watch(Invocation<Void> invocation, ReflectiveInvocationContext<Method> context,
+                String rule) throws Throwable {
+            if (context.getTarget().orElse(null) instanceof StorageVerification v) {
+                watched(v, rule, invocation::proceed);
+            } else {
+                invocation.proceed();
+            }
+        }
+    }
+
+    /**
+     * Runs one rule of {@code verification} under its hang detector.
+     *
+     * @param verification the verification
+     * @param rule the rule's name, for messages
+     * @param body the rule
+     * @throws Throwable what the rule threw, or an {@link AssertionError} naming the wait that stalled
+     */
+    static void watched(StorageVerification verification, String rule, RuleWatch.Body body) throws Throwable {
+        RuleWatch w = new RuleWatch(verification.provider().name() + " " + rule, verification.patience());
+        verification.watch = w;
+        try {
+            w.run(body);
+        } finally {
+            verification.watch = null;
+        }
     }
 
     // ---------------------------------------------------------------- get, put, delete
@@ -457,6 +544,7 @@ public abstract class StorageVerification {
                     batch.put(millionKey(i), ByteBuffer.allocate(16).putLong(i).putLong(~i).array());
                 }
                 s.write(batch);
+                progress("million", String.format("%,d of %,d entries written", start + perBatch, MILLION));
             }
             long grown = usedHeapAfterGc() - before;
             assertThat(grown).as("heap retained by a million entries (bound %d MiB)", millionKeysHeapBound() / MIB)
@@ -475,6 +563,7 @@ public abstract class StorageVerification {
                     previous = e.key();
                     count++;
                 }
+                progress("million", String.format("%,d of %,d entries scanned", count, MILLION));
                 if (page.size() < 4096) {
                     break;
                 }
@@ -779,7 +868,8 @@ public abstract class StorageVerification {
      * recovery, between batches, inside a commit). Every reopening, by the next child or by this JVM, must find
      * exactly batches 1..k: nothing torn, nothing extra, k at least the last acknowledged batch and at most one more
      * than that. The normal run makes at least 200 kills, the soak at least 1,000, spread over parallel lanes that
-     * each own a store.
+     * each own a store; {@value #KILLS} sets the number of kills over all seeds, {@value #KILL_SECONDS} a time
+     * budget per seed instead (see the kit's README).
      *
      * @param seed the seed of the kill schedule and the batches
      * @param dir a fresh directory
@@ -790,15 +880,21 @@ public abstract class StorageVerification {
     public void required_durable_killedWriterLeavesAPrefixOfBatches(long seed, @TempDir Path dir) throws Exception {
         assumeDurable();
         int lanes = 2;
-        int kills = Integer.getInteger("bftkit.storage.kills", soak() ? 1000 : 200);
-        int perLane = (int) Math.max(1, -Math.floorDiv(-kills, lanes * seeds().count()));
+        String seconds = System.getProperty(KILL_SECONDS, "").trim();
+        long deadline = seconds.isEmpty() ? Long.MAX_VALUE
+                : System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(seconds));
+        String count = System.getProperty(KILLS, "").trim();
+        int perLane = !count.isEmpty()
+                ? (int) Math.max(1, -Math.floorDiv(-Long.parseLong(count), lanes * seeds().count()))
+                : deadline != Long.MAX_VALUE ? Integer.MAX_VALUE
+                : (int) -Math.floorDiv(-(soak() ? 1000L : 200L), lanes * seeds().count());
         ExecutorService pool = Executors.newFixedThreadPool(lanes);
         try {
             List<Future<Integer>> runs = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
                 long laneSeed = seed * 31 + lane;
                 Path laneDir = dir.resolve("lane-" + lane);
-                runs.add(pool.submit(() -> new KillLane(laneSeed, laneDir, perLane,
+                runs.add(pool.submit(() -> new KillLane(laneSeed, laneDir, perLane, deadline,
                         "seed " + seed + " lane " + laneSeed + "; replay: "
                                 + replayCommand("required_durable_killedWriterLeavesAPrefixOfBatches", seed)).run()));
             }
@@ -813,11 +909,20 @@ public abstract class StorageVerification {
                     throw e;
                 }
             }
-            assertThat(total).isEqualTo(perLane * lanes);
+            if (deadline == Long.MAX_VALUE) {
+                assertThat(total).isEqualTo(perLane * lanes);
+            } else {
+                assertThat(total).isGreaterThanOrEqualTo(lanes);
+            }
         } finally {
             pool.shutdownNow();
         }
     }
+
+    /** The system property that sets the number of kills of the crash rule, over all its seeds and lanes. */
+    static final String KILLS = "bftkit.storage.kills";
+    /** The system property that gives the crash rule a time budget in seconds per seed instead of a count. */
+    static final String KILL_SECONDS = "bftkit.storage.killSeconds";
 
     /**
      * The seeds of the randomized rules: {@code -Dbftkit.seed=N} alone, or two fixed seeds.
@@ -837,6 +942,7 @@ public abstract class StorageVerification {
         private final Path store;
         private final Path log;
         private final int kills;
+        private final long deadline;
         private final String replay;
         private final SplittableRandom random;
         /** No reopening may find fewer batches than this: the highest acknowledged. */
@@ -847,46 +953,53 @@ public abstract class StorageVerification {
         private int completedInFlight;
         private int rolledBack;
 
-        KillLane(long seed, Path dir, int kills, String replay) {
+        KillLane(long seed, Path dir, int kills, long deadline, String replay) {
             this.seed = seed;
             this.store = dir.resolve("store");
             this.log = dir.resolve("child.err");
             this.kills = kills;
+            this.deadline = deadline;
             this.replay = replay;
             this.random = new SplittableRandom(seed);
         }
 
         int run() throws IOException, InterruptedException {
             Files.createDirectories(store);
-            for (int kill = 0; kill < kills; kill++) {
+            long started = System.nanoTime();
+            for (int kill = 0; ; kill++) {
                 killOneChild(kill);
-                if (random.nextInt(4) == 0 || kill == kills - 1) {
+                boolean last = kill == kills - 1 || System.nanoTime() >= deadline;
+                progress("lane " + seed, "lane " + seed + ": " + (kill + 1) + " of "
+                        + (kills == Integer.MAX_VALUE ? "as many as the time allows" : kills) + " kills, " + acked
+                        + " batches acknowledged");
+                if (random.nextInt(4) == 0 || last) {
                     try (Storage s = open(store)) {
                         checkFound(CrashBatches.check(s, seed), "this JVM after kill " + kill);
-                        if (kill == kills - 1) {
-                            System.out.printf("storage crash lane %d: %d kills, %d batches acknowledged; the "
-                                    + "unacknowledged batch a child may have been writing: %d times complete, %d "
-                                    + "times absent%n", seed, kills, acked, completedInFlight, rolledBack);
-                        }
                     } catch (StorageException | IllegalStateException e) {
                         throw new AssertionError("after kill " + kill + " the store is damaged: " + e + "; " + replay,
                                 e);
                     }
                 }
+                if (last) {
+                    System.out.printf("storage crash lane %d: %d kills in %d s, %d batches acknowledged; the "
+                            + "unacknowledged batch a child may have been writing: %d times complete, %d "
+                            + "times absent%n", seed, kill + 1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime()
+                            - started), acked, completedInFlight, rolledBack);
+                    return kill + 1;
+                }
             }
-            return kills;
         }
 
         private void killOneChild(int kill) throws IOException, InterruptedException {
-            List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of("write", provider().name(),
-                    store.toString(), Long.toString(seed), "1000"));
-            Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+            Process child = new ProcessBuilder(childCommand(childArgs("write", store, Long.toString(seed), "1000")))
+                    .redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
             child.getOutputStream().close();
             String plan;
+            String awaited = "nothing";
             List<String> lines = new ArrayList<>();
-            Thread watchdog = watchdog(child);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (ChildTimer timer = new ChildTimer(child);
+                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                         StandardCharsets.UTF_8))) {
                 if (random.nextInt(8) == 0) {
                     int millis = random.nextInt(700);
                     plan = "kill " + millis + " ms after start";
@@ -895,6 +1008,7 @@ public abstract class StorageVerification {
                     int acks = random.nextInt(16);
                     long nanos = random.nextLong(3_000_000);
                     plan = "kill " + nanos / 1000 + " us after ack " + acks;
+                    awaited = "its line 'open k' and " + acks + " lines 'ack n' (one after each write returns)";
                     String line;
                     int seen = -1;
                     while (seen < acks && (line = out.readLine()) != null) {
@@ -906,18 +1020,21 @@ public abstract class StorageVerification {
                 boolean alive = child.isAlive();
                 // SIGKILL through the handle: Process.destroyForcibly would also close our end of its output
                 child.toHandle().destroyForcibly();
-                if (!child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    fail("a killed child did not end; " + replay);
+                if (!child.waitFor(patience().toSeconds(), TimeUnit.SECONDS)) {
+                    fail("a child killed with SIGKILL did not end within " + patience().toSeconds() + " s; " + replay);
                 }
                 for (String line; (line = out.readLine()) != null; ) {
                     lines.add(line);
+                }
+                if (timer.fired()) {
+                    fail("the child JVM of kill " + kill + " (" + plan + ", store " + store + ") was waited for "
+                            + patience().toSeconds() + " s (patience()) for " + awaited + "; it printed " + lines
+                            + "; its standard error:\n" + Files.readString(log) + "\n" + replay);
                 }
                 if (!alive && child.exitValue() != 0) {
                     fail("child failed (exit " + child.exitValue() + ") at kill " + kill + ", " + plan + ": " + lines
                             + "\n" + Files.readString(log) + "\n" + replay);
                 }
-            } finally {
-                watchdog.interrupt();
             }
             absorb(lines, kill, plan);
         }
@@ -960,19 +1077,35 @@ public abstract class StorageVerification {
         }
     }
 
-    /** Kills a child that has stopped talking, so that reading its output ends. */
-    private static Thread watchdog(Process child) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(CHILD_TIMEOUT_SECONDS));
-                child.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "storage-child-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        return watchdog;
+    /** Kills a child JVM that has not ended within {@link #patience()}, so that reading its output ends. */
+    private final class ChildTimer implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean fired;
+
+        ChildTimer(Process child) {
+            long millis = patience().toMillis();
+            thread = new Thread(() -> {
+                try {
+                    Thread.sleep(millis);
+                    fired = true;
+                    child.destroyForcibly();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "storage-child-timer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** {@return true if the child ran out of time and was killed} */
+        boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- damage
@@ -1127,14 +1260,18 @@ public abstract class StorageVerification {
     private String probe(Path store, Path logDir) {
         try {
             Path log = logDir.resolve("probe.err");
-            Process child = new ProcessBuilder(ChildJvm.command(StorageCrashChild.class,
-                    List.of("probe", provider().name(), store.toString())))
+            Process child = new ProcessBuilder(childCommand(childArgs("probe", store)))
                     .redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
             child.getOutputStream().close();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-                fail("the probe child did not end");
+            String output;
+            try (ChildTimer timer = new ChildTimer(child)) {
+                output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                child.waitFor();
+                if (timer.fired()) {
+                    fail("the probe child JVM was waited for " + patience().toSeconds() + " s (patience()) to open "
+                            + store + " or be refused, and ended neither way; it printed '" + output + "'; its "
+                            + "standard error:\n" + Files.readString(log));
+                }
             }
             if (child.exitValue() != 0) {
                 fail("the probe child failed (exit " + child.exitValue() + "): " + output + "\n"
@@ -1150,11 +1287,25 @@ public abstract class StorageVerification {
         }
     }
 
+    /**
+     * The arguments of {@link StorageCrashChild} for a store in {@code directory}: the mode, the provider's name, the
+     * directory and the options of {@link #config(Path)}, then {@code extra}.
+     */
+    private List<String> childArgs(String mode, Path directory, String... extra) {
+        StorageConfig config = config(directory);
+        List<String> args = new ArrayList<>(List.of(mode, provider().name(), config.directory().toString()));
+        args.addAll(List.of(extra));
+        new TreeMap<>(config.options()).forEach((name, value) -> args.add(StorageCrashChild.option(name, value)));
+        return args;
+    }
+
+    /** The command that starts a child JVM; the kit's own tests widen its class path. */
+    List<String> childCommand(List<String> args) {
+        return ChildJvm.command(StorageCrashChild.class, args);
+    }
+
     private String replayCommand(String rule, long seed) {
-        String module = Optional.ofNullable(System.getProperty("basedir")).map(b -> Path.of(b).getFileName()
-                .toString()).orElse("<module>");
-        return "mvn -B verify -pl " + module + " -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest='"
-                + getClass().getSimpleName() + "#" + rule + "' -Dbftkit.seed=" + seed;
+        return Replay.command(getClass(), rule, Map.of("bftkit.seed", Long.toString(seed)));
     }
 
     private static boolean soak() {
