@@ -6,6 +6,7 @@
  */
 module dev.bftkit.conformance {
     requires transitive dev.bftkit.api;
+    requires transitive dev.bftkit.runtime;
     requires static org.junit.jupiter.api;
     requires static org.junit.jupiter.params;
     requires static org.assertj.core;

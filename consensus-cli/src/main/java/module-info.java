@@ -1,6 +1,7 @@
 /** The {@code consensus} command. */
 module dev.bftkit.cli {
     requires dev.bftkit.api;
+    requires dev.bftkit.runtime;
     requires dev.bftkit.conformance;
     requires info.picocli;
     requires java.logging;

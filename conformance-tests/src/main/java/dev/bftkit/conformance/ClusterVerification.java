@@ -3,7 +3,7 @@ package dev.bftkit.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.bftkit.api.runtime.TickClock;
+import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.CryptoProvider;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.DeciderProvider.Capability;
@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A whole combination on real parts: n = 4 and 7 real {@link dev.bftkit.api.runtime.Node}s in one JVM on 127.0.0.1,
+ * A whole combination on real parts: n = 4 and 7 real {@link dev.bftkit.runtime.Node}s in one JVM on 127.0.0.1,
  * over the chosen transport, storage and crypto, deciding with the chosen decider; agreement, proofs and
  * termination checked, and one node stopped and restarted from its storage mid-run. Every failure names the whole
  * combination. Subclass it and supply the four plugins:

@@ -19,7 +19,10 @@ import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.conformance.internal.MemoryStorage;
+import dev.bftkit.runtime.Driver;
+import dev.bftkit.runtime.TickClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,7 +82,6 @@ public final class Simulator {
     private static final int TIMEOUT = 4;
     private static final int CRASH = 5;
     private static final int RESTART = 6;
-    private static final int MAX_OUTBOUND_PER_INPUT = 4096;
     /**
      * The longest one honest Decider call may take, in wall-clock milliseconds. A call that takes longer is reported
      * as a violation: a Decider must never block its driver (this bound catches hangs and runaway work, not speed).
@@ -119,6 +121,8 @@ public final class Simulator {
         final List<Decision> decisions = new ArrayList<>();
         final List<Fault> faultHistory = new ArrayList<>();
         Decider decider;
+        /** The production driver around {@link #decider}: every input goes through it. */
+        Driver driver;
         boolean up = true;
         boolean restarted;
         /** After a restart: the position the Decider must hand out again next (its earlier ones come first). */
@@ -263,6 +267,7 @@ public final class Simulator {
     private final List<String> violations = new ArrayList<>();
     private final boolean ordered;
     private int phasesPerTick = 1;
+    private final TickClock clock;
     private DeliveryListener listener = (t, f, to, r, b) -> { };
     private DecisionListener decisionListener = (t, i, d, dot) -> { };
     private long seq;
@@ -288,6 +293,7 @@ public final class Simulator {
         this.scenario = scenario;
         this.options = Map.copyOf(options);
         this.ordered = provider.capabilities().contains(DeciderProvider.Capability.ORDERED_STREAM);
+        this.clock = TickClock.of(Duration.ofMillis(scenario.tickStartMs()), scenario.tickGrowth());
         int n = scenario.nodes();
         this.ids = new NodeId[n];
         this.keys = new SigningKey[n];
@@ -349,6 +355,21 @@ public final class Simulator {
     }
 
     /**
+     * {@return node {@code index}'s signing key, derived from the index alone, so that a test can run the same
+     * committee on real nodes}
+     *
+     * @param index a node index
+     */
+    public SigningKey key(int index) {
+        return keys[index];
+    }
+
+    /** {@return the instance every node of this run decides: derived from the scenario's seed} */
+    public InstanceId instance() {
+        return instance;
+    }
+
+    /**
      * Runs the scenario to the end.
      *
      * @return what happened, with any broken invariant in {@link SimulationResult#violations()}
@@ -356,20 +377,21 @@ public final class Simulator {
     public SimulationResult run() {
         for (SimNode node : nodes) {
             if (node.honest()) {
-                node.decider = create(node);
-                if (node.decider == null) {
+                if (!create(node)) {
                     continue;
                 }
-                phasesPerTick = Math.max(1, node.decider.phasesPerTick());
+                phasesPerTick = node.driver.phasesPerTick();
                 for (int k = 0; k < scenario.values(); k++) {
-                    node.decider.submit(("s:" + node.index + ":" + k).getBytes(StandardCharsets.UTF_8));
+                    byte[] value = ("s:" + node.index + ":" + k).getBytes(StandardCharsets.UTF_8);
+                    guarded(node, "submit", () -> node.driver.submit(value));
                     proposed.add("s:" + node.index + ":" + k);
                 }
             }
         }
         for (SimNode node : nodes) {
             schedule(phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
-            if (node.honest()) {
+            if (node.honest() && node.driver != null) {
+                node.driver.start();
                 afterInput(node);
             }
         }
@@ -400,31 +422,50 @@ public final class Simulator {
         double t = 0;
         int k = 0;
         while (t < start) {
-            t += scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), k++);
+            t += clock.tickMillis(k++);
         }
         double end = t;
         for (int i = 0; i < scenario.maxTicks(); i++) {
-            end += scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), k + i);
+            end += clock.tickMillis(k + i);
         }
         return (long) Math.min(Long.MAX_VALUE / 4, end * (1 + scenario.maxDriftPercent() / 100.0));
     }
 
+    /** The production clock's phase length, in virtual milliseconds, stretched by the node's drift. */
     private long phaseDelay(SimNode node) {
-        double tickMs = scenario.tickStartMs() * Math.pow(scenario.tickGrowth(), Math.min(node.tick(), 2000))
-                * node.drift;
+        double tickMs = clock.tickMillis(node.tick()) * node.drift;
         return Math.max(1, (long) (tickMs / phasesPerTick));
     }
 
-    private Decider create(SimNode node) {
+    /**
+     * Creates an honest node's Decider from its storage and the production {@link Driver} around it.
+     *
+     * @return false (with a violation) if it could not be created
+     */
+    private boolean create(SimNode node) {
         long start = System.nanoTime();
         try {
-            return provider.create(new DeciderConfig(instance, committee, keys[node.index], crypto, node.storage,
-                    application("v:" + node.index + ":" + Long.toHexString(scenario.seed())),
+            node.decider = provider.create(new DeciderConfig(instance, committee, keys[node.index], crypto,
+                    node.storage, application("v:" + node.index + ":" + Long.toHexString(scenario.seed())),
                     SeededRandom.mix(scenario.seed() + 1000L * node.index + node.epoch), options));
+            node.driver = new Driver(node.decider, clock, new Driver.Host() {
+                @Override
+                public void send(Outbound request) {
+                    sendFrom(node, request);
+                }
+
+                @Override
+                public void decided(Decision decision) {
+                    recordDecision(node, decision);
+                }
+            });
+            return true;
         } catch (RuntimeException e) {
             violations.add("reload: node " + node.index + " could not be created from what it stored itself (at "
                     + now + " ms): " + e);
-            return null;
+            node.decider = null;
+            node.driver = null;
+            return false;
         } finally {
             checkCallTime(node, "create", start);
         }
@@ -501,7 +542,7 @@ public final class Simulator {
                 }
                 node.phases++;
                 if (node.honest()) {
-                    guarded(node, "tick", () -> node.decider.tick());
+                    guarded(node, "tick", () -> node.driver.phase());
                     afterInput(node);
                 } else {
                     node.behaviour.onPhase(node);
@@ -515,7 +556,7 @@ public final class Simulator {
                 }
                 record(e, true);
                 if (node.honest()) {
-                    guarded(node, "onResponse", () -> node.decider.onResponse(ids[e.from], e.bytes));
+                    guarded(node, "onResponse", () -> node.driver.response(ids[e.from], e.bytes));
                     afterInput(node);
                 } else {
                     node.behaviour.onResponse(node, ids[e.from], e.tag, e.bytes);
@@ -526,7 +567,7 @@ public final class Simulator {
                     return;
                 }
                 if (node.honest()) {
-                    guarded(node, "onRequestFailed", () -> node.decider.onRequestFailed(ids[e.from]));
+                    guarded(node, "onRequestFailed", () -> node.driver.requestFailed(ids[e.from]));
                     afterInput(node);
                 } else {
                     node.behaviour.onRequestFailed(node, ids[e.from], e.tag);
@@ -553,7 +594,7 @@ public final class Simulator {
         if (node.honest()) {
             long start = System.nanoTime();
             try {
-                response = node.decider.onRequest(ids[e.from], e.bytes);
+                response = node.driver.request(ids[e.from], e.bytes);
             } catch (InvalidMessageException rejected) {
                 transmit(FAILED, node.index, e.from, e.id, e.tag, new byte[0]);
             } catch (FatalConsensusException fatal) {
@@ -593,28 +634,22 @@ public final class Simulator {
         }
     }
 
+    /** The resource invariants after each honest input (its outputs were carried out by its driver). */
     private void afterInput(SimNode node) {
-        if (node.decider == null) {
+        if (node.decider != null) {
+            checkFootprint(node);
+        }
+    }
+
+    /** An honest node's request, handed out by its driver. */
+    private void sendFrom(SimNode node, Outbound o) {
+        int to = node.indexOf(o.peer());
+        if (to < 0 || to == node.index) {
+            violations.add("node " + node.index + " asked to send to " + o.peer() + ", not another member");
             return;
         }
-        checkFootprint(node);
-        for (Optional<Decision> d = node.decider.poll(); d.isPresent(); d = node.decider.poll()) {
-            recordDecision(node, d.get());
-        }
-        for (int i = 0; i < MAX_OUTBOUND_PER_INPUT; i++) {
-            Optional<Outbound> o = node.decider.nextGossip();
-            if (o.isEmpty()) {
-                return;
-            }
-            int to = node.indexOf(o.get().peer());
-            if (to < 0 || to == node.index) {
-                violations.add("node " + node.index + " asked to send to " + o.get().peer()
-                        + ", not another member");
-                continue;
-            }
-            checkSize(node, o.get().request(), "request");
-            sendRequest(node, to, o.get().request(), 0);
-        }
+        checkSize(node, o.request(), "request");
+        sendRequest(node, to, o.request(), 0);
     }
 
     private void recordDecision(SimNode node, Decision d) {
@@ -712,6 +747,7 @@ public final class Simulator {
             node.faultHistory.addAll(node.decider.faults().entries());
             node.decider.close();
             node.decider = null;
+            node.driver = null;
         }
     }
 
@@ -720,14 +756,14 @@ public final class Simulator {
         if (node.up || !node.honest()) {
             return;
         }
-        node.decider = create(node);
-        if (node.decider == null) {
+        if (!create(node)) {
             return;
         }
         node.up = true;
         node.restarted = true;
         node.redeliverNext = 0;
         schedule(now + phaseDelay(node), PHASE, node.index, node.index, node.epoch, 0, null);
+        guarded(node, "start", node.driver::start);
         afterInput(node);
     }
 
@@ -782,8 +818,7 @@ public final class Simulator {
             n.faultHistory.addAll(n.decider.faults().entries());
             n.decider.close();
             n.epoch++;
-            n.decider = create(n);
-            if (n.decider == null) {
+            if (!create(n)) {
                 n.up = false;
                 continue;
             }

@@ -45,6 +45,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 every node decided and they agree, 1 a node failed, disagreed, changed an "
             + "earlier decision or did not decide within --timeout, 2 bad arguments or DIR holds another cluster."})
 final class ClusterCommand implements Callable<Integer> {
+    /** The entry point each node process starts, named as text so this command does not refer back to its parent. */
+    static final String NODE_MAIN = "dev.bftkit.cli/dev.bftkit.cli.Main";
     static final String DEFAULT_ALGORITHM = "streamlette";
     static final int DEFAULT_NODES = 4;
     static final int MAX_NODES = 64;
@@ -304,7 +306,7 @@ final class ClusterCommand implements Callable<Integer> {
             cmd.add(classPath);
         }
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-XX:-UsePerfData",
-                "--module-path", modulePath, "--module", "dev.bftkit.cli/" + Main.class.getName(),
+                "--module-path", modulePath, "--module", NODE_MAIN,
                 "node", "--config", c.dir.resolve("node.conf").toString(), "--instance", instance, "--json"));
         if (Logging.verbose()) {
             cmd.add("--verbose");

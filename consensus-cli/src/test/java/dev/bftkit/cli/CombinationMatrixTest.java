@@ -3,7 +3,7 @@ package dev.bftkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bftkit.api.runtime.TickClock;
+import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.CryptoProvider;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
     @Test
+    void clusterNodesStartThisEntryPoint() {
+        assertThat(ClusterCommand.NODE_MAIN).isEqualTo("dev.bftkit.cli/" + Main.class.getName());
+    }
+
+    @Test
     void verboseBeforeOrAfterTheCommandAddsTheStackTrace() {
         for (String[] args : new String[][] {{"--verbose", "node", "--config", "/nonexistent/node.conf"},
             {"node", "--config", "/nonexistent/node.conf", "-v"}}) {

@@ -1,4 +1,4 @@
-package dev.bftkit.api.runtime;
+package dev.bftkit.runtime;
 
 import dev.bftkit.api.BftException;
 import dev.bftkit.api.Decision;
@@ -10,7 +10,6 @@ import dev.bftkit.api.TransportException;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.Transport;
 import java.lang.System.Logger.Level;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -20,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Drives one {@link Decider} over one {@link Transport} on one thread of its own: it ticks the Decider on a
- * gradually slowing {@link TickClock}, serves peers' requests on the Decider's instance channel, sends what the
- * Decider asks to send, and hands back the responses — every call into the Decider on that one thread, so the
- * Decider needs no locking. It is the seed's {@code tick_to_end}, made asynchronous: {@link #decide()} completes
+ * Drives one {@link Decider} over one {@link Transport} on one thread of its own: it hosts the Decider's
+ * {@link Driver}, runs its phases on the gradually slowing {@link TickClock}, serves peers' requests on the
+ * Decider's instance channel, sends what the Decider asks to send, and hands back the responses — every call into
+ * the Decider on that one thread, so the Decider needs no locking. It is the seed's {@code tick_to_end}, made asynchronous: {@link #decide()} completes
  * with the first decision, {@link #decisions()} publishes the ordered stream.
  *
  * <p>A node keeps serving peers after it decides, so that laggards can finish; close it when the application no
@@ -31,8 +30,6 @@ import java.util.function.Function;
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
-    /** The most requests the node sends for one input, a bound on a runaway Decider. */
-    static final int MAX_OUTBOUND_PER_INPUT = 4096;
 
     private final NodeConfig config;
     private final Decider decider;
@@ -42,11 +39,9 @@ public final class Node implements AutoCloseable {
     private final Thread thread;
     private final CompletableFuture<Decision> first = new CompletableFuture<>();
     private final DecisionPublisher publisher;
-    private final int phases;
+    private final Driver driver;
 
     // node thread only
-    private long tick;
-    private int phase;
     private boolean stopped;
 
     private volatile boolean closed;
@@ -56,7 +51,6 @@ public final class Node implements AutoCloseable {
         this.decider = config.decider();
         this.transport = config.transport();
         this.channel = decider.instance();
-        this.phases = Math.max(1, decider.phasesPerTick());
         Thread[] made = new Thread[1];
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "bftkit-node-" + transport.self() + "-" + channel);
@@ -69,6 +63,24 @@ public final class Node implements AutoCloseable {
         executor.prestartCoreThread();
         this.thread = made[0];
         this.publisher = new DecisionPublisher(executor, config.maxRetainedDecisions());
+        this.driver = new Driver(decider, config.clock(), new Driver.Host() {
+            @Override
+            public void send(Outbound out) {
+                Node.this.send(out);
+            }
+
+            @Override
+            public void decided(Decision decision) {
+                first.complete(decision);
+                publisher.publish(decision);
+                listen(() -> config.listener().onDecision(decision));
+            }
+
+            @Override
+            public void outboundCapped(int max) {
+                LOG.log(Level.WARNING, "Decider asked for more than {0} requests after one input; the rest wait", max);
+            }
+        });
     }
 
     /**
@@ -81,7 +93,7 @@ public final class Node implements AutoCloseable {
         Node node = new Node(config);
         node.transport.serve(node.channel, node::handle);
         node.executor.execute(() -> {
-            node.afterInput();
+            node.driver.start();
             node.scheduleNextPhase();
         });
         return node;
@@ -99,10 +111,7 @@ public final class Node implements AutoCloseable {
      */
     public void submit(byte[] payload) {
         byte[] copy = payload.clone();
-        run(() -> {
-            decider.submit(copy);
-            afterInput();
-        });
+        run(() -> input(null, () -> driver.submit(copy)));
     }
 
     /**
@@ -150,16 +159,14 @@ public final class Node implements AutoCloseable {
                     return;
                 }
                 try {
-                    answer.complete(decider.onRequest(from, request));
+                    answer.complete(driver.request(from, request));
                 } catch (FatalConsensusException e) {
                     answer.completeExceptionally(e);
                     fail(e);
-                    return;
                 } catch (BftException | IllegalArgumentException e) {
                     answer.completeExceptionally(e);
                     listen(() -> config.listener().onRejected(from, e));
                 }
-                afterInput();
             });
         } catch (RejectedExecutionException e) {
             answer.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "node is closed"));
@@ -171,11 +178,7 @@ public final class Node implements AutoCloseable {
         if (stopped) {
             return;
         }
-        if (decider.currentTick() > tick) { // the Decider caught up with the committee (or reloaded its tick)
-            tick = decider.currentTick();
-            phase = 0;
-        }
-        long nanos = config.clock().phaseNanos(tick, phases);
+        long nanos = driver.phaseNanos();
         executor.schedule(() -> runPhase(nanos), nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -183,43 +186,32 @@ public final class Node implements AutoCloseable {
         if (stopped) {
             return;
         }
-        long t = tick;
-        int p = phase;
+        long t = driver.tick();
+        int p = driver.nextPhase();
         listen(() -> config.listener().onPhase(t, p, waited));
-        try {
-            decider.tick();
-        } catch (FatalConsensusException e) {
-            fail(e);
-            return;
+        if (input(null, driver::phase)) {
+            scheduleNextPhase();
         }
-        if (++phase == phases) {
-            phase = 0;
-            tick++;
-        }
-        afterInput();
-        scheduleNextPhase();
     }
 
-    /** On the node thread, after every input: publish decisions, then send what the Decider asks to send. */
-    private void afterInput() {
-        if (stopped) {
-            return;
-        }
-        for (Optional<Decision> d = decider.poll(); d.isPresent(); d = decider.poll()) {
-            Decision decision = d.get();
-            first.complete(decision);
-            publisher.publish(decision);
-            listen(() -> config.listener().onDecision(decision));
-        }
-        for (int i = 0; i < MAX_OUTBOUND_PER_INPUT; i++) {
-            Optional<Outbound> out = decider.nextGossip();
-            if (out.isEmpty()) {
-                return;
+    /**
+     * Runs one input through the driver: a refusal goes to the listener, a fatal error stops the node.
+     *
+     * @return false if the node stopped
+     */
+    private boolean input(NodeId peer, Runnable call) {
+        try {
+            call.run();
+            return true;
+        } catch (FatalConsensusException e) {
+            fail(e);
+            return false;
+        } catch (BftException | IllegalArgumentException e) {
+            if (peer != null) {
+                listen(() -> config.listener().onRejected(peer, e));
             }
-            send(out.get());
+            return true;
         }
-        LOG.log(Level.WARNING, "Decider asked for more than {0} requests after one input; the rest wait",
-                MAX_OUTBOUND_PER_INPUT);
     }
 
     private void send(Outbound out) {
@@ -233,18 +225,10 @@ public final class Node implements AutoCloseable {
         reply.whenComplete((response, error) -> run(() -> {
             if (error != null) {
                 LOG.log(Level.DEBUG, () -> "request to " + peer + " failed: " + error);
-                decider.onRequestFailed(peer);
+                input(null, () -> driver.requestFailed(peer));
             } else {
-                try {
-                    decider.onResponse(peer, response);
-                } catch (FatalConsensusException e) {
-                    fail(e);
-                    return;
-                } catch (BftException | IllegalArgumentException e) {
-                    listen(() -> config.listener().onRejected(peer, e));
-                }
+                input(peer, () -> driver.response(peer, response));
             }
-            afterInput();
         }));
     }
 

@@ -1,4 +1,4 @@
-package dev.bftkit.api.runtime;
+package dev.bftkit.runtime;
 
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;

@@ -1,4 +1,4 @@
-package dev.bftkit.api.runtime;
+package dev.bftkit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.bftkit.api.runtime;
+package dev.bftkit.runtime;
 
 import java.time.Duration;
 
@@ -62,6 +62,18 @@ public record TickClock(Duration start, double growth, Duration max) {
         double nanos = start.toNanos() * Math.pow(growth, tick);
         long cap = max.toNanos();
         return nanos >= cap || Double.isNaN(nanos) ? cap : Math.max(1, Math.round(nanos));
+    }
+
+    /**
+     * {@return how long logical tick {@code tick} lasts, in milliseconds, unrounded: {@code start × growth^tick},
+     * capped at {@code max}; for a simulator that runs in virtual milliseconds and scales them itself}
+     *
+     * @param tick the logical tick, from 0
+     */
+    public double tickMillis(long tick) {
+        double ms = start.toNanos() / 1e6 * Math.pow(growth, tick);
+        double cap = max.toNanos() / 1e6;
+        return ms >= cap || Double.isNaN(ms) ? cap : ms;
     }
 
     /**
