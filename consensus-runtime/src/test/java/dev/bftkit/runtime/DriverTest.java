@@ -1,0 +1,93 @@
+package dev.bftkit.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.Outbound;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one driver of the Decider contract: the order of outputs, the bound, refusals and the clock. */
+class DriverTest {
+    private static final NodeId PEER = NodeId.of(new byte[32]);
+    private static final TickClock CLOCK = new TickClock(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(3));
+
+    private final ScriptedDecider decider = new ScriptedDecider(PEER, 2, 1);
+    private final List<String> host = new ArrayList<>();
+    private final Driver driver = new Driver(decider, CLOCK, new Driver.Host() {
+        @Override
+        public void send(Outbound request) {
+            host.add("send " + new String(request.request()));
+        }
+
+        @Override
+        public void decided(Decision decision) {
+            host.add("decided " + decision.position());
+        }
+
+        @Override
+        public void outboundCapped(int max) {
+            host.add("capped " + max);
+        }
+    });
+
+    private Decision decision(long position) {
+        return new Decision(decider.instance, position, new byte[] {1}, new byte[0]);
+    }
+
+    @Test
+    void decisionsAreHandedOutBeforeRequestsAfterEachInput() {
+        decider.decisions.add(decision(0));
+        driver.phase();
+        assertThat(host).containsExactly("decided 0", "send ping");
+    }
+
+    @Test
+    void oneInputSendsAtMostTheBoundAndTheRestWaitForTheNext() {
+        for (int i = 0; i < Driver.MAX_OUTBOUND_PER_INPUT + 10; i++) {
+            decider.out.add(new Outbound(PEER, "x".getBytes()));
+        }
+        driver.start();
+        assertThat(host).hasSize(Driver.MAX_OUTBOUND_PER_INPUT + 1).endsWith("capped " + Driver.MAX_OUTBOUND_PER_INPUT);
+        host.clear();
+        driver.phase();
+        assertThat(host).hasSize(11).endsWith("send ping");
+    }
+
+    @Test
+    void aRefusedInputStillHandsOutWhatTheDeciderHolds() {
+        decider.decisions.add(decision(0));
+        assertThatThrownBy(() -> driver.request(PEER, "junk".getBytes())).isInstanceOf(InvalidMessageException.class);
+        assertThat(host).containsExactly("decided 0");
+        assertThat(driver.request(PEER, "ping".getBytes())).asString().isEqualTo("pong");
+    }
+
+    @Test
+    void afterAFatalErrorNothingMoreIsHandedOut() {
+        decider.decisions.add(decision(0));
+        decider.failOnTick = true;
+        assertThatThrownBy(driver::phase).isInstanceOf(FatalConsensusException.class);
+        assertThat(host).isEmpty();
+    }
+
+    @Test
+    void theClockFollowsTheDecidersTickAndItsCap() {
+        assertThat(driver.phaseNanos()).isEqualTo(Duration.ofMillis(500).toNanos());
+        assertThat(driver.nextPhase()).isZero();
+        driver.phase();
+        assertThat(driver.nextPhase()).isEqualTo(1);
+        driver.phase();
+        assertThat(driver.tick()).isEqualTo(1);
+        assertThat(driver.nextPhase()).isZero();
+        assertThat(driver.phaseNanos()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        decider.ticks = 2 * 10; // the Decider caught up with its committee: tick 10, capped at 3 s
+        assertThat(driver.phaseNanos()).isEqualTo(Duration.ofMillis(1500).toNanos());
+        assertThat(driver.tickMillis()).isEqualTo(3000.0);
+    }
+}
