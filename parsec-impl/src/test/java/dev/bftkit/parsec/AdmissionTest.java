@@ -39,8 +39,8 @@ class AdmissionTest {
         }
         NodeId forker = net.node(3);
         NodeId victim = net.node(0);
-        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
-        ParsecDecider honest = (ParsecDecider) net.decider(victim);
+        ParsecCore attacker = ((ParsecDecider) net.decider(forker).decider()).core();
+        ParsecDecider honest = (ParsecDecider) net.decider(victim).decider();
         Event parent = attacker.graph.get(attacker.ourLastEvent());
         List<Event> gossip = attacker.createGossip(victim);
         List<byte[]> wires = new ArrayList<>();
@@ -53,7 +53,8 @@ class AdmissionTest {
         wires.add(gossip.get(gossip.size() - 1).wire);
         byte[] request = WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance, wires);
 
-        assertThatThrownBy(() -> honest.onRequest(forker, request)).isInstanceOf(InvalidMessageException.class);
+        assertThatThrownBy(() -> net.decider(victim).onRequest(forker, request))
+                .isInstanceOf(InvalidMessageException.class);
 
         ParsecCore core = honest.core();
         Peer p = core.peers.get(core.peers.indexOf(forker));
