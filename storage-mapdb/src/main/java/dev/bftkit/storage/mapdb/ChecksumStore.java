@@ -3,6 +3,8 @@ package dev.bftkit.storage.mapdb;
 import dev.bftkit.api.spi.Storage;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import kotlin.collections.LongIterator;
 import org.mapdb.DataInput2;
@@ -18,6 +20,13 @@ import org.mapdb.StoreTx;
  * because the record id is covered, an index entry damaged into pointing at another record is reported too. The
  * record's length is bounded before it is read into memory. Small records are kept, checked and deserialized, in a
  * {@link RecordCache}.
+ *
+ * <p>Records written in the open transaction are held as objects until {@link #commit}, which serializes each once,
+ * in its last state, and hands it to MapDB. A batch of puts rewrites the same B-tree leaf once per key that lands in
+ * it, and each rewrite used to serialize the whole leaf, checksum it, write it to MapDB's log and deserialize a copy
+ * for the cache: most of a large batch's CPU time. Reads in the transaction get the held object, as from MapDB's
+ * heap store; MapDB's B-tree never changes a node it has stored (it stores a changed copy). Nothing reaches the
+ * store file before the commit either way: MapDB writes a transaction's records into the file only when it commits.
  */
 final class ChecksumStore implements StoreTx {
     /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
@@ -28,6 +37,12 @@ final class ChecksumStore implements StoreTx {
 
     private final StoreTx delegate;
     private final RecordCache cache = new RecordCache(CACHE_BYTES);
+    /** Records written since the last commit, by id, in the order first written; guarded by itself. */
+    private final Map<Long, Pending<?>> pending = new LinkedHashMap<>();
+
+    /** A record written in the open transaction: its last state (null for MapDB's null record). */
+    private record Pending<R>(R record, Serializer<R> serializer) {
+    }
 
     /** @param delegate the store that holds the records */
     ChecksumStore(StoreTx delegate) {
@@ -37,6 +52,16 @@ final class ChecksumStore implements StoreTx {
     @Override
     @SuppressWarnings("unchecked") // cached under the same serializer instance, so of its type
     public <R> R get(long recid, Serializer<R> serializer) {
+        synchronized (pending) {
+            Pending<?> p = pending.get(recid);
+            if (p != null) {
+                if (p.serializer() == serializer) {
+                    return (R) p.record();
+                }
+                // read with another serializer than it was written with: let MapDB's own path decide
+                flush(recid);
+            }
+        }
         Object hit = cache.get(recid, serializer);
         if (hit != null) {
             return (R) hit;
@@ -55,29 +80,26 @@ final class ChecksumStore implements StoreTx {
         return delegate.preallocate();
     }
 
-    /** Allocates the id first so that the checksum can cover it. */
+    /** Allocates the id first so that the checksum can cover it; the record waits for the commit. */
     @Override
     public <R> long put(R record, Serializer<R> serializer) {
         long recid = delegate.preallocate();
-        delegate.update(recid, record, new Checked<>(serializer, recid));
+        update(recid, record, serializer);
         return recid;
     }
 
-    /** Caches a private copy of what was written, deserialized from the written bytes. */
+    /** Holds the record until the commit; a cached older state is forgotten. */
     @Override
     public <R> void update(long recid, R record, Serializer<R> serializer) {
-        Checked<R> checked = new Checked<>(serializer, recid);
-        Object copy = null;
-        try {
-            delegate.update(recid, record, checked);
-            copy = checked.copyOfWritten();
-        } finally {
-            cache.changed(recid, serializer, copy, checked.size);
+        synchronized (pending) {
+            pending.put(recid, new Pending<>(record, serializer));
         }
+        cache.changed(recid, serializer, null, 0);
     }
 
     @Override
     public <R> boolean compareAndSwap(long recid, R expected, R newRecord, Serializer<R> serializer) {
+        flush(recid);
         try {
             return delegate.compareAndSwap(recid, expected, newRecord, new Checked<>(serializer, recid));
         } finally {
@@ -87,6 +109,9 @@ final class ChecksumStore implements StoreTx {
 
     @Override
     public <R> void delete(long recid, Serializer<R> serializer) {
+        synchronized (pending) {
+            pending.remove(recid);
+        }
         try {
             delegate.delete(recid, new Checked<>(serializer, recid));
         } finally {
@@ -94,13 +119,48 @@ final class ChecksumStore implements StoreTx {
         }
     }
 
+    /** Serializes and writes every held record, then commits. */
     @Override
     public void commit() {
+        synchronized (pending) {
+            try {
+                for (Map.Entry<Long, Pending<?>> e : pending.entrySet()) {
+                    write(e.getKey(), e.getValue());
+                }
+            } finally {
+                pending.clear();
+            }
+        }
         delegate.commit();
+    }
+
+    /** Writes one held record now, if there is one. */
+    private void flush(long recid) {
+        synchronized (pending) {
+            Pending<?> p = pending.remove(recid);
+            if (p != null) {
+                write(recid, p);
+            }
+        }
+    }
+
+    /** Writes a record to MapDB and caches a private copy, deserialized from the bytes written. */
+    private <R> void write(long recid, Pending<R> p) {
+        Checked<R> checked = new Checked<>(p.serializer(), recid);
+        Object copy = null;
+        try {
+            delegate.update(recid, p.record(), checked);
+            copy = checked.copyOfWritten();
+        } finally {
+            cache.changed(recid, p.serializer(), copy, checked.size);
+        }
     }
 
     @Override
     public void rollback() {
+        synchronized (pending) {
+            pending.clear();
+        }
         try {
             delegate.rollback();
         } finally {
@@ -119,6 +179,9 @@ final class ChecksumStore implements StoreTx {
 
     @Override
     public void close() {
+        synchronized (pending) {
+            pending.clear();
+        }
         try {
             delegate.close();
         } finally {

@@ -43,10 +43,8 @@ final class JournaledVolume extends Volume {
 
     private final Volume file;
     private final Path journalPath;
-    /** Null for a MapDB log file, whose syncs write the pages without a journal and without forcing them. */
     private final PageJournal journal;
     private final TreeMap<Long, Page> dirty = new TreeMap<>();
-    /** Null for a log file, which is read back little. */
     private final LinkedHashMap<Long, byte[]> clean;
     /** The file's length as last seen. */
     private long fileLength;
@@ -108,27 +106,6 @@ final class JournaledVolume extends Volume {
         };
     }
 
-    private JournaledVolume(Volume file) {
-        this.file = file;
-        this.journalPath = null;
-        this.journal = null;
-        this.clean = null;
-        this.fileLength = file.length();
-    }
-
-    /**
-     * A MapDB write-ahead log file: changes are kept in pages and written out on a sync, in a few large writes
-     * instead of one system call per field, and not forced. The store never replays MapDB's log (it removes it on
-     * open, see {@link MapDbStorage}), so forcing it would buy nothing; within the process MapDB reads it back
-     * from these pages or the file.
-     *
-     * @param file the log file's volume
-     * @return the buffered volume
-     */
-    static JournaledVolume log(Volume file) {
-        return new JournaledVolume(file);
-    }
-
     // ---------------------------------------------------------------- writes: into pages
 
     @Override
@@ -162,7 +139,7 @@ final class JournaledVolume extends Volume {
         putData(offset, ByteBuffer.allocate(Integer.BYTES).putInt(value).array(), 0, Integer.BYTES);
     }
 
-    /** MapDB writes its log's headers and packed numbers a byte at a time: straight into the page. */
+    /** A single byte goes straight into the page. */
     @Override
     public synchronized void putByte(long offset, byte value) {
         long pageNo = offset / PAGE;
@@ -208,9 +185,7 @@ final class JournaledVolume extends Volume {
         if (p == null) {
             p = new Page();
             readFile(pageNo * PAGE, p.bytes, 0, PAGE);
-            if (clean != null) {
-                clean.remove(pageNo);
-            }
+            clean.remove(pageNo);
             dirty.put(pageNo, p);
         }
         return p;
@@ -239,9 +214,9 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Reads unchanged bytes, through the clean-page cache for the store file. */
+    /** Reads unchanged bytes, through the clean-page cache. */
     private void readFile(long offset, byte[] dst, int dstPos, int size) {
-        if (clean == null || size > 4 * PAGE) {
+        if (size > 4 * PAGE) {
             // clean pages hold what the file holds, so a large read (a big value) may bypass them
             readRaw(offset, dst, dstPos, size);
             return;
@@ -344,9 +319,7 @@ final class JournaledVolume extends Volume {
 
     @Override
     public synchronized void truncate(long size) {
-        if (clean != null) {
-            clean.clear();
-        }
+        clean.clear();
         dirty.tailMap(size / PAGE, false).clear();
         Page last = dirty.get(size / PAGE);
         if (last != null) {
@@ -378,9 +351,7 @@ final class JournaledVolume extends Volume {
     synchronized void abandon() {
         abandoned = true;
         dirty.clear();
-        if (clean != null) {
-            clean.clear();
-        }
+        clean.clear();
     }
 
     /**
@@ -395,7 +366,7 @@ final class JournaledVolume extends Volume {
         // the file covers whatever was written, zeros past its end included, though they change nothing
         wanted = Math.max(wanted, length());
         List<PageJournal.Range> changes = changes();
-        if (journal != null && (!changes.isEmpty() || wanted > fileLength)) {
+        if (!changes.isEmpty() || wanted > fileLength) {
             try {
                 if (!journal.fits(PageJournal.recordLength(changes))) {
                     checkpoint();
@@ -406,7 +377,7 @@ final class JournaledVolume extends Volume {
             }
         }
         flushPages(changes);
-        if (journal != null && journal.due()) {
+        if (journal.due()) {
             checkpoint();
         }
     }
@@ -445,7 +416,7 @@ final class JournaledVolume extends Volume {
     }
 
     /**
-     * Writes the changes into the file: one write per stretch of changes less than a page apart (a log's pages,
+     * Writes the changes into the file: one write per stretch of changes less than a page apart (new records,
      * a node spanning pages, MapDB's header area), with the unchanged bytes between them copied from their pages,
      * which hold what the file holds; writing them again changes nothing, and saves a system call per change.
      */
@@ -471,11 +442,9 @@ final class JournaledVolume extends Volume {
             }
             file.putData(start, run, 0, run.length);
         }
-        if (clean != null) {
-            // the whole page is current: it was read in full before it changed
-            for (Map.Entry<Long, Page> e : dirty.entrySet()) {
-                clean.put(e.getKey(), e.getValue().bytes);
-            }
+        // the whole page is current: it was read in full before it changed
+        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
+            clean.put(e.getKey(), e.getValue().bytes);
         }
         dirty.clear();
         if (wanted > fileLength) {
@@ -496,15 +465,13 @@ final class JournaledVolume extends Volume {
         try {
             if (!abandoned) {
                 sync();
-                if (journal != null && journal.pending()) {
+                if (journal.pending()) {
                     checkpoint();
                 }
             }
         } finally {
             try {
-                if (journal != null) {
-                    journal.close();
-                }
+                journal.close();
             } catch (IOException e) {
                 // the file volume's close below is what matters for the store
             }

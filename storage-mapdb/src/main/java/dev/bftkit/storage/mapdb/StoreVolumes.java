@@ -3,13 +3,17 @@ package dev.bftkit.storage.mapdb;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.mapdb.DBException;
+import org.mapdb.volume.ByteArrayVol;
 import org.mapdb.volume.RandomAccessFileVol;
 import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
 
 /**
- * MapDB's volumes for one store: random-access files, never memory-mapped, the store file wrapped in a
- * {@link JournaledVolume} and MapDB's write-ahead log files in {@link JournaledVolume#log buffered} ones.
+ * MapDB's volumes for one store: the store file a random-access file (never memory-mapped) wrapped in a
+ * {@link JournaledVolume}, and MapDB's write-ahead log in memory. The store never replays MapDB's log (it removes
+ * any log file on open, see {@link MapDbStorage}): the commit's durability is the journal's, and MapDB only reads
+ * the open transaction's records back from its log, within the process. A log file would cost a create, its
+ * writes, reads and a delete per commit for nothing.
  */
 final class StoreVolumes extends VolumeFactory {
     private static final VolumeFactory FILES = RandomAccessFileVol.FACTORY;
@@ -30,10 +34,10 @@ final class StoreVolumes extends VolumeFactory {
     @Override
     public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
             boolean fixedSize) {
-        Volume volume = FILES.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
         if (!Path.of(file).equals(store)) {
-            return JournaledVolume.log(volume);
+            return new ByteArrayVol(sliceShift, initSize);
         }
+        Volume volume = FILES.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
         try {
             main = new JournaledVolume(volume, journal);
             return main;
@@ -45,7 +49,7 @@ final class StoreVolumes extends VolumeFactory {
 
     /**
      * After a failed write: the store file's volume drops its pending changes and refuses to write any later (the
-     * log files need no such care: the store never replays them).
+     * log needs no such care: it is never replayed).
      */
     void abandon() {
         JournaledVolume store = main;
