@@ -48,6 +48,13 @@ final class JournaledVolume extends Volume {
     private final LinkedHashMap<Long, byte[]> clean;
     /** The file's length as last seen. */
     private long fileLength;
+    /**
+     * Every byte of the file from here on is zero: the file grew there (with zeros) and nothing was written there
+     * since. Pages there are not read. At first the file's length, since nothing is known of its tail.
+     */
+    private long zerosFrom;
+    /** For joining a stretch of changes that spans pages into one write. */
+    private byte[] stretch = new byte[0];
     /** The length MapDB asked for; the file grows to it on the next sync, and reads beyond the file see zeros. */
     private long wanted;
     private boolean abandoned;
@@ -61,10 +68,15 @@ final class JournaledVolume extends Volume {
      * of it unchanged; only the chunks that changed are journaled and written.
      */
     private static final class Page {
-        final byte[] bytes = new byte[PAGE];
+        final byte[] bytes;
         int lo = PAGE;
         int hi;
         long changed;
+
+        /** @param bytes the page's bytes as the file holds them, now owned by the page */
+        Page(byte[] bytes) {
+            this.bytes = bytes;
+        }
 
         /** Writes {@code n} bytes at {@code in}, marking the chunks whose bytes differ. */
         void write(int in, byte[] src, int from, int n) {
@@ -96,6 +108,7 @@ final class JournaledVolume extends Volume {
         this.journalPath = journalPath;
         this.journal = PageJournal.open(journalPath);
         this.fileLength = file.length();
+        this.zerosFrom = fileLength;
         this.clean = new LinkedHashMap<>(CLEAN_PAGES * 2, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -183,9 +196,13 @@ final class JournaledVolume extends Volume {
     private Page page(long pageNo) {
         Page p = dirty.get(pageNo);
         if (p == null) {
-            p = new Page();
-            readFile(pageNo * PAGE, p.bytes, 0, PAGE);
-            clean.remove(pageNo);
+            // a clean page becomes the dirty one (it goes back to the clean ones, current, at the sync)
+            byte[] bytes = clean.remove(pageNo);
+            if (bytes == null) {
+                bytes = new byte[PAGE];
+                readRaw(pageNo * PAGE, bytes, 0, PAGE);
+            }
+            p = new Page(bytes);
             dirty.put(pageNo, p);
         }
         return p;
@@ -237,15 +254,13 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Reads from the file; past its end reads zeros, as a grown file would. */
+    /** Reads from the file; past its end, and in the zeros at its end, reads zeros without a call. */
     private void readRaw(long offset, byte[] dst, int dstPos, int size) {
-        int n = (int) Math.max(0, Math.min(size, fileLength - offset));
+        int n = (int) Math.max(0, Math.min(size, Math.min(fileLength, zerosFrom) - offset));
         if (n > 0) {
             file.getData(offset, dst, dstPos, n);
         }
-        for (int i = dstPos + n; i < dstPos + size; i++) {
-            dst[i] = 0;
-        }
+        Arrays.fill(dst, dstPos + n, dstPos + size, (byte) 0);
     }
 
     private byte[] bytes(long offset, int size) {
@@ -331,6 +346,7 @@ final class JournaledVolume extends Volume {
         }
         file.truncate(size);
         fileLength = file.length();
+        zerosFrom = Math.min(zerosFrom, size);
         wanted = Math.min(wanted, size);
     }
 
@@ -432,15 +448,25 @@ final class JournaledVolume extends Volume {
                 end = next.offset() + next.length();
             }
             // less than a page apart: every byte of the stretch lies in a page that holds one of the changes
-            byte[] run = new byte[(int) (end - start)];
-            for (long at = start; at < end; ) {
-                long pageNo = at / PAGE;
-                int in = (int) (at - pageNo * PAGE);
-                int n = (int) Math.min(PAGE - in, end - at);
-                System.arraycopy(dirty.get(pageNo).bytes, in, run, (int) (at - start), n);
-                at += n;
+            int length = (int) (end - start);
+            long firstPage = start / PAGE;
+            if ((end - 1) / PAGE == firstPage) {
+                file.putData(start, dirty.get(firstPage).bytes, (int) (start - firstPage * PAGE), length);
+            } else {
+                if (stretch.length < length) {
+                    stretch = new byte[length];
+                }
+                for (long at = start; at < end; ) {
+                    long pageNo = at / PAGE;
+                    int in = (int) (at - pageNo * PAGE);
+                    int n = (int) Math.min(PAGE - in, end - at);
+                    System.arraycopy(dirty.get(pageNo).bytes, in, stretch, (int) (at - start), n);
+                    at += n;
+                }
+                file.putData(start, stretch, 0, length);
             }
-            file.putData(start, run, 0, run.length);
+            // nothing was written past the end of the stretch, so what was zero there still is
+            zerosFrom = Math.max(zerosFrom, end);
         }
         // the whole page is current: it was read in full before it changed
         for (Map.Entry<Long, Page> e : dirty.entrySet()) {
