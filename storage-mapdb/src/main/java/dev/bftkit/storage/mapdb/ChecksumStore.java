@@ -2,7 +2,7 @@ package dev.bftkit.storage.mapdb;
 
 import dev.bftkit.api.spi.Storage;
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -32,6 +32,9 @@ final class ChecksumStore implements StoreTx {
     /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
     static final int MAX_RECORD = Storage.MAX_VALUE_LENGTH + 64 * 1024 + Integer.BYTES;
 
+    /** The largest buffer sized ahead of a record ({@link #sizes}); a B-tree node of this module is below it. */
+    private static final int MAX_HINT = 16 * 1024;
+
     /** Serialized bytes of small records kept deserialized in {@link RecordCache}. */
     static final long CACHE_BYTES = 8L * 1024 * 1024;
 
@@ -39,6 +42,11 @@ final class ChecksumStore implements StoreTx {
     private final RecordCache cache = new RecordCache(CACHE_BYTES);
     /** Records written since the last commit, by id, in the order first written; guarded by itself. */
     private final Map<Long, Pending<?>> pending = new LinkedHashMap<>();
+    /**
+     * The size of the record last written with each serializer, to size the next one's buffer at once rather than
+     * by doubling from MapDB's 128 bytes; guarded by {@link #pending}.
+     */
+    private final Map<Serializer<?>, Integer> sizes = new IdentityHashMap<>();
 
     /** A record written in the open transaction: its last state (null for MapDB's null record). */
     private record Pending<R>(R record, Serializer<R> serializer) {
@@ -144,15 +152,24 @@ final class ChecksumStore implements StoreTx {
         }
     }
 
-    /** Writes a record to MapDB and caches a private copy, deserialized from the bytes written. */
+    /**
+     * Writes a record to MapDB and caches it. The object itself is cached: nothing outside this module holds a
+     * B-tree node or anything in one ({@link MapDbStorage} puts copies of the caller's keys, {@link Values} fresh
+     * arrays), and MapDB's B-tree never changes a node it stored; a byte array (a large value, which the caller's
+     * batch still holds) is cached as a copy.
+     */
     private <R> void write(long recid, Pending<R> p) {
-        Checked<R> checked = new Checked<>(p.serializer(), recid);
-        Object copy = null;
+        Integer hint = sizes.get(p.serializer());
+        Checked<R> checked = new Checked<>(p.serializer(), recid, hint == null ? 0 : hint);
+        Object cached = null;
         try {
             delegate.update(recid, p.record(), checked);
-            copy = checked.copyOfWritten();
+            sizes.put(p.serializer(), checked.size);
+            if (checked.size <= RecordCache.MAX_RECORD) {
+                cached = p.record() instanceof byte[] b ? b.clone() : p.record();
+            }
         } finally {
-            cache.changed(recid, p.serializer(), copy, checked.size);
+            cache.changed(recid, p.serializer(), cached, checked.size);
         }
     }
 
@@ -231,22 +248,31 @@ final class ChecksumStore implements StoreTx {
 
     /**
      * A record's serializer with the checksum added on the way out and checked on the way in. It remembers the size
-     * of the record it last handled and, for a small record, the bytes it wrote.
+     * of the record it last handled.
      */
     private static final class Checked<R> implements Serializer<R> {
         private final Serializer<R> inner;
         private final long recid;
+        /** The expected size of a record written, or 0. */
+        private final int hint;
         private int size;
-        private byte[] written;
 
         Checked(Serializer<R> inner, long recid) {
+            this(inner, recid, 0);
+        }
+
+        Checked(Serializer<R> inner, long recid, int hint) {
             this.inner = inner;
             this.recid = recid;
+            this.hint = hint;
         }
 
         @Override
         public void serialize(DataOutput2 out, R value) throws IOException {
             int start = out.pos;
+            if (hint > 0) {
+                out.ensureAvail(Math.min(hint, MAX_HINT) + Integer.BYTES);
+            }
             inner.serialize(out, value);
             int length = out.pos - start;
             if (length > MAX_RECORD - Integer.BYTES) {
@@ -254,20 +280,6 @@ final class ChecksumStore implements StoreTx {
             }
             out.writeInt(checksum(out.buf, start, length));
             size = length;
-            written = length <= RecordCache.MAX_RECORD ? Arrays.copyOfRange(out.buf, start, start + length) : null;
-        }
-
-        /** @return a fresh object read back from the bytes last written, or null if there are none to read */
-        Object copyOfWritten() {
-            if (written == null) {
-                return null;
-            }
-            try {
-                return inner.deserialize(new DataInput2.ByteArray(written), written.length);
-            } catch (IOException | RuntimeException e) {
-                // not cached then; the store still holds the record
-                return null;
-            }
         }
 
         @Override
