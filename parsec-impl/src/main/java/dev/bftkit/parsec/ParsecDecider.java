@@ -482,6 +482,7 @@ final class ParsecDecider implements Decider {
                 reason = Reason.TOO_EARLY;
                 break;
             case INVALID_EVENT:
+            case UNCARRIED_FORK:
                 reason = Reason.CONFLICT;
                 break;
             default:
