@@ -119,7 +119,7 @@ final class Admission {
             throw new Refused(ParsecError.Kind.OVER_LIMIT, "event " + indexByCreator + " by "
                     + core.peers.get(c).name + " runs beyond " + cap + ", the height our honest progress admits");
         }
-        if (forkIndex < 2) {
+        if (forkIndex < 2 || core.mutations.unboundedForks()) {
             return;
         }
         int d = carrier(position, c);
