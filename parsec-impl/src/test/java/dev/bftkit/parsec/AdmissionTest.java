@@ -43,20 +43,10 @@ class AdmissionTest {
         }
         NodeId forker = net.node(3);
         NodeId victim = net.node(0);
-        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
         ParsecDecider honest = (ParsecDecider) net.decider(victim);
+        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
         Event parent = attacker.graph.get(attacker.ourLastEvent());
-        List<Event> gossip = attacker.createGossip(victim);
-        List<byte[]> wires = new ArrayList<>();
-        gossip.subList(0, gossip.size() - 1).forEach(e -> wires.add(e.wire));
-        SigningKey forkerKey = net.keys.get(net.ids.indexOf(forker));
-        for (int k = 0; k < SIBLINGS; k++) {
-            wires.add(Adversaries.vote(TestCrypto.INSTANCE, net.instance, forkerKey, parent.hash,
-                    parent.indexByCreator + 1, new Observation.Remove(forker, ("flood-" + k)
-                            .getBytes(StandardCharsets.UTF_8))));
-        }
-        wires.add(gossip.get(gossip.size() - 1).wire);
-        byte[] request = WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance, wires);
+        byte[] request = request(net, forker, victim, SIBLINGS);
 
         assertThatThrownBy(() -> honest.onRequest(forker, request)).isInstanceOfSatisfying(
                 InvalidMessageException.class, e -> {
@@ -92,6 +82,37 @@ class AdmissionTest {
         assertThat(Arrays.stream(p.eventsAt(at)).filter(i -> core.graph.get(i).observation
                 instanceof Observation.Remove)).as("flood siblings at node 0 afterwards (node 3's own Requesting "
                 + "there may since have come carried by the honest nodes that built on it)").hasSize(2);
+    }
+
+    /**
+     * The forker's gossip to the victim with {@code siblings} siblings of the forker's latest event before its
+     * closing Requesting (a sibling too), signed with the forker's key.
+     */
+    static byte[] request(TestNetwork net, NodeId forker, NodeId victim, int siblings) {
+        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
+        Event parent = attacker.graph.get(attacker.ourLastEvent());
+        List<Event> gossip = attacker.createGossip(victim);
+        List<byte[]> wires = new ArrayList<>();
+        gossip.subList(0, gossip.size() - 1).forEach(e -> wires.add(e.wire));
+        SigningKey forkerKey = net.keys.get(net.ids.indexOf(forker));
+        for (int k = 0; k < siblings; k++) {
+            wires.add(Adversaries.vote(TestCrypto.INSTANCE, net.instance, forkerKey, parent.hash,
+                    parent.indexByCreator + 1, new Observation.Remove(forker, ("flood-" + k)
+                            .getBytes(StandardCharsets.UTF_8))));
+        }
+        wires.add(gossip.get(gossip.size() - 1).wire);
+        return WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance, wires);
+    }
+
+    /** Sends the victim a flood of siblings from the forker ({@link #request}); @return the victim's refusal */
+    static InvalidMessageException flood(TestNetwork net, NodeId forker, NodeId victim, int siblings) {
+        byte[] request = request(net, forker, victim, siblings);
+        try {
+            net.decider(victim).onRequest(forker, request);
+        } catch (InvalidMessageException e) {
+            return e;
+        }
+        throw new AssertionError("the flood was taken whole");
     }
 
     private static boolean votedForkAccusation(ParsecCore core, NodeId offender) {
