@@ -38,7 +38,7 @@ final class MaliceDetector {
      * accusation per offender and kind, each naming at most two events.
      */
     static final int MAX_AWAITED_PER_ACCUSER = 256;
-    /** What one awaited entry holds at most: the hash we lack and the waiting accusation's index. */
+    /** What an awaited entry holds besides the hash we lack: the waiting accusation's index. */
     private static final long AWAITED_ENTRY_BYTES = Integer.BYTES;
 
     private final ParsecCore core;
