@@ -36,12 +36,21 @@ final class Admission {
     /**
      * An event this rule does not take now. Its message goes on without it and without what builds on it there; the
      * sender offers it again with its next message, and it is taken once honest progress or a carrier allows.
+     * {@link ParsecError.Kind#OVER_LIMIT} for an event above the height cap, {@link ParsecError.Kind#UNCARRIED_FORK}
+     * for a further fork that no other creator carries.
      */
     static final class Refused extends ParsecError {
         private static final long serialVersionUID = 1L;
+        private final String detail;
 
-        Refused(String message) {
-            super(Kind.OVER_LIMIT, message);
+        Refused(Kind kind, String detail) {
+            super(kind, detail);
+            this.detail = detail;
+        }
+
+        /** {@return what was wrong with the event, without the kind} */
+        String detail() {
+            return detail;
         }
     }
 
@@ -107,16 +116,17 @@ final class Admission {
             return;
         }
         if (indexByCreator > cap && indexByCreator > (cap = heightCap())) {
-            throw new Refused("event " + indexByCreator + " by "
+            throw new Refused(ParsecError.Kind.OVER_LIMIT, "event " + indexByCreator + " by "
                     + core.peers.get(c).name + " runs beyond " + cap + ", the height our honest progress admits");
         }
-        if (forkIndex < 2) {
+        if (forkIndex < 2 || core.mutations.unboundedForks()) {
             return;
         }
         int d = carrier(position, c);
         if (d < 0) {
-            throw new Refused("a further fork of " + core.peers.get(c).name
-                    + " at " + indexByCreator + " that no other creator's event in the message builds on");
+            throw new Refused(ParsecError.Kind.UNCARRIED_FORK, "a further fork of " + core.peers.get(c).name
+                    + " at " + indexByCreator + ", which holds " + forkIndex + " of its events already, that no other"
+                    + " non-forking creator's event in the message builds on");
         }
         carried.merge(key(d, c), 1, Integer::sum);
     }

@@ -49,11 +49,15 @@ public final class Adversaries {
     /** Phases between two fork points of the {@code forks} strategy. */
     static final int FORK_EVERY = 3;
     /** Siblings the {@code fork-flood} strategy signs each phase. */
-    static final int FLOOD_PER_PHASE = 64;
-    /** The most siblings the {@code fork-flood} strategy signs. */
-    static final int FLOOD_MAX = 4096;
+    static final int FLOOD_PER_PHASE = 1024;
+    /**
+     * The most siblings the {@code fork-flood} strategy signs: more than the footprint bound allows all other
+     * creators together at n = 4, so a node that took every sibling it is handed passes its bound within the rule's
+     * run ({@code MutationTest}'s "unbounded forks").
+     */
+    static final int FLOOD_MAX = 32768;
     /** Siblings in one answer of the {@code fork-flood} strategy, a different window each time. */
-    static final int FLOOD_PER_RESPONSE = 256;
+    static final int FLOOD_PER_RESPONSE = 2048;
     /** Phases the {@code withheld-parents} strategy holds its own events back. */
     static final int LATE_PHASES = 3;
 

@@ -1,10 +1,12 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.Fault;
+import dev.bftkit.api.spi.Footprint;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +32,14 @@ final class MaliceDetector {
     /** Accomplice accusations nest; we never make one deeper than this (the wire format allows twice as deep). */
     static final int MAX_DEPTH = 8;
 
-    /** At most this many events we lack may hold back the judging of accusations (more stay unjudged). */
-    static final int MAX_AWAITED = 4096;
+    /**
+     * At most this many events we lack may hold back the judging of one accuser's accusations (more of its
+     * accusations stay unjudged), so no accuser can crowd out another's. An honest accuser raises at most one
+     * accusation per offender and kind, each naming at most two events.
+     */
+    static final int MAX_AWAITED_PER_ACCUSER = 256;
+    /** What an awaited entry holds besides the hash we lack: the waiting accusation's index. */
+    private static final long AWAITED_ENTRY_BYTES = Integer.BYTES;
 
     private final ParsecCore core;
     private final Consumer<Fault> faults;
@@ -39,9 +47,12 @@ final class MaliceDetector {
     private final List<Pending> pending = new ArrayList<>();
     /** Requesting events with no Request answering them yet, and Requests with no Response yet. */
     private final Set<Integer> awaiting = new HashSet<>();
-    /** Hash of an event we lack → the accusation events whose judging waits for it. */
-    private final Map<ByteBuffer, List<Integer>> awaitedBy = new HashMap<>();
-    private int awaited;
+    /** Hash of an event we lack → the accusation events whose judging waits for it, in arrival order. */
+    private final Map<ByteBuffer, Set<Integer>> awaitedBy = new HashMap<>();
+    /** Peer index → how many entries of {@link #awaitedBy} its accusations hold. */
+    private final Map<Integer, Integer> awaitedPerAccuser = new HashMap<>();
+    private long awaited;
+    private long awaitedBytes;
 
     /**
      * @param core the graph
@@ -61,9 +72,13 @@ final class MaliceDetector {
      */
     void inserted(Event e) {
         trackSyncChain(e);
-        List<Integer> waiting = awaitedBy.remove(ByteBuffer.wrap(e.hash));
+        Set<Integer> waiting = awaitedBy.remove(ByteBuffer.wrap(e.hash));
         if (waiting != null) {
-            awaited -= waiting.size();
+            for (int a : waiting) {
+                awaitedPerAccuser.merge(core.graph.get(a).creator, -1, Integer::sum);
+                awaited--;
+                awaitedBytes -= e.hash.length + AWAITED_ENTRY_BYTES;
+            }
             waiting.forEach(a -> judgeAccusation(core.graph.get(a)));
         }
         if (e.creator != PeerList.OUR && e.observation instanceof Observation.Accusation) {
@@ -85,12 +100,40 @@ final class MaliceDetector {
                     List.of(wireOf(e)));
         } else if (v instanceof AccusationJudge.Open o) {
             for (byte[] h : o.awaiting()) {
-                if (awaited < MAX_AWAITED) {
-                    awaitedBy.computeIfAbsent(ByteBuffer.wrap(h.clone()), k -> new ArrayList<>()).add(e.index);
+                if (awaitedPerAccuser.getOrDefault(e.creator, 0) < MAX_AWAITED_PER_ACCUSER
+                        && awaitedBy.computeIfAbsent(ByteBuffer.wrap(h.clone()), k -> new LinkedHashSet<>())
+                        .add(e.index)) {
+                    awaitedPerAccuser.merge(e.creator, 1, Integer::sum);
                     awaited++;
+                    awaitedBytes += h.length + AWAITED_ENTRY_BYTES;
                 }
             }
         }
+        if (verdicts != null) {
+            verdicts.accept(e, v);
+        }
+    }
+
+    /** For tests: told each verdict on another member's accusation, or null. */
+    java.util.function.BiConsumer<Event, AccusationJudge.Verdict> verdicts;
+
+    /** @return how many entries of the awaited list the peer's accusations hold */
+    int awaitedBy(int accuser) {
+        return awaitedPerAccuser.getOrDefault(accuser, 0);
+    }
+
+    /** @return what the awaited list holds: its entries and their bytes (each a hash and an event index) */
+    Footprint awaited() {
+        return new Footprint(awaited, awaitedBytes);
+    }
+
+    /**
+     * @return the most the awaited list can hold: {@value #MAX_AWAITED_PER_ACCUSER} entries for each of the n − 1
+     *     other members, each a hash of {@code hashLength} bytes and an event index
+     */
+    static Footprint awaitedBound(int members, int hashLength) {
+        long entries = (long) MAX_AWAITED_PER_ACCUSER * (members - 1);
+        return new Footprint(entries, entries * (hashLength + AWAITED_ENTRY_BYTES));
     }
 
     private void trackSyncChain(Event e) {

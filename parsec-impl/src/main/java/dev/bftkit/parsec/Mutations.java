@@ -1,5 +1,8 @@
 package dev.bftkit.parsec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Deliberate defects for mutation testing: the conformance kit must catch a PARSEC with any of these. Only tests in
  * this package can switch them on; {@link #NONE} is what every real Decider runs.
@@ -10,12 +13,22 @@ package dev.bftkit.parsec;
  *     are read from the first event this node received at the voter's last index in the event's ancestry, even if
  *     that is not the ancestor. Honest nodes holding a forking voter's branches in different orders then decide
  *     different orders.
+ * @param unboundedForks the admission bound on forks switched off: {@link Admission} takes every event of a creator
+ *     at an index as it comes, not only the first two and those another creator carries, so one forking member can
+ *     make an honest node hold as many siblings as it signs.
  */
-record Mutations(boolean insertionOrder) {
-    static final Mutations NONE = new Mutations(false);
+record Mutations(boolean insertionOrder, boolean unboundedForks) {
+    static final Mutations NONE = new Mutations(false, false);
 
     @Override
     public String toString() {
-        return insertionOrder ? "order-by-insertion-order" : "none";
+        List<String> on = new ArrayList<>();
+        if (insertionOrder) {
+            on.add("order-by-insertion-order");
+        }
+        if (unboundedForks) {
+            on.add("unbounded-forks");
+        }
+        return on.isEmpty() ? "none" : String.join("+", on);
     }
 }

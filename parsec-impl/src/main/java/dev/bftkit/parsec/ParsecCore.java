@@ -451,7 +451,8 @@ final class ParsecCore {
         if (admission != null) {
             admission.begin(events);
         }
-        Set<java.nio.ByteBuffer> heldBack = new HashSet<>(); // looked up only, never iterated
+        // held-back event's hash -> the refusal it comes from; looked up only, never iterated
+        Map<java.nio.ByteBuffer, Admission.Refused> heldBack = new HashMap<>();
         for (int k = 0; k < events.size(); k++) {
             Incoming in = events.get(k);
             Event event;
@@ -459,7 +460,7 @@ final class ParsecCore {
                 event = heldBack(in, heldBack) ? null : unpack(in, k);
             } catch (Admission.Refused r) {
                 event = null;
-                heldBack.add(java.nio.ByteBuffer.wrap(in.hash()));
+                heldBack.put(java.nio.ByteBuffer.wrap(in.hash()), r);
             }
             if (event != null) {
                 int creator = event.creator;
@@ -473,9 +474,10 @@ final class ParsecCore {
         if (malice != null) {
             malice.detectPrematureGossip();
         }
-        if (!heldBack.isEmpty() && !graph.contains(lastHash)) {
-            throw new ParsecError(ParsecError.Kind.OVER_LIMIT, heldBack.size() + " events of the message are held"
-                    + " back, its last among them");
+        Admission.Refused lastRefused = heldBack.get(java.nio.ByteBuffer.wrap(lastHash));
+        if (lastRefused != null && !graph.contains(lastHash)) {
+            throw new ParsecError(lastRefused.kind(), heldBack.size() + " events of the message are held back, its"
+                    + " last among them, for " + lastRefused.detail());
         }
         int last = graph.indexOf(lastHash);
         if (last < 0) {
@@ -484,17 +486,23 @@ final class ParsecCore {
         return last;
     }
 
-    /** Whether the event builds on one held back earlier in its message (then it is held back too). */
-    private static boolean heldBack(Incoming in, Set<java.nio.ByteBuffer> heldBack) {
+    /**
+     * Whether the event builds on one held back earlier in its message (then it is held back too, for the same
+     * refusal).
+     */
+    private static boolean heldBack(Incoming in, Map<java.nio.ByteBuffer, Admission.Refused> heldBack) {
         if (heldBack.isEmpty()) {
             return false;
         }
-        boolean held = in.selfParent() != null && heldBack.contains(java.nio.ByteBuffer.wrap(in.selfParent()))
-                || in.otherParent() != null && heldBack.contains(java.nio.ByteBuffer.wrap(in.otherParent()));
-        if (held) {
-            heldBack.add(java.nio.ByteBuffer.wrap(in.hash()));
+        Admission.Refused cause = in.selfParent() == null ? null
+                : heldBack.get(java.nio.ByteBuffer.wrap(in.selfParent()));
+        if (cause == null && in.otherParent() != null) {
+            cause = heldBack.get(java.nio.ByteBuffer.wrap(in.otherParent()));
         }
-        return held;
+        if (cause != null) {
+            heldBack.put(java.nio.ByteBuffer.wrap(in.hash()), cause);
+        }
+        return cause != null;
     }
 
     /** Resolves a received event against the graph; null if we already hold it. */

@@ -47,8 +47,9 @@ import java.util.Set;
  * further one only when an event of another, non-forking creator in the same message builds on it (at most 2(N + 1)
  * per carrier and creator). So each other creator has at most 2n(N + 1) events here (N + 1 if it never forked), and
  * {@link #footprintBound()} is our own events (and their bytes) plus (n − 1)·2n(N + 1) events of at most
- * {@code parsec.maxEventBytes} each, plus the fault log's bounds; never more than the {@code parsec.maxGraphEvents}
- * cap allows.
+ * {@code parsec.maxEventBytes} each (never more than the {@code parsec.maxGraphEvents} cap allows), plus the fault
+ * log's bounds, plus the accusations awaiting events we lack ({@value MaliceDetector#MAX_AWAITED_PER_ACCUSER} for
+ * each other member, so one accuser cannot crowd out another's).
  *
  * <p>Options ({@link DeciderConfig#options}): {@code parsec.mode} = {@code supermajority} (default) or
  * {@code single}; {@code parsec.maxEventsPerMessage} (default 65536); {@code parsec.maxEventBytes} (default
@@ -507,6 +508,7 @@ final class ParsecDecider implements Decider, GraphView {
                 reason = Reason.TOO_EARLY;
                 break;
             case INVALID_EVENT:
+            case UNCARRIED_FORK:
                 reason = Reason.CONFLICT;
                 break;
             default:
@@ -543,13 +545,15 @@ final class ParsecDecider implements Decider, GraphView {
     @Override
     public Footprint footprint() {
         return new Footprint(core.graph.size(), core.graph.bytes())
-                .plus(new Footprint(faults.size(), faults.bytes()));
+                .plus(new Footprint(faults.size(), faults.bytes())).plus(core.malice.awaited());
     }
 
     /**
      * Our own events, plus (n − 1) · 2n(N + 1) events of the other creators ({@link Admission#perCreator}), each of at
      * most {@code parsec.maxEventBytes}, and no more than the graph cap ({@code parsec.maxGraphEvents}, which one
-     * message may pass by at most {@code parsec.maxEventsPerMessage}); plus the fault log's bounds.
+     * message may pass by at most {@code parsec.maxEventsPerMessage}); plus the fault log's bounds; plus the
+     * accusations awaiting events we lack: at most {@value MaliceDetector#MAX_AWAITED_PER_ACCUSER} entries for each
+     * other member, each a hash and an event index ({@link MaliceDetector#awaitedBound}).
      */
     @Override
     public Footprint footprintBound() {
@@ -559,7 +563,8 @@ final class ParsecDecider implements Decider, GraphView {
         long bytes = Math.min(times(cap, limits.maxEventBytes()),
                 core.graph.ownBytes() + times(others, limits.maxEventBytes()));
         return new Footprint(events, bytes).plus(new Footprint(faults.maxEntries(committee.size()),
-                faults.maxBytes(committee.size())));
+                faults.maxBytes(committee.size()))).plus(MaliceDetector.awaitedBound(committee.size(),
+                crypto.hashLength()));
     }
 
     /** a × b for non-negative a and b, or a quarter of {@code Long.MAX_VALUE} if larger (sums stay positive). */

@@ -17,6 +17,11 @@ class ParsecError extends RuntimeException {
         PREMATURE_GOSSIP,
         /** An event beyond what {@link Admission} takes now: taken later, once honest progress allows. */
         OVER_LIMIT,
+        /**
+         * A further fork that {@link Admission} does not take: its creator already has two events at that index
+         * here (the fork and its proof) and no other, non-forking creator's event in the message builds on it.
+         */
+        UNCARRIED_FORK,
         LOGIC
     }
 

@@ -36,13 +36,16 @@ class MutationTest {
     static List<Case> mutants() {
         return List.of(
                 // the 24th seed of the rule at n = 4: a twin's branches reach honest nodes in different orders
-                new Case("order by insertion order", new Mutations(true),
-                        "required_safety_crash_after_send_with_twins", 4, 5650682115625919773L, "agreement:"));
+                new Case("order by insertion order", new Mutations(true, false),
+                        "required_safety_crash_after_send_with_twins", 4, 5650682115625919773L, "agreement:"),
+                // the first seed of the rule at n = 4: the flood's siblings pile up past the footprint bound
+                new Case("unbounded forks", new Mutations(false, true), "required_adversary_fork-flood", 4,
+                        8036983666314092246L, "resources:"));
     }
 
     static DeciderChecks checks(Mutations m) {
         return new DeciderChecks(new ParsecDeciderProvider(m), Kit.insecureCrypto(), ParsecVerificationTest.OPTIONS,
-                100, List.of());
+                100, List.of(), Adversaries.all());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,9 +66,9 @@ class MutationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("mutants")
     void theCatchingSeedIsInTheDefaultRun(Case mutant) {
-        assertThat(mutant.rule()).isEqualTo(ParsecVerificationTest.ORDER_RULE);
-        assertThat(mutant.n()).isEqualTo(4);
-        assertThat(DeciderChecks.seeds(mutant.rule(), mutant.n(), ParsecVerificationTest.ORDER_RULE_SEEDS))
-                .contains(mutant.seed());
+        DeciderChecks.Rule rule = checks(Mutations.NONE).rule(mutant.rule());
+        assertThat(mutant.n()).as("a committee size of the default run").isEqualTo(4);
+        assertThat(DeciderChecks.seeds(mutant.rule(), mutant.n(),
+                new ParsecVerificationTest().seedsFor(rule, mutant.n()))).contains(mutant.seed());
     }
 }

@@ -38,6 +38,8 @@ final class TestNetwork {
     final Map<NodeId, Storage> storages = new HashMap<>();
     final Map<NodeId, List<Decision>> decided = new HashMap<>();
     final Set<NodeId> crashed = new HashSet<>();
+    /** Slow nodes: each acts only every that many steps (it still answers what it is sent at once). */
+    final Map<NodeId, Integer> slow = new HashMap<>();
     final Map<String, String> options;
     final long seed;
     final List<String> rejections = new ArrayList<>();
@@ -119,7 +121,7 @@ final class TestNetwork {
     void step() {
         turn++;
         for (NodeId id : committee.members()) {
-            if (crashed.contains(id)) {
+            if (crashed.contains(id) || turn % slow.getOrDefault(id, 1) != 0) {
                 continue;
             }
             DrivenDecider d = twins.containsKey(id) && turn % 2 == 0 ? twins.get(id) : deciders.get(id);

@@ -167,6 +167,12 @@ final class StreamletteDecider implements Decider, GraphView {
     private long votableTick;
     private int phase;
     private long lastVotedTick = -1;
+    /** The tick whose leader message {@link #propose} deferred, or -1; see {@link #proposeWhenDue}. */
+    private long proposalDue = -1;
+    /** {@link #pullRounds} when the proposal became due. */
+    private long pullsAtDue;
+    /** Pull rounds sent (one per phase). */
+    private long pullRounds;
     private Entry decidedRoot;
     private Decision decision;
     private boolean polled;
@@ -375,20 +381,76 @@ final class StreamletteDecider implements Decider, GraphView {
         }
     }
 
+    /**
+     * Our tick's proposal phase is over: as its leader, we sign our message now, unless we voted for a leader message
+     * of an earlier tick, above the longest notarized chains, that is not notarized yet. Then we wait for the answers
+     * to this phase's pull (see {@link #proposeWhenDue}): the other members voted for it when they pulled it, most
+     * likely in the pull round that ended as our phase began, so their votes come in now, and a message signed before
+     * they do would extend an older chain, which no honest member votes for once it saw the newer notarization. With
+     * drifting clocks a leader whose message reaches the others a pull round late is common, and where every honest
+     * vote is needed this lost every following honest tick, so no three consecutive ticks were ever notarized
+     * ({@code consensus fuzz --decider streamlette --nodes 7 --replay 3872753444632492612}).
+     */
     private void propose() {
-        if (!leaders.leader(tick).equals(self) || tree.hasLeaderMessage(tick, self)) {
+        proposalDue = tick;
+        pullsAtDue = pullRounds;
+        proposeWhenDue();
+    }
+
+    /**
+     * Signs the leader message {@link #propose} deferred, once it is due: the message we voted for is notarized, or
+     * every pull sent since has been answered or has failed, or the tick is over (then we sign it as we enter the next
+     * tick, where members may still vote for it). Dropped if our tick moved further. Own messages are durable before
+     * they can be pulled, so a message signed here is written at once.
+     */
+    private void proposeWhenDue() {
+        if (proposalDue < 0 || decision != null) {
+            return;
+        }
+        boolean roundDone = pullRounds > pullsAtDue && awaiting.isEmpty();
+        if (tick == proposalDue && !roundDone && awaitsVotedMessage()) {
+            return;
+        }
+        long due = proposalDue;
+        proposalDue = -1;
+        if (tick <= due + 1) {
+            signLeaderMessage(due);
+            persist(false);
+        }
+    }
+
+    /** Whether we voted for a leader message above the longest notarized chains' tips that is not notarized yet. */
+    private boolean awaitsVotedMessage() {
+        long tipTick = -1;
+        for (Entry e : tree.lncTips()) {
+            tipTick = Math.max(tipTick, e.tick);
+        }
+        for (Entry e : tree.leaderMessagesBetween(tipTick, proposalDue - 1)) {
+            if (!e.notarized && e.votes.containsKey(self)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Signs our leader message for tick {@code t}, if we lead it and have none: a solicit, or a new proposal. */
+    private void signLeaderMessage(long t) {
+        if (!leaders.leader(t).equals(self) || tree.hasLeaderMessage(t, self)) {
             return;
         }
         List<Entry> tips = tree.lncTips();
         Message unsigned;
         if (!tips.isEmpty()) {
-            unsigned = new Solicit(instance, tick, tips.get(0).key.bytes(), self, new byte[0]);
+            if (tips.get(0).tick >= t) {
+                return; // signed late, and the committee notarized past it: it could extend nothing
+            }
+            unsigned = new Solicit(instance, t, tips.get(0).key.bytes(), self, new byte[0]);
         } else {
             Optional<byte[]> value = app.propose();
             if (value.isEmpty() || value.get().length > maxBody) {
                 return;
             }
-            unsigned = new Proposal(instance, tick, value.get(), self, new byte[0]);
+            unsigned = new Proposal(instance, t, value.get(), self, new byte[0]);
         }
         insertOwn(signed(unsigned));
     }
@@ -440,6 +502,7 @@ final class StreamletteDecider implements Decider, GraphView {
      * before still gets our vote after a later one arrived.
      */
     private void vote() {
+        proposeWhenDue();
         if (decision != null || committee.weight(self) == 0) {
             return;
         }
@@ -460,6 +523,7 @@ final class StreamletteDecider implements Decider, GraphView {
     }
 
     private void pullFromAll() {
+        pullRounds++;
         List<NodeId> peers = new ArrayList<>(committee.size());
         for (NodeId id : committee.members()) {
             if (!id.equals(self) && !awaiting.contains(id)) {
@@ -579,6 +643,7 @@ final class StreamletteDecider implements Decider, GraphView {
     @Override
     public Step onRequestFailed(NodeId peer) {
         awaiting.remove(peer);
+        proposeWhenDue();
         int i = committee.indexOf(peer);
         if (i >= 0) {
             troubleAt[i] = tree.phase();

@@ -2,7 +2,9 @@ package dev.bftkit.storage.mapdb;
 
 import dev.bftkit.api.spi.Storage;
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import kotlin.collections.LongIterator;
 import org.mapdb.DataInput2;
@@ -18,16 +20,37 @@ import org.mapdb.StoreTx;
  * because the record id is covered, an index entry damaged into pointing at another record is reported too. The
  * record's length is bounded before it is read into memory. Small records are kept, checked and deserialized, in a
  * {@link RecordCache}.
+ *
+ * <p>Records written in the open transaction are held as objects until {@link #commit}, which serializes each once,
+ * in its last state, and hands it to MapDB. A batch of puts rewrites the same B-tree leaf once per key that lands in
+ * it, and each rewrite used to serialize the whole leaf, checksum it, write it to MapDB's log and deserialize a copy
+ * for the cache: most of a large batch's CPU time. Reads in the transaction get the held object, as from MapDB's
+ * heap store; MapDB's B-tree never changes a node it has stored (it stores a changed copy). Nothing reaches the
+ * store file before the commit either way: MapDB writes a transaction's records into the file only when it commits.
  */
 final class ChecksumStore implements StoreTx {
     /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
     static final int MAX_RECORD = Storage.MAX_VALUE_LENGTH + 64 * 1024 + Integer.BYTES;
+
+    /** The largest buffer sized ahead of a record ({@link #sizes}); a B-tree node of this module is below it. */
+    private static final int MAX_HINT = 16 * 1024;
 
     /** Serialized bytes of small records kept deserialized in {@link RecordCache}. */
     static final long CACHE_BYTES = 8L * 1024 * 1024;
 
     private final StoreTx delegate;
     private final RecordCache cache = new RecordCache(CACHE_BYTES);
+    /** Records written since the last commit, by id, in the order first written; guarded by itself. */
+    private final Map<Long, Pending<?>> pending = new LinkedHashMap<>();
+    /**
+     * The size of the record last written with each serializer, to size the next one's buffer at once rather than
+     * by doubling from MapDB's 128 bytes; guarded by {@link #pending}.
+     */
+    private final Map<Serializer<?>, Integer> sizes = new IdentityHashMap<>();
+
+    /** A record written in the open transaction: its last state (null for MapDB's null record). */
+    private record Pending<R>(R record, Serializer<R> serializer) {
+    }
 
     /** @param delegate the store that holds the records */
     ChecksumStore(StoreTx delegate) {
@@ -37,6 +60,16 @@ final class ChecksumStore implements StoreTx {
     @Override
     @SuppressWarnings("unchecked") // cached under the same serializer instance, so of its type
     public <R> R get(long recid, Serializer<R> serializer) {
+        synchronized (pending) {
+            Pending<?> p = pending.get(recid);
+            if (p != null) {
+                if (p.serializer() == serializer) {
+                    return (R) p.record();
+                }
+                // read with another serializer than it was written with: let MapDB's own path decide
+                flush(recid);
+            }
+        }
         Object hit = cache.get(recid, serializer);
         if (hit != null) {
             return (R) hit;
@@ -55,29 +88,26 @@ final class ChecksumStore implements StoreTx {
         return delegate.preallocate();
     }
 
-    /** Allocates the id first so that the checksum can cover it. */
+    /** Allocates the id first so that the checksum can cover it; the record waits for the commit. */
     @Override
     public <R> long put(R record, Serializer<R> serializer) {
         long recid = delegate.preallocate();
-        delegate.update(recid, record, new Checked<>(serializer, recid));
+        update(recid, record, serializer);
         return recid;
     }
 
-    /** Caches a private copy of what was written, deserialized from the written bytes. */
+    /** Holds the record until the commit; a cached older state is forgotten. */
     @Override
     public <R> void update(long recid, R record, Serializer<R> serializer) {
-        Checked<R> checked = new Checked<>(serializer, recid);
-        Object copy = null;
-        try {
-            delegate.update(recid, record, checked);
-            copy = checked.copyOfWritten();
-        } finally {
-            cache.changed(recid, serializer, copy, checked.size);
+        synchronized (pending) {
+            pending.put(recid, new Pending<>(record, serializer));
         }
+        cache.changed(recid, serializer, null, 0);
     }
 
     @Override
     public <R> boolean compareAndSwap(long recid, R expected, R newRecord, Serializer<R> serializer) {
+        flush(recid);
         try {
             return delegate.compareAndSwap(recid, expected, newRecord, new Checked<>(serializer, recid));
         } finally {
@@ -87,6 +117,9 @@ final class ChecksumStore implements StoreTx {
 
     @Override
     public <R> void delete(long recid, Serializer<R> serializer) {
+        synchronized (pending) {
+            pending.remove(recid);
+        }
         try {
             delegate.delete(recid, new Checked<>(serializer, recid));
         } finally {
@@ -94,13 +127,57 @@ final class ChecksumStore implements StoreTx {
         }
     }
 
+    /** Serializes and writes every held record, then commits. */
     @Override
     public void commit() {
+        synchronized (pending) {
+            try {
+                for (Map.Entry<Long, Pending<?>> e : pending.entrySet()) {
+                    write(e.getKey(), e.getValue());
+                }
+            } finally {
+                pending.clear();
+            }
+        }
         delegate.commit();
+    }
+
+    /** Writes one held record now, if there is one. */
+    private void flush(long recid) {
+        synchronized (pending) {
+            Pending<?> p = pending.remove(recid);
+            if (p != null) {
+                write(recid, p);
+            }
+        }
+    }
+
+    /**
+     * Writes a record to MapDB and caches it. The object itself is cached: nothing outside this module holds a
+     * B-tree node or anything in one ({@link MapDbStorage} puts copies of the caller's keys, {@link Values} fresh
+     * arrays), and MapDB's B-tree never changes a node it stored; a byte array (a large value, which the caller's
+     * batch still holds) is cached as a copy.
+     */
+    private <R> void write(long recid, Pending<R> p) {
+        Integer hint = sizes.get(p.serializer());
+        Checked<R> checked = new Checked<>(p.serializer(), recid, hint == null ? 0 : hint);
+        Object cached = null;
+        try {
+            delegate.update(recid, p.record(), checked);
+            sizes.put(p.serializer(), checked.size);
+            if (checked.size <= RecordCache.MAX_RECORD) {
+                cached = p.record() instanceof byte[] b ? b.clone() : p.record();
+            }
+        } finally {
+            cache.changed(recid, p.serializer(), cached, checked.size);
+        }
     }
 
     @Override
     public void rollback() {
+        synchronized (pending) {
+            pending.clear();
+        }
         try {
             delegate.rollback();
         } finally {
@@ -119,6 +196,9 @@ final class ChecksumStore implements StoreTx {
 
     @Override
     public void close() {
+        synchronized (pending) {
+            pending.clear();
+        }
         try {
             delegate.close();
         } finally {
@@ -168,22 +248,31 @@ final class ChecksumStore implements StoreTx {
 
     /**
      * A record's serializer with the checksum added on the way out and checked on the way in. It remembers the size
-     * of the record it last handled and, for a small record, the bytes it wrote.
+     * of the record it last handled.
      */
     private static final class Checked<R> implements Serializer<R> {
         private final Serializer<R> inner;
         private final long recid;
+        /** The expected size of a record written, or 0. */
+        private final int hint;
         private int size;
-        private byte[] written;
 
         Checked(Serializer<R> inner, long recid) {
+            this(inner, recid, 0);
+        }
+
+        Checked(Serializer<R> inner, long recid, int hint) {
             this.inner = inner;
             this.recid = recid;
+            this.hint = hint;
         }
 
         @Override
         public void serialize(DataOutput2 out, R value) throws IOException {
             int start = out.pos;
+            if (hint > 0) {
+                out.ensureAvail(Math.min(hint, MAX_HINT) + Integer.BYTES);
+            }
             inner.serialize(out, value);
             int length = out.pos - start;
             if (length > MAX_RECORD - Integer.BYTES) {
@@ -191,20 +280,6 @@ final class ChecksumStore implements StoreTx {
             }
             out.writeInt(checksum(out.buf, start, length));
             size = length;
-            written = length <= RecordCache.MAX_RECORD ? Arrays.copyOfRange(out.buf, start, start + length) : null;
-        }
-
-        /** @return a fresh object read back from the bytes last written, or null if there are none to read */
-        Object copyOfWritten() {
-            if (written == null) {
-                return null;
-            }
-            try {
-                return inner.deserialize(new DataInput2.ByteArray(written), written.length);
-            } catch (IOException | RuntimeException e) {
-                // not cached then; the store still holds the record
-                return null;
-            }
         }
 
         @Override

@@ -43,13 +43,18 @@ final class JournaledVolume extends Volume {
 
     private final Volume file;
     private final Path journalPath;
-    /** Null for a MapDB log file, whose syncs write the pages without a journal and without forcing them. */
     private final PageJournal journal;
     private final TreeMap<Long, Page> dirty = new TreeMap<>();
-    /** Null for a log file, which is read back little. */
     private final LinkedHashMap<Long, byte[]> clean;
     /** The file's length as last seen. */
     private long fileLength;
+    /**
+     * Every byte of the file from here on is zero: the file grew there (with zeros) and nothing was written there
+     * since. Pages there are not read. At first the file's length, since nothing is known of its tail.
+     */
+    private long zerosFrom;
+    /** For joining a stretch of changes that spans pages into one write. */
+    private byte[] stretch = new byte[0];
     /** The length MapDB asked for; the file grows to it on the next sync, and reads beyond the file see zeros. */
     private long wanted;
     private boolean abandoned;
@@ -63,10 +68,15 @@ final class JournaledVolume extends Volume {
      * of it unchanged; only the chunks that changed are journaled and written.
      */
     private static final class Page {
-        final byte[] bytes = new byte[PAGE];
+        final byte[] bytes;
         int lo = PAGE;
         int hi;
         long changed;
+
+        /** @param bytes the page's bytes as the file holds them, now owned by the page */
+        Page(byte[] bytes) {
+            this.bytes = bytes;
+        }
 
         /** Writes {@code n} bytes at {@code in}, marking the chunks whose bytes differ. */
         void write(int in, byte[] src, int from, int n) {
@@ -98,6 +108,7 @@ final class JournaledVolume extends Volume {
         this.journalPath = journalPath;
         this.journal = PageJournal.open(journalPath);
         this.fileLength = file.length();
+        this.zerosFrom = fileLength;
         this.clean = new LinkedHashMap<>(CLEAN_PAGES * 2, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -106,27 +117,6 @@ final class JournaledVolume extends Volume {
                 return size() > CLEAN_PAGES;
             }
         };
-    }
-
-    private JournaledVolume(Volume file) {
-        this.file = file;
-        this.journalPath = null;
-        this.journal = null;
-        this.clean = null;
-        this.fileLength = file.length();
-    }
-
-    /**
-     * A MapDB write-ahead log file: changes are kept in pages and written out on a sync, in a few large writes
-     * instead of one system call per field, and not forced. The store never replays MapDB's log (it removes it on
-     * open, see {@link MapDbStorage}), so forcing it would buy nothing; within the process MapDB reads it back
-     * from these pages or the file.
-     *
-     * @param file the log file's volume
-     * @return the buffered volume
-     */
-    static JournaledVolume log(Volume file) {
-        return new JournaledVolume(file);
     }
 
     // ---------------------------------------------------------------- writes: into pages
@@ -162,7 +152,7 @@ final class JournaledVolume extends Volume {
         putData(offset, ByteBuffer.allocate(Integer.BYTES).putInt(value).array(), 0, Integer.BYTES);
     }
 
-    /** MapDB writes its log's headers and packed numbers a byte at a time: straight into the page. */
+    /** A single byte goes straight into the page. */
     @Override
     public synchronized void putByte(long offset, byte value) {
         long pageNo = offset / PAGE;
@@ -206,11 +196,13 @@ final class JournaledVolume extends Volume {
     private Page page(long pageNo) {
         Page p = dirty.get(pageNo);
         if (p == null) {
-            p = new Page();
-            readFile(pageNo * PAGE, p.bytes, 0, PAGE);
-            if (clean != null) {
-                clean.remove(pageNo);
+            // a clean page becomes the dirty one (it goes back to the clean ones, current, at the sync)
+            byte[] bytes = clean.remove(pageNo);
+            if (bytes == null) {
+                bytes = new byte[PAGE];
+                readRaw(pageNo * PAGE, bytes, 0, PAGE);
             }
+            p = new Page(bytes);
             dirty.put(pageNo, p);
         }
         return p;
@@ -239,9 +231,9 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Reads unchanged bytes, through the clean-page cache for the store file. */
+    /** Reads unchanged bytes, through the clean-page cache. */
     private void readFile(long offset, byte[] dst, int dstPos, int size) {
-        if (clean == null || size > 4 * PAGE) {
+        if (size > 4 * PAGE) {
             // clean pages hold what the file holds, so a large read (a big value) may bypass them
             readRaw(offset, dst, dstPos, size);
             return;
@@ -262,15 +254,13 @@ final class JournaledVolume extends Volume {
         }
     }
 
-    /** Reads from the file; past its end reads zeros, as a grown file would. */
+    /** Reads from the file; past its end, and in the zeros at its end, reads zeros without a call. */
     private void readRaw(long offset, byte[] dst, int dstPos, int size) {
-        int n = (int) Math.max(0, Math.min(size, fileLength - offset));
+        int n = (int) Math.max(0, Math.min(size, Math.min(fileLength, zerosFrom) - offset));
         if (n > 0) {
             file.getData(offset, dst, dstPos, n);
         }
-        for (int i = dstPos + n; i < dstPos + size; i++) {
-            dst[i] = 0;
-        }
+        Arrays.fill(dst, dstPos + n, dstPos + size, (byte) 0);
     }
 
     private byte[] bytes(long offset, int size) {
@@ -344,9 +334,7 @@ final class JournaledVolume extends Volume {
 
     @Override
     public synchronized void truncate(long size) {
-        if (clean != null) {
-            clean.clear();
-        }
+        clean.clear();
         dirty.tailMap(size / PAGE, false).clear();
         Page last = dirty.get(size / PAGE);
         if (last != null) {
@@ -358,6 +346,7 @@ final class JournaledVolume extends Volume {
         }
         file.truncate(size);
         fileLength = file.length();
+        zerosFrom = Math.min(zerosFrom, size);
         wanted = Math.min(wanted, size);
     }
 
@@ -378,9 +367,7 @@ final class JournaledVolume extends Volume {
     synchronized void abandon() {
         abandoned = true;
         dirty.clear();
-        if (clean != null) {
-            clean.clear();
-        }
+        clean.clear();
     }
 
     /**
@@ -395,7 +382,7 @@ final class JournaledVolume extends Volume {
         // the file covers whatever was written, zeros past its end included, though they change nothing
         wanted = Math.max(wanted, length());
         List<PageJournal.Range> changes = changes();
-        if (journal != null && (!changes.isEmpty() || wanted > fileLength)) {
+        if (!changes.isEmpty() || wanted > fileLength) {
             try {
                 if (!journal.fits(PageJournal.recordLength(changes))) {
                     checkpoint();
@@ -406,7 +393,7 @@ final class JournaledVolume extends Volume {
             }
         }
         flushPages(changes);
-        if (journal != null && journal.due()) {
+        if (journal.due()) {
             checkpoint();
         }
     }
@@ -445,7 +432,7 @@ final class JournaledVolume extends Volume {
     }
 
     /**
-     * Writes the changes into the file: one write per stretch of changes less than a page apart (a log's pages,
+     * Writes the changes into the file: one write per stretch of changes less than a page apart (new records,
      * a node spanning pages, MapDB's header area), with the unchanged bytes between them copied from their pages,
      * which hold what the file holds; writing them again changes nothing, and saves a system call per change.
      */
@@ -461,21 +448,29 @@ final class JournaledVolume extends Volume {
                 end = next.offset() + next.length();
             }
             // less than a page apart: every byte of the stretch lies in a page that holds one of the changes
-            byte[] run = new byte[(int) (end - start)];
-            for (long at = start; at < end; ) {
-                long pageNo = at / PAGE;
-                int in = (int) (at - pageNo * PAGE);
-                int n = (int) Math.min(PAGE - in, end - at);
-                System.arraycopy(dirty.get(pageNo).bytes, in, run, (int) (at - start), n);
-                at += n;
+            int length = (int) (end - start);
+            long firstPage = start / PAGE;
+            if ((end - 1) / PAGE == firstPage) {
+                file.putData(start, dirty.get(firstPage).bytes, (int) (start - firstPage * PAGE), length);
+            } else {
+                if (stretch.length < length) {
+                    stretch = new byte[length];
+                }
+                for (long at = start; at < end; ) {
+                    long pageNo = at / PAGE;
+                    int in = (int) (at - pageNo * PAGE);
+                    int n = (int) Math.min(PAGE - in, end - at);
+                    System.arraycopy(dirty.get(pageNo).bytes, in, stretch, (int) (at - start), n);
+                    at += n;
+                }
+                file.putData(start, stretch, 0, length);
             }
-            file.putData(start, run, 0, run.length);
+            // nothing was written past the end of the stretch, so what was zero there still is
+            zerosFrom = Math.max(zerosFrom, end);
         }
-        if (clean != null) {
-            // the whole page is current: it was read in full before it changed
-            for (Map.Entry<Long, Page> e : dirty.entrySet()) {
-                clean.put(e.getKey(), e.getValue().bytes);
-            }
+        // the whole page is current: it was read in full before it changed
+        for (Map.Entry<Long, Page> e : dirty.entrySet()) {
+            clean.put(e.getKey(), e.getValue().bytes);
         }
         dirty.clear();
         if (wanted > fileLength) {
@@ -496,15 +491,13 @@ final class JournaledVolume extends Volume {
         try {
             if (!abandoned) {
                 sync();
-                if (journal != null && journal.pending()) {
+                if (journal.pending()) {
                     checkpoint();
                 }
             }
         } finally {
             try {
-                if (journal != null) {
-                    journal.close();
-                }
+                journal.close();
             } catch (IOException e) {
                 // the file volume's close below is what matters for the store
             }

@@ -193,7 +193,8 @@ final class MapDbStorage implements Storage {
             try {
                 for (WriteBatch.Op op : batch.ops()) {
                     if (op instanceof WriteBatch.Put put) {
-                        values.release(map.put(put.key(), values.store(put.value())));
+                        // the key goes into a B-tree node, which the record cache shares: a copy of the caller's
+                        values.release(map.put(put.key().clone(), values.store(put.value())));
                     } else {
                         values.release(map.remove(op.key()));
                     }

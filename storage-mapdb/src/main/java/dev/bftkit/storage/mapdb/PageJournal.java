@@ -133,6 +133,8 @@ final class PageJournal implements AutoCloseable {
     private long at = RECORDS;
     private long length;
     private int records;
+    /** The last record's buffer, reused for the next one unless it is larger than the preallocated space. */
+    private byte[] buffer = new byte[0];
 
     /** One changed range of the store file: {@code length} bytes of {@code bytes} from {@code from}. */
     record Range(long offset, byte[] bytes, int from, int length) {
@@ -237,7 +239,10 @@ final class PageJournal implements AutoCloseable {
         if (n > Integer.MAX_VALUE - BLOCK) {
             throw new IOException("a commit of " + n + " bytes is too large for the journal " + path);
         }
-        ByteBuffer out = ByteBuffer.allocate((int) n);
+        if (buffer.length < n) {
+            buffer = new byte[(int) n];
+        }
+        ByteBuffer out = ByteBuffer.wrap(buffer, 0, (int) n);
         out.putInt(RECORD_MAGIC).putLong(id).putLong(generation).putLong(nextSeq).putLong(fileSize)
                 .putInt(ranges.size()).putInt((int) n);
         out.putInt(crc(out.array(), 0, out.position()));
@@ -246,7 +251,10 @@ final class PageJournal implements AutoCloseable {
         }
         out.putInt(crc(out.array(), 0, out.position()));
         file.seek(at);
-        file.write(out.array());
+        file.write(buffer, 0, (int) n);
+        if (buffer.length > preallocated) {
+            buffer = new byte[0];
+        }
         if (at + n > length) {
             // the file grew: its length is metadata, which "rwd" need not force
             file.getFD().sync();

@@ -64,7 +64,7 @@ final class RecordCache {
      *
      * @param recid the record id
      * @param serializer the serializer it was written with
-     * @param value a private copy of the record as written, or null
+     * @param value the record as written, held by nothing outside the store, or null
      * @param size its serialized size
      */
     synchronized void changed(long recid, Object serializer, Object value, int size) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,48 @@ class JournaledVolumeTest {
         assertThat(Files.readAllBytes(file)).isEqualTo(synced);
         // the recovery started a new generation: nothing is applied twice
         assertThat(PageJournal.recover(file, journal, PageJournal.DEFAULT_BYTES).applied()).isZero();
+    }
+
+    /**
+     * Random writes, growth, syncs and checkpoints against a plain array: every read, pending or synced, through the
+     * clean pages or the zeros at the file's end, sees what was written last; a reopened file holds it all.
+     */
+    @Test
+    void readsSeeTheLastWriteThroughGrowthSyncsAndCheckpoints(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("f");
+        SplittableRandom r = new SplittableRandom(11);
+        int max = 1 << 20;
+        byte[] model = new byte[max];
+        long length = 0;
+        JournaledVolume v = open(file, dir.resolve("j"));
+        for (int step = 0; step < 3000; step++) {
+            int op = r.nextInt(100);
+            if (op < 3) {
+                length = Math.min(max, length + r.nextInt(1, 200_000));
+                v.ensureAvailable(length);
+            } else if (op < 8) {
+                v.sync();
+            } else if (op < 9) {
+                v.sync();
+                v.checkpoint();
+            } else if (length > 0 && op < 60) {
+                int at = r.nextInt((int) length);
+                byte[] b = new byte[Math.min(r.nextInt(1, 9000), (int) length - at)];
+                r.nextBytes(b);
+                v.putData(at, b, 0, b.length);
+                System.arraycopy(b, 0, model, at, b.length);
+            } else if (length > 0) {
+                int at = r.nextInt((int) length);
+                byte[] b = new byte[Math.min(r.nextInt(1, 9000), (int) length - at)];
+                v.getData(at, b, 0, b.length);
+                assertThat(b).as("step %d, %d bytes at %d", step, b.length, at)
+                        .isEqualTo(Arrays.copyOfRange(model, at, at + b.length));
+            }
+        }
+        v.close();
+        byte[] onDisk = Files.readAllBytes(file);
+        assertThat(onDisk.length).isGreaterThanOrEqualTo((int) length);
+        assertThat(Arrays.copyOf(onDisk, (int) length)).isEqualTo(Arrays.copyOf(model, (int) length));
     }
 
     /** A store's volume over a journal prepared as the store prepares it on open. */

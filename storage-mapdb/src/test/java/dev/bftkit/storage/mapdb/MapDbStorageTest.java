@@ -179,6 +179,25 @@ class MapDbStorageTest {
     }
 
     @Test
+    void aBatchChangedAfterItsWriteChangesNothingStored(@TempDir Path dir) {
+        byte[] large = new byte[Values.INLINE_MAX + 100];
+        Arrays.fill(large, (byte) 7);
+        WriteBatch batch = new WriteBatch().put(bytes("k1"), bytes("v")).put(bytes("k2"), large);
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(batch);
+            // the cached B-tree node is the one written: it must hold copies, not the batch's arrays
+            for (WriteBatch.Op op : batch.ops()) {
+                op.key()[0] = 'z';
+                ((WriteBatch.Put) op).value()[0] = 'z';
+            }
+            assertThat(s.scan(bytes("k"))).extracting(e -> new String(e.key(), StandardCharsets.UTF_8))
+                    .containsExactly("k1", "k2");
+            assertThat(s.get(bytes("k1"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v")));
+            assertThat(s.get(bytes("k2"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(large));
+        }
+    }
+
+    @Test
     void overwrittenAndDeletedValuesGiveTheirSpaceBack(@TempDir Path dir) throws IOException {
         byte[] value = new byte[20_000];
         try (Storage s = provider.open(StorageConfig.at(dir))) {
