@@ -130,7 +130,7 @@ final class VertxTransport implements Transport {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
-        this.stats = new TransportStats(toString(), this::handshakesInProgress);
+        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress);
         this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
         this.handshakeBudget = new HandshakeBudget(config.peers().size());
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
