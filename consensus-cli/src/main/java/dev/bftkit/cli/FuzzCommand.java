@@ -95,8 +95,8 @@ final class FuzzCommand implements Callable<Integer> {
         Tally tally = new Tally(targets, nodes);
         long deadline = System.nanoTime() + (long) (minutes * 60e9);
         AtomicLong next = new AtomicLong();
-        out.printf(Locale.ROOT, "fuzz: %s, n = %s (or +1), %d threads, %s%n", String.join(" and ", deciders),
-                joined(nodes), workers, runs > 0 ? runs + " runs" : minutes + " minutes");
+        out.printf(Locale.ROOT, "fuzz: %s, n = %s (or +1), %d thread%s, %s%n", String.join(" and ", deciders),
+                joined(nodes), workers, workers == 1 ? "" : "s", runs > 0 ? runs + " runs" : minutes + " minutes");
         out.flush();
         List<Thread> pool = new ArrayList<>();
         for (int t = 0; t < workers; t++) {

@@ -16,6 +16,27 @@ import java.util.Optional;
  * sign nothing for a dialer that has not proven its key (see {@link Handshake}).
  */
 final class AcceptorConnection extends Connection {
+    /** What an inbound connection needs of the transport beyond what every connection does. On the loop. */
+    interface Host extends Connection.Host {
+        /** @return true if {@code id} is a configured peer */
+        boolean isPeer(NodeId id);
+
+        /** @return true if the connection's source address may make us verify a handshake signature now */
+        boolean mayVerifyHandshake(AcceptorConnection c);
+
+        /**
+         * Runs a peer's request through its channel's handler; the answer comes back through {@link
+         * AcceptorConnection#answer}.
+         */
+        void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request);
+
+        /** An answer to a peer that reads too little was replaced by an error. */
+        void answerRefused(AcceptorConnection c);
+
+        /** The connection closed. */
+        void inboundClosed(AcceptorConnection c);
+    }
+
     /**
      * What one peer may make us hold, in bytes, twice over: the payloads of its requests in our handlers (reading
      * stops while they reach this), and our answers to it waiting to be written beyond the socket's write queue
@@ -26,6 +47,7 @@ final class AcceptorConnection extends Connection {
 
     private enum State { HELLO, OPEN }
 
+    private final Host host;
     private final String source;
     private State state = State.HELLO;
     private NodeId peer;
@@ -34,8 +56,9 @@ final class AcceptorConnection extends Connection {
     private long inflightBytes;
     private long unwrittenAnswerBytes;
 
-    AcceptorConnection(VertxTransport transport, NetSocket socket) {
-        super(transport, socket, System.nanoTime(), transport.limits().handshakeTimeout().toNanos());
+    AcceptorConnection(Host host, NetSocket socket) {
+        super(host, socket, System.nanoTime(), host.limits().handshakeTimeout().toNanos());
+        this.host = host;
         this.source = sourceOf(socket);
     }
 
@@ -76,7 +99,7 @@ final class AcceptorConnection extends Connection {
                 }
                 long id = body.u64("request id");
                 InstanceId channel = body.channel();
-                transport.serveRequest(this, id, channel, body.payload(transport.limits().maxFrameBytes()));
+                host.serveRequest(this, id, channel, body.payload(host.limits().maxFrameBytes()));
             }
         }
     }
@@ -89,27 +112,27 @@ final class AcceptorConnection extends Connection {
         byte[] dialerChallenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
         byte[] signature = body.u16Bytes("signature");
         body.finish("HELLO");
-        if (!transport.isPeer(claimed)) {
+        if (!host.isPeer(claimed)) {
             refuseHandshake(claimed + " is not a configured peer");
             return;
         }
-        Optional<PublicKey> key = transport.crypto().decodePublicKey(claimed.bytes());
+        Optional<PublicKey> key = host.crypto().decodePublicKey(claimed.bytes());
         if (key.isEmpty()) {
             refuseHandshake(claimed + " is not a valid public key");
             return;
         }
-        if (!transport.mayVerifyHandshake(this)) {
+        if (!host.mayVerifyHandshake(this)) {
             refuse(Kind.OVERLOADED, "too many handshakes from " + source + "; try again later");
             return;
         }
-        byte[] transcript = Handshake.transcript(Handshake.DIALER, claimed, transport.self(), dialerChallenge,
+        byte[] transcript = Handshake.transcript(Handshake.DIALER, claimed, host.self(), dialerChallenge,
                 ourChallenge);
-        if (!transport.crypto().verify(key.get(), transcript, signature)) {
+        if (!host.crypto().verify(key.get(), transcript, signature)) {
             refuseHandshake("the handshake signature does not verify for " + claimed);
             return;
         }
         peer = claimed;
-        send(Wire.accept(transport.sign(Handshake.transcript(Handshake.ACCEPTOR, claimed, transport.self(),
+        send(Wire.accept(host.sign(Handshake.transcript(Handshake.ACCEPTOR, claimed, host.self(),
                 dialerChallenge, ourChallenge))));
         ourChallenge = null;
         state = State.OPEN;
@@ -118,7 +141,7 @@ final class AcceptorConnection extends Connection {
 
     /** Refuses the handshake, counted and logged, and closes. */
     private void refuseHandshake(String reason) {
-        transport.stats().record(TransportStats.Event.HANDSHAKES_REFUSED, () -> "refused a handshake from "
+        host.stats().record(TransportStats.Event.HANDSHAKES_REFUSED, () -> "refused a handshake from "
                 + socket.remoteAddress() + ": " + reason);
         refuse(Kind.AUTHENTICATION, reason);
     }
@@ -147,7 +170,7 @@ final class AcceptorConnection extends Connection {
         inflightBytes -= requestBytes;
         if (isWriteBlocked()) {
             if (unwrittenAnswerBytes + frame.length() > PEER_BUDGET_BYTES) {
-                transport.answerRefused(this);
+                host.answerRefused(this);
                 frame = Wire.error(id, Kind.OVERLOADED, unwrittenAnswerBytes + " bytes of answers to you are waiting "
                         + "to be written: read them");
             }
@@ -164,12 +187,12 @@ final class AcceptorConnection extends Connection {
 
     @Override
     boolean holdReading() {
-        return isWriteBlocked() || inflight >= transport.limits().maxPendingRequests()
+        return isWriteBlocked() || inflight >= host.limits().maxPendingRequests()
                 || inflightBytes >= PEER_BUDGET_BYTES;
     }
 
     @Override
     void closed(TransportException reason) {
-        transport.inboundClosed(this);
+        host.inboundClosed(this);
     }
 }

@@ -1,7 +1,10 @@
 package dev.bftkit.transport.vertx;
 
+import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.TransportLimits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -14,8 +17,42 @@ import java.lang.System.Logger.Level;
  * <p>Reading: bytes accumulate until a whole frame is in; a length above the limit (small before authentication)
  * closes the connection at once, so a peer can never make us buffer more than one bounded frame. A partial frame
  * or an unfinished handshake older than its deadline closes the connection too (see {@link #overdue}).
+ *
+ * <p>A connection knows its owner only as a {@link Host}: what every connection shares (our id, key, crypto, limits
+ * and counters) and where it reports its life (opened, authenticated, closed).
  */
 abstract class Connection {
+    /** What a connection needs of the transport that owns it. On the loop. */
+    interface Host {
+        /** @return our own id */
+        NodeId self();
+
+        TransportLimits limits();
+
+        Crypto crypto();
+
+        /** @return our signature over {@code message} */
+        byte[] sign(byte[] message);
+
+        /** @return the counters attacks and misbehaving peers are recorded in */
+        TransportStats stats();
+
+        /** A connection started: held until {@link #untrack} (for the deadline sweep and closing). */
+        void track(Connection c);
+
+        /** A connection's handshake completed. */
+        void authenticated(Connection c);
+
+        /** A connection closed. */
+        void untrack(Connection c);
+
+        /**
+         * A connection was closed: its socket writes what it has queued, and is closed at once after {@link
+         * Connection#CLOSE_GRACE_MS} (or at once if the transport is closing).
+         */
+        void closing(Connection c);
+    }
+
     /** A partial frame must arrive at least this fast, after a grace of the handshake timeout. */
     static final long MIN_BYTES_PER_SECOND = 64 * 1024;
     /** Bytes queued for writing beyond which the socket counts as full. */
@@ -28,7 +65,7 @@ abstract class Connection {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
-    final VertxTransport transport;
+    private final Host host;
     final NetSocket socket;
     private final long startedNanos;
     private final long handshakeNanos;
@@ -45,13 +82,13 @@ abstract class Connection {
     private boolean closed;
 
     /**
-     * @param transport the owner
+     * @param host the owner
      * @param socket the connected socket
      * @param startedNanos when the connection attempt began ({@link System#nanoTime()})
      * @param handshakeNanos how long the handshake may take from then
      */
-    Connection(VertxTransport transport, NetSocket socket, long startedNanos, long handshakeNanos) {
-        this.transport = transport;
+    Connection(Host host, NetSocket socket, long startedNanos, long handshakeNanos) {
+        this.host = host;
         this.socket = socket;
         this.startedNanos = startedNanos;
         this.handshakeNanos = handshakeNanos;
@@ -68,7 +105,7 @@ abstract class Connection {
         });
         socket.exceptionHandler(e -> close(Kind.UNREACHABLE, "socket failed: " + e));
         socket.closeHandler(v -> close(Kind.UNREACHABLE, "connection closed by the other side"));
-        transport.track(this);
+        host.track(this);
     }
 
     /**
@@ -127,7 +164,7 @@ abstract class Connection {
     /** The handshake succeeded: lifts the small pre-authentication frame limit and the handshake deadline. */
     final void authenticated() {
         authenticated = true;
-        transport.authenticated(this);
+        host.authenticated(this);
     }
 
     /**
@@ -185,7 +222,7 @@ abstract class Connection {
         try {
             while (!closed && !holdReading() && pending != null && pending.length() - pos >= Wire.HEADER) {
                 long body = pending.getUnsignedInt(pos);
-                long max = authenticated ? Wire.maxBody(transport.limits().maxFrameBytes()) : Wire.MAX_HANDSHAKE_BODY;
+                long max = authenticated ? Wire.maxBody(host.limits().maxFrameBytes()) : Wire.MAX_HANDSHAKE_BODY;
                 if (body < 2 || body > max) {
                     malformed(Kind.PROTOCOL, "frame body of " + body + " bytes (allowed 2.." + max + ")");
                     return;
@@ -262,7 +299,7 @@ abstract class Connection {
             return false;
         }
         long known = pending.length() - pos >= Wire.HEADER ? pending.getUnsignedInt(pos) : 0;
-        long allowed = transport.limits().handshakeTimeout().toNanos() + known * 1_000_000_000L / MIN_BYTES_PER_SECOND;
+        long allowed = host.limits().handshakeTimeout().toNanos() + known * 1_000_000_000L / MIN_BYTES_PER_SECOND;
         return now - partialSince > allowed;
     }
 
@@ -278,10 +315,10 @@ abstract class Connection {
         }
         closed = true;
         pending = null;
-        LOG.log(Level.DEBUG, () -> transport.self() + ": closing " + describe() + ": " + message);
+        LOG.log(Level.DEBUG, () -> host.self() + ": closing " + describe() + ": " + message);
         socket.close();
-        transport.untrack(this);
-        transport.closing(this);
+        host.untrack(this);
+        host.closing(this);
         closed(new TransportException(kind, describe() + ": " + message));
     }
 
@@ -305,7 +342,7 @@ abstract class Connection {
      * @param message what was wrong
      */
     final void malformed(Kind kind, String message) {
-        transport.stats().record(TransportStats.Event.GARBAGE_CONNECTIONS, () -> "closed " + describe() + ": "
+        host.stats().record(TransportStats.Event.GARBAGE_CONNECTIONS, () -> "closed " + describe() + ": "
                 + message);
         close(kind, message);
     }

@@ -1,9 +1,11 @@
 package dev.bftkit.transport.vertx;
 
+import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.PublicKey;
 import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,17 +15,51 @@ import java.util.Optional;
  * CHALLENGE, prove our key in HELLO, and check that the ACCEPT answer is signed by the peer we meant to reach (a node
  * that knows only the peer's public key cannot sign it). No request leaves before that (see {@link Handshake}).
  */
-final class DialerConnection extends Connection {
+final class DialerConnection extends Connection implements Pending.Carrier {
+    /** What an outbound connection needs of the transport beyond what every connection does. On the loop. */
+    interface Host extends Connection.Host {
+        /**
+         * Completes a request once; later calls for it do nothing.
+         *
+         * @return true if this call completed it
+         */
+        boolean finish(Pending p, byte[] response, TransportException error);
+    }
+
+    /** Our outgoing side to the peer, which opened this connection and queues the requests it carries. On the loop. */
+    interface Link {
+        /** @return the peer */
+        NodeId id();
+
+        /** @return where the peer listens */
+        InetSocketAddress address();
+
+        /** The handshake completed. */
+        void opened(DialerConnection c);
+
+        /** The connection may take more requests (it is open and its write queue drained). */
+        void flush();
+
+        /**
+         * The connection closed.
+         *
+         * @param wasOpen whether its handshake had completed
+         */
+        void lost(DialerConnection c, TransportException reason, boolean wasOpen);
+    }
+
     private enum State { CHALLENGE, ACCEPT, OPEN }
 
-    private final PeerLink link;
+    private final Host host;
+    private final Link link;
     private final byte[] ourChallenge = Handshake.challenge();
     private final Map<Long, Pending> inFlight = new HashMap<>();
     private State state = State.CHALLENGE;
     private byte[] theirChallenge;
 
-    DialerConnection(VertxTransport transport, PeerLink link, NetSocket socket, long startedNanos) {
-        super(transport, socket, startedNanos, transport.limits().connectTimeout().toNanos());
+    DialerConnection(Host host, Link link, NetSocket socket, long startedNanos) {
+        super(host, socket, startedNanos, host.limits().connectTimeout().toNanos());
+        this.host = host;
         this.link = link;
     }
 
@@ -50,9 +86,16 @@ final class DialerConnection extends Connection {
         p.frame = null;
     }
 
-    /** @param p a request that finished another way (timed out): forget it */
-    void forget(Pending p) {
+    @Override
+    public void forget(Pending p) {
         inFlight.remove(p.id);
+    }
+
+    @Override
+    public void timedOut(Pending p) {
+        if (silentSince(p.sentNanos)) {
+            close(Kind.UNREACHABLE, "nothing received since a request that timed out was sent");
+        }
     }
 
     @Override
@@ -75,8 +118,8 @@ final class DialerConnection extends Connection {
         }
         theirChallenge = body.raw(Wire.CHALLENGE_BYTES, "challenge");
         body.finish("CHALLENGE");
-        send(Wire.hello(transport.self(), ourChallenge, transport.sign(Handshake.transcript(Handshake.DIALER,
-                transport.self(), link.id(), ourChallenge, theirChallenge))));
+        send(Wire.hello(host.self(), ourChallenge, host.sign(Handshake.transcript(Handshake.DIALER,
+                host.self(), link.id(), ourChallenge, theirChallenge))));
         state = State.ACCEPT;
     }
 
@@ -86,10 +129,10 @@ final class DialerConnection extends Connection {
         }
         byte[] signature = body.u16Bytes("signature");
         body.finish("ACCEPT");
-        Optional<PublicKey> key = transport.crypto().decodePublicKey(link.id().bytes());
-        byte[] transcript = Handshake.transcript(Handshake.ACCEPTOR, transport.self(), link.id(), ourChallenge,
+        Optional<PublicKey> key = host.crypto().decodePublicKey(link.id().bytes());
+        byte[] transcript = Handshake.transcript(Handshake.ACCEPTOR, host.self(), link.id(), ourChallenge,
                 theirChallenge);
-        if (key.isEmpty() || !transport.crypto().verify(key.get(), transcript, signature)) {
+        if (key.isEmpty() || !host.crypto().verify(key.get(), transcript, signature)) {
             throw new TransportException(Kind.AUTHENTICATION, link.address() + " did not prove it is " + link.id()
                     + ": the handshake signature does not verify");
         }
@@ -102,10 +145,10 @@ final class DialerConnection extends Connection {
         long id = body.u64("request id");
         // read the whole frame before taking the request: a malformed one closes the connection, which fails it
         if (type == Wire.RESPONSE) {
-            byte[] payload = body.payload(transport.limits().maxFrameBytes());
+            byte[] payload = body.payload(host.limits().maxFrameBytes());
             Pending p = inFlight.remove(id);
             if (p != null) {
-                transport.finish(p, payload, null);
+                host.finish(p, payload, null);
             }
         } else if (type == Wire.ERROR) {
             Kind kind = Wire.kind(body.u8("error code"));
@@ -113,7 +156,7 @@ final class DialerConnection extends Connection {
             body.finish("ERROR");
             Pending p = inFlight.remove(id);
             if (p != null) {
-                transport.finish(p, null, new TransportException(kind, link.id() + " answered: " + message));
+                host.finish(p, null, new TransportException(kind, link.id() + " answered: " + message));
             }
         } else {
             throw Wire.protocol("unexpected frame type " + type + " on an open connection");
@@ -132,7 +175,7 @@ final class DialerConnection extends Connection {
                 ? new TransportException(Kind.UNREACHABLE, "connection to " + link.id() + " lost before the response")
                 : reason;
         for (Pending p : inFlight.values().toArray(new Pending[0])) {
-            transport.finish(p, null, failure);
+            host.finish(p, null, failure);
         }
         inFlight.clear();
         link.lost(this, reason, wasOpen);

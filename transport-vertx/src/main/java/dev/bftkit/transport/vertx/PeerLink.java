@@ -3,7 +3,8 @@ package dev.bftkit.transport.vertx;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -15,11 +16,26 @@ import java.util.concurrent.TimeUnit;
  * requests and doubles the wait before the next attempt ({@value #FIRST_BACKOFF_MS} ms up to
  * {@value #MAX_BACKOFF_MS} ms); a successful handshake resets it. Runs on the loop only.
  */
-final class PeerLink {
+final class PeerLink implements DialerConnection.Link {
+    /** What a link needs of the transport beyond what its connections do. On the loop. */
+    interface Host extends DialerConnection.Host {
+        /** @return true while the request has not completed */
+        boolean isPending(Pending p);
+
+        /** @return true once the transport is closing */
+        boolean isClosed();
+
+        /** @return the transport's Vert.x instance, for timers */
+        Vertx vertx();
+
+        /** @return the client connections are dialed with */
+        NetClient client();
+    }
+
     static final long FIRST_BACKOFF_MS = 20;
     static final long MAX_BACKOFF_MS = 1000;
 
-    private final VertxTransport transport;
+    private final Host host;
     private final NodeId id;
     private final InetSocketAddress address;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -29,17 +45,19 @@ final class PeerLink {
     private long backoffMs = FIRST_BACKOFF_MS;
     private long nextAttemptNanos;
 
-    PeerLink(VertxTransport transport, NodeId id, InetSocketAddress address) {
-        this.transport = transport;
+    PeerLink(Host host, NodeId id, InetSocketAddress address) {
+        this.host = host;
         this.id = id;
         this.address = address;
     }
 
-    NodeId id() {
+    @Override
+    public NodeId id() {
         return id;
     }
 
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         return address;
     }
 
@@ -49,8 +67,8 @@ final class PeerLink {
      * @param p the request
      */
     void submit(Pending p) {
-        if (queue.size() >= transport.limits().maxPendingRequests()) {
-            queue.removeIf(q -> !transport.isPending(q));
+        if (queue.size() >= host.limits().maxPendingRequests()) {
+            queue.removeIf(q -> !host.isPending(q));
         }
         queue.add(p);
         flush();
@@ -60,24 +78,25 @@ final class PeerLink {
     }
 
     /** Writes queued requests while the connection is open and its write queue has room. */
-    void flush() {
+    @Override
+    public void flush() {
         while (connection != null && connection.isOpen() && !connection.isWriteBlocked() && !queue.isEmpty()) {
             Pending p = queue.poll();
-            if (transport.isPending(p)) {
+            if (host.isPending(p)) {
                 connection.send(p);
             }
         }
     }
 
     private void connect() {
-        if (connecting || connection != null || retryTimer != -1 || transport.isClosed()) {
+        if (connecting || connection != null || retryTimer != -1 || host.isClosed()) {
             return;
         }
         long waitNanos = nextAttemptNanos - System.nanoTime();
         if (waitNanos > 0) {
-            retryTimer = transport.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), t -> {
+            retryTimer = host.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), t -> {
                 retryTimer = -1;
-                queue.removeIf(q -> !transport.isPending(q));
+                queue.removeIf(q -> !host.isPending(q));
                 if (!queue.isEmpty()) {
                     connect();
                 }
@@ -86,13 +105,13 @@ final class PeerLink {
         }
         connecting = true;
         long started = System.nanoTime();
-        transport.client().connect(SocketAddress.inetSocketAddress(address)).onComplete(socket -> {
+        host.client().connect(SocketAddress.inetSocketAddress(address)).onComplete(socket -> {
             connecting = false;
-            if (transport.isClosed()) {
+            if (host.isClosed()) {
                 socket.close();
                 return;
             }
-            connection = new DialerConnection(transport, this, socket, started);
+            connection = new DialerConnection(host, this, socket, started);
             connection.start();
         }, error -> {
             connecting = false;
@@ -102,7 +121,8 @@ final class PeerLink {
     }
 
     /** The handshake completed. */
-    void opened(DialerConnection c) {
+    @Override
+    public void opened(DialerConnection c) {
         if (c != connection) {
             return;
         }
@@ -117,7 +137,8 @@ final class PeerLink {
      * @param reason why
      * @param wasOpen whether its handshake had completed
      */
-    void lost(DialerConnection c, TransportException reason, boolean wasOpen) {
+    @Override
+    public void lost(DialerConnection c, TransportException reason, boolean wasOpen) {
         if (c != connection) {
             return;
         }
@@ -125,7 +146,7 @@ final class PeerLink {
         if (wasOpen) {
             // a working connection broke: try again soon, for the requests still queued
             nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FIRST_BACKOFF_MS);
-            queue.removeIf(q -> !transport.isPending(q));
+            queue.removeIf(q -> !host.isPending(q));
             if (!queue.isEmpty()) {
                 connect();
             }
@@ -143,14 +164,14 @@ final class PeerLink {
     /** Fails every queued request and stops retrying; for a failed attempt and for closing. */
     void failQueued(TransportException reason) {
         for (Pending p = queue.poll(); p != null; p = queue.poll()) {
-            transport.finish(p, null, reason);
+            host.finish(p, null, reason);
         }
     }
 
     /** Cancels a scheduled attempt; the transport is closing. */
     void stop() {
         if (retryTimer != -1) {
-            transport.vertx().cancelTimer(retryTimer);
+            host.vertx().cancelTimer(retryTimer);
             retryTimer = -1;
         }
     }

@@ -54,9 +54,8 @@ final class TransportStats implements DynamicMBean {
     static final long WARN_EVERY_NANOS = 10_000_000_000L;
     static final String IN_PROGRESS = "HandshakesInProgress";
 
-    private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
-
     private final String owner;
+    private final System.Logger log;
     private final AtomicLongArray counts = new AtomicLongArray(Event.values().length);
     private final Supplier<Integer> inProgress;
     // loop only
@@ -66,10 +65,12 @@ final class TransportStats implements DynamicMBean {
 
     /**
      * @param owner names the transport in log lines
+     * @param log where events are logged
      * @param inProgress how many inbound connections are mid-handshake now
      */
-    TransportStats(String owner, Supplier<Integer> inProgress) {
+    TransportStats(String owner, System.Logger log, Supplier<Integer> inProgress) {
         this.owner = owner;
+        this.log = log;
         this.inProgress = inProgress;
     }
 
@@ -89,14 +90,14 @@ final class TransportStats implements DynamicMBean {
         long now = System.nanoTime();
         if (everWarned[i] && now - lastWarned[i] < WARN_EVERY_NANOS) {
             unreported[i]++;
-            LOG.log(Level.DEBUG, () -> owner + ": " + detail.get());
+            log.log(Level.DEBUG, () -> owner + ": " + detail.get());
             return;
         }
         long more = unreported[i];
         everWarned[i] = true;
         lastWarned[i] = now;
         unreported[i] = 0;
-        LOG.log(Level.WARNING, () -> owner + ": " + detail.get() + " (" + event.attribute + ": " + total
+        log.log(Level.WARNING, () -> owner + ": " + detail.get() + " (" + event.attribute + ": " + total
                 + " since the transport opened" + (more > 0 ? ", " + more + " more since the last such line" : "")
                 + ")");
     }

@@ -53,6 +53,12 @@ import javax.management.ObjectName;
  * by request ids; channels ({@link InstanceId}s) travel in each request. The wire format is in {@link Wire}, the
  * handshake in {@link Handshake}, {@link AcceptorConnection} and {@link DialerConnection}.
  *
+ * <p><b>Structure.</b> References run one way: the transport knows its links and connections, and they know it only
+ * as the small hosts they declare ({@link Connection.Host}, {@link AcceptorConnection.Host}, {@link
+ * DialerConnection.Host}, {@link PeerLink.Host}), which it implements. A {@link PeerLink} is its dialer connection's
+ * {@link DialerConnection.Link}, and a {@link Pending} request knows the connection it was written on only as a
+ * {@link Pending.Carrier}.
+ *
  * <p><b>Threads.</b> Each transport owns one Vert.x instance with a single event loop; every connection, timer and
  * bookkeeping structure is confined to that loop, so nothing is locked. Handlers are called on the loop and may
  * complete their stage on any thread (the answer is marshalled back onto the loop); request stages complete on the
@@ -74,7 +80,7 @@ import javax.management.ObjectName;
  * started frame must keep arriving (see {@link Connection#overdue}), else the connection is closed. The module's
  * README tabulates the bounds and the memory they imply.
  */
-final class VertxTransport implements Transport {
+final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnection.Host {
     /**
      * Connections that may be mid-handshake at once. When all are taken, a connection from an address holding fewer
      * than the busiest address pushes out the busiest address's oldest; otherwise it is closed on accept.
@@ -130,7 +136,7 @@ final class VertxTransport implements Transport {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
-        this.stats = new TransportStats(toString(), this::handshakesInProgress);
+        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress);
         this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
         this.handshakeBudget = new HandshakeBudget(config.peers().size());
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
@@ -289,38 +295,45 @@ final class VertxTransport implements Transport {
         return Math.max(10, Math.min(500, shortest / 4));
     }
 
-    // ---- accessors for the connection classes (loop) ----
+    // ---- what the links and connections need (loop) ----
 
     @Override
     public NodeId self() {
         return config.self();
     }
 
-    TransportLimits limits() {
+    @Override
+    public TransportLimits limits() {
         return limits;
     }
 
-    Crypto crypto() {
+    @Override
+    public Crypto crypto() {
         return config.crypto();
     }
 
-    byte[] sign(byte[] message) {
+    @Override
+    public byte[] sign(byte[] message) {
         return config.key().sign(message);
     }
 
-    Vertx vertx() {
+    @Override
+    public Vertx vertx() {
         return vertx;
     }
 
-    NetClient client() {
+    @Override
+    public NetClient client() {
         return client;
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
-    TransportStats stats() {
+    @Override
+    public TransportStats stats() {
         return stats;
     }
 
@@ -329,15 +342,18 @@ final class VertxTransport implements Transport {
         return unauthenticated;
     }
 
-    boolean isPeer(NodeId id) {
+    @Override
+    public boolean isPeer(NodeId id) {
         return links.containsKey(id);
     }
 
-    boolean isPending(Pending p) {
+    @Override
+    public boolean isPending(Pending p) {
         return pending.get(p.id) == p;
     }
 
-    void track(Connection c) {
+    @Override
+    public void track(Connection c) {
         connections.add(c);
         if (c instanceof AcceptorConnection a) {
             unauthenticated++;
@@ -345,7 +361,8 @@ final class VertxTransport implements Transport {
         }
     }
 
-    void untrack(Connection c) {
+    @Override
+    public void untrack(Connection c) {
         if (connections.remove(c) && c instanceof AcceptorConnection a && !c.isAuthenticated()) {
             freeSlot(a);
         }
@@ -360,7 +377,8 @@ final class VertxTransport implements Transport {
      * A connection was closed: its socket writes what it has queued, then closes; after {@link
      * Connection#CLOSE_GRACE_MS} (or at once if the transport is closing) it is closed without waiting further.
      */
-    void closing(Connection c) {
+    @Override
+    public void closing(Connection c) {
         if (closed) {
             c.closeNow();
             return;
@@ -373,7 +391,8 @@ final class VertxTransport implements Transport {
         });
     }
 
-    void authenticated(Connection c) {
+    @Override
+    public void authenticated(Connection c) {
         if (c instanceof AcceptorConnection a && connections.contains(a)) {
             freeSlot(a);
             stats.record(TransportStats.Event.HANDSHAKES_COMPLETED, () -> "");
@@ -389,7 +408,8 @@ final class VertxTransport implements Transport {
      * A dialer claiming a member's id asks us to verify its handshake signature: allowed while its address has
      * verifications left in its {@link HandshakeBudget}; counted and logged when not.
      */
-    boolean mayVerifyHandshake(AcceptorConnection c) {
+    @Override
+    public boolean mayVerifyHandshake(AcceptorConnection c) {
         if (handshakeBudget.take(c.source(), System.nanoTime())) {
             return true;
         }
@@ -400,12 +420,14 @@ final class VertxTransport implements Transport {
     }
 
     /** An answer to a peer that reads too little was replaced by an error. */
-    void answerRefused(AcceptorConnection c) {
+    @Override
+    public void answerRefused(AcceptorConnection c) {
         stats.record(TransportStats.Event.ANSWERS_REFUSED, () -> "refused an answer to " + c.peer() + ": it does "
                 + "not read what is sent to it, and " + AcceptorConnection.PEER_BUDGET_BYTES + " bytes are waiting");
     }
 
-    void inboundClosed(AcceptorConnection c) {
+    @Override
+    public void inboundClosed(AcceptorConnection c) {
         NodeId peer = c.peer();
         if (peer != null) {
             inbound.remove(peer, c);
@@ -478,7 +500,8 @@ final class VertxTransport implements Transport {
     }
 
     /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */
-    void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request) {
+    @Override
+    public void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request) {
         if (closed) {
             // close() was called, perhaps by the handler of the request before this one in the same read: no
             // handler call begins after it; the shutdown queued on the loop would close the connection next
@@ -548,17 +571,17 @@ final class VertxTransport implements Transport {
         }
         long id = ids.incrementAndGet();
         long millis = Math.max(1, (timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout).toMillis());
-        Pending p = new Pending(id, link, millis, Wire.request(id, channel.bytes(), request));
+        Pending p = new Pending(id, peer, millis, Wire.request(id, channel.bytes(), request));
         pending.put(id, p);
         if (closed) {
             finish(p, null, new TransportException(Kind.CLOSED, "the transport is closed"));
         } else {
-            onLoop(() -> dispatch(p));
+            onLoop(() -> dispatch(p, link));
         }
         return p.future;
     }
 
-    private void dispatch(Pending p) {
+    private void dispatch(Pending p, PeerLink link) {
         if (!isPending(p)) {
             return;
         }
@@ -568,16 +591,14 @@ final class VertxTransport implements Transport {
         }
         p.timer = vertx.setTimer(p.timeoutMillis, t -> {
             p.timer = -1;
-            DialerConnection sentOn = p.sentOn;
-            finish(p, null, new TransportException(Kind.TIMEOUT, "no response from " + p.link.id() + " within "
+            Pending.Carrier sentOn = p.sentOn;
+            finish(p, null, new TransportException(Kind.TIMEOUT, "no response from " + p.peer + " within "
                     + p.timeoutMillis + " ms"));
-            if (sentOn != null && sentOn.silentSince(p.sentNanos)) {
-                // not a byte since the request left: presume the connection dead (a half-open socket never
-                // errors) and dial afresh for the next request
-                sentOn.close(Kind.UNREACHABLE, "nothing received since a request that timed out was sent");
+            if (sentOn != null) {
+                sentOn.timedOut(p);
             }
         });
-        p.link.submit(p);
+        link.submit(p);
     }
 
     /**
@@ -585,7 +606,8 @@ final class VertxTransport implements Transport {
      *
      * @return true if this call completed it
      */
-    boolean finish(Pending p, byte[] response, TransportException error) {
+    @Override
+    public boolean finish(Pending p, byte[] response, TransportException error) {
         if (!pending.remove(p.id, p)) {
             return false;
         }

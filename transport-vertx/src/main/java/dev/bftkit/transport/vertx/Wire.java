@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The wire format, version 2. Every frame is a 4-byte big-endian body length followed by the body; a body starts with
- * the protocol version and a frame type. The handshake is {@link Handshake}'s; its frames come in this order:
+ * the protocol version and a frame type. Its frames, the handshake's first, in the order they come:
  *
  * <pre>
  * CHALLENGE acceptor → dialer   challenge: 32 bytes (sent as soon as the connection is accepted)
