@@ -91,8 +91,6 @@ final class ParsecDecider implements Decider, GraphView {
     private long positions;
     private long tick;
     private boolean gossipDue;
-    /** Peers a request of ours is on its way to or from (looked up only, never iterated). */
-    private final Set<NodeId> awaiting = new java.util.HashSet<>();
 
     ParsecDecider(DeciderConfig config, Mutations mutations) {
         this.instance = config.instance();
@@ -365,18 +363,13 @@ final class ParsecDecider implements Decider, GraphView {
         return step(Step.builder());
     }
 
-    /**
-     * The gossip request that is due, if any: to a random recipient we are not awaiting an answer from, carrying the
-     * events it lacks. One request per peer at a time: a second one sent while the first's answer is on its way could
-     * carry again the Requesting the peer is answering (see {@link ParsecCore#gossipTo}), which it would refuse.
-     */
+    /** The gossip request that is due, if any: to a random recipient, carrying the events it lacks. */
     private Outbound gossip() {
         if (!gossipDue) {
             return null;
         }
         gossipDue = false;
-        List<NodeId> recipients = new ArrayList<>(core.gossipRecipients());
-        recipients.removeIf(awaiting::contains);
+        List<NodeId> recipients = core.gossipRecipients();
         if (recipients.isEmpty() || core.graph.size() >= maxGraphEvents) {
             return null;
         }
@@ -390,7 +383,6 @@ final class ParsecDecider implements Decider, GraphView {
         } catch (ParsecError e) {
             throw new IllegalStateException("cannot gossip to " + peer + ": " + e.getMessage(), e);
         }
-        awaiting.add(peer);
         return new Outbound(peer, encode(WireCodec.KIND_REQUEST, events));
     }
 
@@ -435,7 +427,6 @@ final class ParsecDecider implements Decider, GraphView {
 
     @Override
     public Step onResponse(NodeId from, byte[] response) {
-        awaiting.remove(from);
         Step.Builder out = Step.builder();
         try {
             List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
@@ -446,12 +437,6 @@ final class ParsecDecider implements Decider, GraphView {
             out.reject(e);
         }
         return step(out);
-    }
-
-    @Override
-    public Step onRequestFailed(NodeId peer) {
-        awaiting.remove(peer);
-        return step(Step.builder());
     }
 
     private List<ParsecCore.Incoming> receive(NodeId from, byte[] message, int kind) {
