@@ -62,9 +62,9 @@ class AdmissionLivenessTest {
         }
         net.assertPrefixAgreement();
         for (NodeId id : honest) { // what a node took past a removal, carried by others, it takes again on a restart
-            ParsecCore before = ((ParsecDecider) net.decider(id).decider()).core();
+            ParsecCore before = ((ParsecDecider) net.decider(id)).core();
             net.restart(id);
-            ParsecCore after = ((ParsecDecider) net.decider(id).decider()).core();
+            ParsecCore after = ((ParsecDecider) net.decider(id)).core();
             for (int i = 0; i < before.graph.size(); i++) {
                 assertThat(after.graph.contains(before.graph.get(i).hash)).as("%s restarted holds its event %d", id, i)
                         .isTrue();
