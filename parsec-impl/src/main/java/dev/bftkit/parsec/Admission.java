@@ -37,7 +37,8 @@ final class Admission {
      * An event this rule does not take now. Its message goes on without it and without what builds on it there; the
      * sender offers it again with its next message, and it is taken once honest progress or a carrier allows.
      * {@link ParsecError.Kind#OVER_LIMIT} for an event above the height cap, {@link ParsecError.Kind#UNCARRIED_FORK}
-     * for a further fork that no other creator carries.
+     * for a further fork that no other creator carries, {@link ParsecError.Kind#INVALID_PEER_STATE} for an event of a
+     * removed creator, past its removal here, that no other member carries ({@link #carriedByMember}).
      */
     static final class Refused extends ParsecError {
         private static final long serialVersionUID = 1L;
@@ -148,6 +149,26 @@ final class Admission {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether an event later in the message, by another creator that may still send and of whom we hold no fork,
+     * descends from the event at {@code position} by creator c. An honest member builds only on events it took, so
+     * an event of a removed creator that honest members took before they decided the removal (a decision reached
+     * at an event they held before it) reaches us carried by their events; one nobody carries is held back.
+     */
+    boolean carriedByMember(int position, int c) {
+        if (carriers == null) {
+            carriers = descendantCreators(message);
+        }
+        BitSet ds = carriers[position];
+        for (int d = ds.nextSetBit(0); d >= 0; d = ds.nextSetBit(d + 1)) {
+            if (d != c && d != PeerList.OUR && PeerState.contains(core.peers.get(d).state, PeerState.SEND)
+                    && !core.peers.get(d).hasFork()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For each event of the message, the peer indices of the creators of its descendants later in the message. */

@@ -157,6 +157,11 @@ final class ParsecCore {
     Mutations mutations = Mutations.NONE;
     /** What received events a live Decider takes from each creator, or null to take all (recorded graphs). */
     Admission admission;
+    /**
+     * The hash of the received event {@link #unpack} let past its creator's removal (another member's event in its
+     * message builds on it), or of the stored event being restored; {@link #confirmCanAddEvent} takes it.
+     */
+    private byte[] carriedPastRemoval;
 
     private ParsecCore(PeerList peers, Set<Integer> voters, boolean singleMode, EventSealer sealer,
                        ObservationHasher hasher, SignatureCheck signatureCheck, Function<NodeId, String> namer) {
@@ -222,6 +227,7 @@ final class ParsecCore {
      * own events are taken as they were signed, so a restarted node never signs a second event at an index.
      */
     void restore(Incoming stored) {
+        carriedPastRemoval = stored.hash(); // taken once, in this order: a carried event of a removed creator too
         Event event = unpack(stored);
         if (event == null) {
             throw new ParsecError(ParsecError.Kind.INVALID_EVENT, "stored event held twice");
@@ -423,6 +429,10 @@ final class ParsecCore {
         if (event.creator == PeerList.OUR || PeerState.contains(peer.state, PeerState.SEND)) {
             return;
         }
+        if (carriedPastRemoval != null && Arrays.equals(carriedPastRemoval, event.hash)) {
+            // Carried by another member's event of its message: honest members built on it (see unpack).
+            return;
+        }
         if (peer.removalEvent >= 0 && !event.isDescendantOf(graph.get(peer.removalEvent))) {
             // Removed, but the creator cannot know yet.
             return;
@@ -543,6 +553,14 @@ final class ParsecCore {
             int index = selfParent < 0 ? 0 : graph.get(selfParent).indexByCreator + 1;
             admission.admit(creator, index, peers.get(creator).eventsAt(index).length, position);
         }
+        if (position >= 0 && pastRemoval(creator, selfParent, otherParent)) {
+            if (admission == null || !admission.carriedByMember(position, creator)) {
+                throw new Admission.Refused(ParsecError.Kind.INVALID_PEER_STATE, "an event of "
+                        + peers.get(creator).name + ", removed, that descends from the event at which we decided"
+                        + " its removal, and that no other member's event in the message builds on");
+            }
+            carriedPastRemoval = in.hash();
+        }
         ObservationKey key = null;
         if (in.observation() != null) {
             byte[] obsHash = hasher.hash(in.observation());
@@ -550,6 +568,24 @@ final class ParsecCore {
         }
         return build(creator, in.cause(), selfParent, otherParent, recipient, key, in.observation(),
                 in.voteSignature(), in.hash(), in.signature(), in.wire());
+    }
+
+    /**
+     * Whether an event of this creator with these parents is one {@link #confirmCanAddEvent} refuses as past its
+     * creator's removal: the creator was removed here and the event descends from the event at which we decided it.
+     */
+    private boolean pastRemoval(int creator, int selfParent, int otherParent) {
+        Peer peer = peers.get(creator);
+        if (creator == PeerList.OUR || PeerState.contains(peer.state, PeerState.SEND)) {
+            return false;
+        }
+        if (peer.removalEvent < 0) {
+            return false; // never a sender here: confirmCanAddEvent refuses it whatever carries it
+        }
+        Event removal = graph.get(peer.removalEvent);
+        return selfParent == peer.removalEvent || otherParent == peer.removalEvent
+                || selfParent >= 0 && graph.get(selfParent).isDescendantOf(removal)
+                || otherParent >= 0 && graph.get(otherParent).isDescendantOf(removal);
     }
 
     private Event build(int creator, Cause cause, int selfParent, int otherParent, int recipient,

@@ -19,7 +19,9 @@ class AdmissionLivenessTest {
      * Node 3 floods node 0 with 4,096 siblings, and keeps gossiping its own branch to the others: node 0 took two
      * siblings the others refuse (uncarried further forks). Whatever any honest node has built on reaches every
      * honest node all the same: each honest node's latest event of 100 steps ago is, with its ancestry, in every
-     * honest graph, and all decide the same.
+     * honest graph, and all decide the same. Node 3's removal may be decided, at one event, before or after a node
+     * took node 3's events that build on that event: what honest nodes built on reaches every honest node all the
+     * same, and a restarted node takes its stored graph again.
      */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
@@ -59,5 +61,14 @@ class AdmissionLivenessTest {
                     .contains("a", "v0", "v100", "v175");
         }
         net.assertPrefixAgreement();
+        for (NodeId id : honest) { // what a node took past a removal, carried by others, it takes again on a restart
+            ParsecCore before = ((ParsecDecider) net.decider(id)).core();
+            net.restart(id);
+            ParsecCore after = ((ParsecDecider) net.decider(id)).core();
+            for (int i = 0; i < before.graph.size(); i++) {
+                assertThat(after.graph.contains(before.graph.get(i).hash)).as("%s restarted holds its event %d", id, i)
+                        .isTrue();
+            }
+        }
     }
 }
