@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * PARSEC replay of the reference's recorded benchmark graphs ({@code bench_section_size_evt{8,16}[_single]}, n = 4,
  * 8, 16), as its criterion benches do: the graph is parsed and turned into the recording node's actions once (the reference's {@code Record}), each operation plays them into a fresh instance.
- * The graphs are read from {@code -Dbftkit.parsec.golden=DIR}, else {@code ../shared/parsec-golden}.
+ * The graphs are read from {@code -Dbftkit.parsec.golden=DIR}, a folder of the reference's recorded graphs (not shipped here).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -62,7 +62,11 @@ public class ParsecReplayBench {
 
     static Path goldenFolder() {
         String configured = System.getProperty("bftkit.parsec.golden");
-        Path p = Path.of(configured != null ? configured : "../shared/parsec-golden");
+        if (configured == null) {
+            throw new IllegalStateException("name the folder of the reference's recorded graphs with"
+                    + " -Dbftkit.parsec.golden=DIR");
+        }
+        Path p = Path.of(configured);
         if (!Files.isDirectory(p)) {
             throw new IllegalStateException("recorded graphs not found at " + p.toAbsolutePath()
                     + "; set -Dbftkit.parsec.golden=DIR");
