@@ -391,26 +391,42 @@ final class ParsecCore {
         return lackedBy(index).size();
     }
 
-    /** The reference's {@code handle_request}: absorb, create our Request, answer with what they lack. */
+    /**
+     * The reference's {@code handle_request}: absorb, create our Request, answer with what they lack. A Requesting
+     * we answered already (sent again by {@link #gossipTo} because our answer never reached its creator) gets the
+     * same answer again: what the peer lacks up to our Request, which is the message's last event, and no new event.
+     */
     List<Event> handleRequest(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
         if (malice != null) {
             malice.createAccusationEvents(otherParent);
         }
+        Peer peer = peers.get(srcIndex);
+        if (otherParent == peer.answeredRequesting) {
+            int answer = peer.ourAnswer;
+            List<Event> out = eventsToGossipToPeer(srcIndex);
+            out.removeIf(e -> e.index > answer);
+            return out;
+        }
         createSyncEvent(true, otherParent);
         flushPendingEvents();
         return eventsToGossipToPeer(srcIndex);
     }
 
-    /** The reference's {@code handle_response}: absorb, create our Response. */
+    /**
+     * The reference's {@code handle_response}: absorb, create our Response; none when we answered that Request
+     * already (the same answer again, see {@link #handleRequest}, or one the network delivered twice).
+     */
     void handleResponse(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
         if (malice != null) {
             malice.createAccusationEvents(otherParent);
         }
-        createSyncEvent(false, otherParent);
+        if (otherParent != peers.get(srcIndex).respondedRequest) {
+            createSyncEvent(false, otherParent);
+        }
         flushPendingEvents();
     }
 
@@ -761,6 +777,15 @@ final class ParsecCore {
     private void insertEvent(Event event) {
         graph.add(event);
         peers.get(event.creator).addEvent(event.indexByCreator, event.index);
+        if (event.creator == PeerList.OUR && event.otherParent >= 0) {
+            Peer other = peers.get(graph.get(event.otherParent).creator);
+            if (event.cause == Cause.REQUEST) {
+                other.answeredRequesting = event.otherParent;
+                other.ourAnswer = event.index;
+            } else if (event.cause == Cause.RESPONSE) {
+                other.respondedRequest = event.otherParent;
+            }
+        }
         if (malice != null) {
             malice.inserted(event);
         }
