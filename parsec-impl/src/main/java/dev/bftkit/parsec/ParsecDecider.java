@@ -363,7 +363,7 @@ final class ParsecDecider implements Decider {
         }
         List<Event> events;
         try {
-            events = core.createGossip(peer);
+            events = core.gossipTo(peer);
         } catch (ParsecError e) {
             throw new IllegalStateException("cannot gossip to " + peer + ": " + e.getMessage(), e);
         }
