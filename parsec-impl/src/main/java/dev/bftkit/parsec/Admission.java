@@ -17,8 +17,9 @@ import java.util.Map;
  * member's, so the Byzantine members cannot raise M on their own. Then, for every creator c other than us:
  * <ul>
  *   <li><b>height</b>: an event of c at index by creator i is taken only if i ≤ N = {@value #ALPHA}·(M + 1) +
- *       {@value #BETA} (an honest chain never runs that far ahead of the (f + 1)-th longest; a refused event is
- *       taken once M has grown, so nothing a peer sends first can use up the room);</li>
+ *       {@value #BETA} (a live node signs no Requesting that sees nothing new, {@link ParsecCore#gossipTo}, so an
+ *       honest chain grows by what it answers and by its answered exchanges, each of which grows a peer's chain too;
+ *       a refused event is taken once M has grown, so nothing a peer sends first can use up the room);</li>
  *   <li><b>forks</b>: the first two events of c at one index are taken as they come (the second is the proof of the
  *       fork, which the malice detector accuses); a further one only when the same message carries a later event,
  *       by another creator d of whom we hold no fork, that descends from it, and d has carried fewer than 2(N + 1)

@@ -336,38 +336,97 @@ final class ParsecCore {
         int index = peerIndex(peer);
         confirmAllowedToGossipTo(index);
         addRequestingEvent(index);
-        if (peers.get(index).lastEvent() >= 0) {
-            return eventsToGossipToPeer(index);
-        }
-        return new ArrayList<>(graph.events());
+        return lackedBy(index);
     }
 
-    /** @return how many events {@link #createGossip} would send the peer, our new Requesting excluded */
+    /** @return the events the peer lacks: all of them if we hold nothing of the peer's */
+    private List<Event> lackedBy(int peer) {
+        return peers.get(peer).lastEvent() >= 0 ? eventsToGossipToPeer(peer) : new ArrayList<>(graph.events());
+    }
+
+    /**
+     * A live Decider's gossip (the reference's {@code create_gossip} is kept as it is for recorded graphs and
+     * benchmarks): as {@link #createGossip}, except that while nothing but our own Requestings has been inserted
+     * since one of them that is addressed to this peer, that Requesting is sent again, with what the peer lacks up to
+     * it, and no new event is signed. A new Requesting would see exactly what that one sees; unanswered ones (a node
+     * cut off, or gossiping to a stopped member) would otherwise lengthen our chain with nothing any peer can build
+     * on, past the height other nodes admit ({@link Admission}). An answer, a vote or any event received ends the
+     * run, so our chain grows by at most one Requesting per other member between two such events.
+     */
+    List<Event> gossipTo(NodeId peer) {
+        int index = peerIndex(peer);
+        int again = unansweredRequestingTo(index);
+        if (again < 0) {
+            return createGossip(peer);
+        }
+        confirmAllowedToGossipTo(index);
+        List<Event> out = lackedBy(index);
+        out.removeIf(e -> e.index > again);
+        return out;
+    }
+
+    /**
+     * @return the graph index of our Requesting to the peer among the Requestings of ours the graph ends with (none
+     *     answered, nothing else inserted since), or -1
+     */
+    private int unansweredRequestingTo(int peer) {
+        for (int i = graph.size() - 1; i >= 0; i--) {
+            Event e = graph.get(i);
+            if (e.creator != PeerList.OUR || e.cause != Cause.REQUESTING) {
+                return -1;
+            }
+            if (e.recipient == peer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return how many events {@link #createGossip} would send the peer, our new Requesting excluded (at least as many
+     *     as {@link #gossipTo} sends)
+     */
     int gossipSize(NodeId peer) {
         int index = peerIndex(peer);
-        return peers.get(index).lastEvent() >= 0 ? eventsToGossipToPeer(index).size() : graph.size();
+        return lackedBy(index).size();
     }
 
-    /** The reference's {@code handle_request}: absorb, create our Request, answer with what they lack. */
+    /**
+     * The reference's {@code handle_request}: absorb, create our Request, answer with what they lack. A Requesting
+     * we answered already (sent again by {@link #gossipTo} because our answer never reached its creator) gets the
+     * same answer again: what the peer lacks up to our Request, which is the message's last event, and no new event.
+     */
     List<Event> handleRequest(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
         if (malice != null) {
             malice.createAccusationEvents(otherParent);
         }
+        Peer peer = peers.get(srcIndex);
+        if (otherParent == peer.answeredRequesting) {
+            int answer = peer.ourAnswer;
+            List<Event> out = eventsToGossipToPeer(srcIndex);
+            out.removeIf(e -> e.index > answer);
+            return out;
+        }
         createSyncEvent(true, otherParent);
         flushPendingEvents();
         return eventsToGossipToPeer(srcIndex);
     }
 
-    /** The reference's {@code handle_response}: absorb, create our Response. */
+    /**
+     * The reference's {@code handle_response}: absorb, create our Response; none when we answered that Request
+     * already (the same answer again, see {@link #handleRequest}, or one the network delivered twice).
+     */
     void handleResponse(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
         if (malice != null) {
             malice.createAccusationEvents(otherParent);
         }
-        createSyncEvent(false, otherParent);
+        if (otherParent != peers.get(srcIndex).respondedRequest) {
+            createSyncEvent(false, otherParent);
+        }
         flushPendingEvents();
     }
 
@@ -718,6 +777,15 @@ final class ParsecCore {
     private void insertEvent(Event event) {
         graph.add(event);
         peers.get(event.creator).addEvent(event.indexByCreator, event.index);
+        if (event.creator == PeerList.OUR && event.otherParent >= 0) {
+            Peer other = peers.get(graph.get(event.otherParent).creator);
+            if (event.cause == Cause.REQUEST) {
+                other.answeredRequesting = event.otherParent;
+                other.ourAnswer = event.index;
+            } else if (event.cause == Cause.RESPONSE) {
+                other.respondedRequest = event.otherParent;
+            }
+        }
         if (malice != null) {
             malice.inserted(event);
         }

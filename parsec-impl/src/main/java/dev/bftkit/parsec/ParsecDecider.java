@@ -379,7 +379,7 @@ final class ParsecDecider implements Decider, GraphView {
         }
         List<Event> events;
         try {
-            events = core.createGossip(peer);
+            events = core.gossipTo(peer);
         } catch (ParsecError e) {
             throw new IllegalStateException("cannot gossip to " + peer + ": " + e.getMessage(), e);
         }

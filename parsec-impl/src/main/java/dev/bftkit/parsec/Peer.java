@@ -16,6 +16,12 @@ final class Peer {
     int removalEvent = -1;
     /** Graph index from which accomplice detection resumes, or -1. */
     int accompliceCheckpoint = -1;
+    /** The graph index of this peer's latest Requesting that our own Request answers, or -1. */
+    int answeredRequesting = -1;
+    /** The graph index of our Request answering {@link #answeredRequesting}, or -1. */
+    int ourAnswer = -1;
+    /** The graph index of this peer's latest Request that our own Response answers, or -1. */
+    int respondedRequest = -1;
     /** events.get(i): graph indices of this peer's events at index-by-creator i, forks in arrival order. */
     private final ArrayList<int[]> events = new ArrayList<>();
     private int lastEvent = -1;
