@@ -103,15 +103,15 @@ public final class Behaviours {
                 return k - 1;
             }
 
-            private Decider copy(ByzantineContext ctx, int j) {
+            private Shadow copy(ByzantineContext ctx, int j) {
                 return ctx.decider("twin-" + (char) ('a' + j), ctx.instance());
             }
 
             @Override
             public void onPhase(ByzantineContext ctx) {
                 for (int j = 0; j < k; j++) {
-                    Decider d = copy(ctx, j);
-                    ShadowBehaviour.safeTick(d);
+                    Shadow d = copy(ctx, j);
+                    d.tick();
                     int mine = j;
                     drain(ctx, d, j, peer -> copyFor(ctx, peer) == mine);
                 }
@@ -119,19 +119,19 @@ public final class Behaviours {
 
             @Override
             public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-                return ShadowBehaviour.answer(copy(ctx, copyFor(ctx, from)), from, request);
+                return copy(ctx, copyFor(ctx, from)).answer(from, request);
             }
 
             @Override
             public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-                Decider d = copy(ctx, tag);
-                ShadowBehaviour.absorb(d, from, response);
+                Shadow d = copy(ctx, tag);
+                d.absorb(from, response);
                 drain(ctx, d, tag, peer -> copyFor(ctx, peer) == tag);
             }
 
             @Override
             public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-                copy(ctx, tag).onRequestFailed(peer);
+                copy(ctx, tag).requestFailed(peer);
             }
         };
     }
@@ -226,7 +226,7 @@ public final class Behaviours {
         List<String> instances = List.of("replay-0", "replay-1", "replay-2", "replay-3");
         return new Rotating("replayer", instances.size()) {
             @Override
-            Decider variant(ByzantineContext ctx, int k) {
+            Shadow variant(ByzantineContext ctx, int k) {
                 return ctx.decider(instances.get(k), InstanceId.of((instances.get(k) + "-" + ctx.instance())
                         .getBytes(StandardCharsets.UTF_8)));
             }
@@ -333,7 +333,7 @@ public final class Behaviours {
         List<Map<String, String>> opts = List.copyOf(variants);
         return new Rotating("misconfigured", opts.size()) {
             @Override
-            Decider variant(ByzantineContext ctx, int k) {
+            Shadow variant(ByzantineContext ctx, int k) {
                 return ctx.decider("misconfigured-" + k, ctx.instance(), opts.get(k));
             }
         };
@@ -350,7 +350,7 @@ public final class Behaviours {
             this.count = count;
         }
 
-        abstract Decider variant(ByzantineContext ctx, int k);
+        abstract Shadow variant(ByzantineContext ctx, int k);
 
         @Override
         public String name() {
@@ -360,27 +360,27 @@ public final class Behaviours {
         @Override
         public void onPhase(ByzantineContext ctx) {
             for (int k = 0; k < count; k++) {
-                Decider d = variant(ctx, k);
-                ShadowBehaviour.safeTick(d);
+                Shadow d = variant(ctx, k);
+                d.tick();
                 drain(ctx, d, k, peer -> true);
             }
         }
 
         @Override
         public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-            return ShadowBehaviour.answer(variant(ctx, (int) (answered++ % count)), from, request);
+            return variant(ctx, (int) (answered++ % count)).answer(from, request);
         }
 
         @Override
         public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-            Decider d = variant(ctx, tag);
-            ShadowBehaviour.absorb(d, from, response);
+            Shadow d = variant(ctx, tag);
+            d.absorb(from, response);
             drain(ctx, d, tag, peer -> true);
         }
 
         @Override
         public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-            variant(ctx, tag).onRequestFailed(peer);
+            variant(ctx, tag).requestFailed(peer);
         }
     }
 
@@ -420,7 +420,7 @@ public final class Behaviours {
         boolean allows(NodeId peer);
     }
 
-    static void drain(ByzantineContext ctx, Decider d, int tag, PeerFilter filter) {
+    static void drain(ByzantineContext ctx, Shadow d, int tag, PeerFilter filter) {
         for (int i = 0; i < 4096; i++) {
             Optional<Outbound> o = d.nextGossip();
             if (o.isEmpty()) {
@@ -429,7 +429,7 @@ public final class Behaviours {
             if (filter.allows(o.get().peer())) {
                 ctx.send(o.get().peer(), o.get().request(), tag);
             } else {
-                d.onRequestFailed(o.get().peer());
+                d.requestFailed(o.get().peer());
             }
         }
     }

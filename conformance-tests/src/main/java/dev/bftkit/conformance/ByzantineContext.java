@@ -4,7 +4,6 @@ import dev.bftkit.api.Committee;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Crypto;
-import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.SigningKey;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +63,9 @@ public interface ByzantineContext {
      *
      * @param label distinguishes Deciders (twins, shadows)
      * @param instance the instance it runs (the scenario's, or another one to replay from)
-     * @return the Decider
+     * @return the Decider, with its requests waiting to be sent
      */
-    Decider decider(String label, InstanceId instance);
+    Shadow decider(String label, InstanceId instance);
 
     /**
      * Like {@link #decider(String, InstanceId)}, with Decider options of its own (a node configured differently
@@ -75,9 +74,9 @@ public interface ByzantineContext {
      * @param label distinguishes Deciders
      * @param instance the instance it runs
      * @param options options that replace the committee's
-     * @return the Decider
+     * @return the Decider, with its requests waiting to be sent
      */
-    Decider decider(String label, InstanceId instance, java.util.Map<String, String> options);
+    Shadow decider(String label, InstanceId instance, java.util.Map<String, String> options);
 
     /**
      * A value the application accepts, put forward by this member: a decision may validly carry it, as it may any

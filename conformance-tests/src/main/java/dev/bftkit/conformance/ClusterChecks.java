@@ -167,7 +167,7 @@ public final class ClusterChecks {
                 m.phases.countDown();
             }
         };
-        m.node = Node.start(NodeConfig.of(d, net.open(combination.transport(), m.index, TransportLimits.DEFAULT))
+        m.node = Node.start(NodeConfig.of(d, m.storage, net.open(combination.transport(), m.index, TransportLimits.DEFAULT))
                 .withClock(clock).withRequestTimeout(Duration.ofSeconds(2)).withListener(listener));
         m.node.decisions().subscribe(new Flow.Subscriber<>() {
             @Override

@@ -1,10 +1,8 @@
 package dev.bftkit.conformance;
 
-import dev.bftkit.api.BftException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
-import dev.bftkit.api.spi.Decider;
 import java.util.Optional;
 
 /**
@@ -75,7 +73,7 @@ public abstract class ShadowBehaviour implements Behaviour {
      * @param ctx the member's view
      * @param shadow the shadow, after the input
      */
-    protected void beforeGossip(ByzantineContext ctx, Decider shadow) {
+    protected void beforeGossip(ByzantineContext ctx, Shadow shadow) {
     }
 
     /**
@@ -83,7 +81,7 @@ public abstract class ShadowBehaviour implements Behaviour {
      *
      * @param ctx the member's view
      */
-    protected Decider decider(ByzantineContext ctx) {
+    protected Shadow decider(ByzantineContext ctx) {
         return ctx.decider("honest", instanceFor(ctx));
     }
 
@@ -92,12 +90,12 @@ public abstract class ShadowBehaviour implements Behaviour {
         if (!active(ctx)) {
             return;
         }
-        Decider d = decider(ctx);
-        safeTick(d);
+        Shadow d = decider(ctx);
+        d.tick();
         send(ctx, d);
     }
 
-    private void send(ByzantineContext ctx, Decider d) {
+    private void send(ByzantineContext ctx, Shadow d) {
         beforeGossip(ctx, d);
         for (int i = 0; i < 4096; i++) {
             Optional<Outbound> o = d.nextGossip();
@@ -114,7 +112,7 @@ public abstract class ShadowBehaviour implements Behaviour {
         if (!active(ctx)) {
             return null;
         }
-        byte[] r = answer(decider(ctx), from, request);
+        byte[] r = decider(ctx).answer(from, request);
         return r == null ? null : twist(ctx, from, r);
     }
 
@@ -123,56 +121,13 @@ public abstract class ShadowBehaviour implements Behaviour {
         if (!active(ctx)) {
             return;
         }
-        Decider d = decider(ctx);
-        absorb(d, from, response);
+        Shadow d = decider(ctx);
+        d.absorb(from, response);
         send(ctx, d);
     }
 
     @Override
     public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-        decider(ctx).onRequestFailed(peer);
-    }
-
-    /**
-     * Ticks a Decider run by a faulty member, ignoring its errors (it is faulty anyway).
-     *
-     * @param d the Decider
-     */
-    public static void safeTick(Decider d) {
-        try {
-            d.tick();
-        } catch (BftException e) {
-            // a faulty node's own Decider may fail; it is faulty anyway
-        }
-    }
-
-    /**
-     * {@return a Decider's answer to a request, or null if it refused it}
-     *
-     * @param d the Decider
-     * @param from the asker
-     * @param request the request
-     */
-    public static byte[] answer(Decider d, NodeId from, byte[] request) {
-        try {
-            return d.onRequest(from, request);
-        } catch (BftException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Feeds a response to a Decider, ignoring its errors.
-     *
-     * @param d the Decider
-     * @param from the peer that answered
-     * @param response the response
-     */
-    public static void absorb(Decider d, NodeId from, byte[] response) {
-        try {
-            d.onResponse(from, response);
-        } catch (BftException e) {
-            // ignored: faulty
-        }
+        decider(ctx).requestFailed(peer);
     }
 }

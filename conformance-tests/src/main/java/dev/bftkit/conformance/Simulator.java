@@ -16,8 +16,10 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Footprint;
+import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.StoredState;
 import dev.bftkit.conformance.internal.MemoryStorage;
 import dev.bftkit.runtime.Driver;
 import dev.bftkit.runtime.TickClock;
@@ -69,8 +71,8 @@ public final class Simulator {
          * @param timeMs the virtual time
          * @param node the honest node's index
          * @param decision the new decision (a restarted node's repeat of an earlier one is not reported)
-         * @param dot renders the node's Decider as Graphviz DOT ({@link Decider#toDot()}) as it is now; valid only
-         *     during this call
+         * @param dot renders the node's Decider as Graphviz DOT ({@link GraphView#toDot()}; an empty graph for a
+         *     Decider without a picture) as it is now; valid only during this call
          */
         void decided(long timeMs, int node, Decision decision, Supplier<String> dot);
     }
@@ -117,7 +119,7 @@ public final class Simulator {
         final double drift;
         final SeededRandom rng;
         final Map<Long, Integer> pending = new HashMap<>();
-        final Map<String, Decider> byzDeciders = new TreeMap<>();
+        final Map<String, Shadow> byzDeciders = new TreeMap<>();
         final List<Decision> decisions = new ArrayList<>();
         final List<Fault> faultHistory = new ArrayList<>();
         Decider decider;
@@ -219,19 +221,19 @@ public final class Simulator {
         }
 
         @Override
-        public Decider decider(String label, InstanceId inst) {
+        public Shadow decider(String label, InstanceId inst) {
             return decider(label, inst, options);
         }
 
         @Override
-        public Decider decider(String label, InstanceId inst, Map<String, String> opts) {
+        public Shadow decider(String label, InstanceId inst, Map<String, String> opts) {
             String k = label + "@" + inst;
-            Decider d = byzDeciders.get(k);
+            Shadow d = byzDeciders.get(k);
             if (d == null) {
                 String value = "v:byz" + index + "-" + label;
-                d = provider.create(new DeciderConfig(inst, committee, keys[index], crypto, new MemoryStorage(),
-                        application(value), SeededRandom.mix(scenario.seed() ^ SeededRandom.seedOf(k.getBytes(
-                                StandardCharsets.UTF_8))), opts));
+                d = new Shadow(provider.create(new DeciderConfig(inst, committee, keys[index], crypto,
+                        StoredState.EMPTY, application(value), SeededRandom.mix(scenario.seed()
+                        ^ SeededRandom.seedOf(k.getBytes(StandardCharsets.UTF_8))), opts)));
                 byzDeciders.put(k, d);
             }
             return d;
@@ -448,7 +450,7 @@ public final class Simulator {
             node.decider = provider.create(new DeciderConfig(instance, committee, keys[node.index], crypto,
                     node.storage, application("v:" + node.index + ":" + Long.toHexString(scenario.seed())),
                     SeededRandom.mix(scenario.seed() + 1000L * node.index + node.epoch), options));
-            node.driver = new Driver(node.decider, clock, new Driver.Host() {
+            node.driver = new Driver(node.decider, node.storage, clock, new Driver.Host() {
                 @Override
                 public void send(Outbound request) {
                     sendFrom(node, request);
@@ -681,8 +683,11 @@ public final class Simulator {
             node.decideTime = now;
             node.decideTick = (node.phases + phasesPerTick - 1) / phasesPerTick; // ticks begun so far
         }
-        Decider decider = node.decider;
-        decisionListener.decided(now, node.index, d, decider::toDot);
+        decisionListener.decided(now, node.index, d, dotOf(node.decider));
+    }
+
+    private static Supplier<String> dotOf(Decider decider) {
+        return decider instanceof GraphView g ? g::toDot : () -> "digraph {\n}\n";
     }
 
     private void sendRequest(SimNode node, int to, byte[] request, int tag) {
@@ -823,14 +828,15 @@ public final class Simulator {
                 continue;
             }
             int position = 0;
-            for (Optional<Decision> d = n.decider.poll(); d.isPresent(); d = n.decider.poll(), position++) {
-                if (position >= n.decisions.size() || d.get().position() != position
-                        || !n.decisions.get(position).sameOutcome(d.get())) {
+            for (Decision d : n.decider.start().decisions()) {
+                if (position >= n.decisions.size() || d.position() != position
+                        || !n.decisions.get(position).sameOutcome(d)) {
                     violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run"
-                            + " and handed out " + d.get().position() + ", not its earlier decision at position "
+                            + " and handed out " + d.position() + ", not its earlier decision at position "
                             + position);
                     break;
                 }
+                position++;
             }
             if (position < n.decisions.size()) {
                 violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run and"
@@ -886,8 +892,8 @@ public final class Simulator {
             }
         }
         for (SimNode n : nodes) {
-            for (Decider d : n.byzDeciders.values()) {
-                d.close();
+            for (Shadow d : n.byzDeciders.values()) {
+                d.decider().close();
             }
             if (n.decider != null) {
                 n.decider.close();

@@ -2,15 +2,13 @@ package dev.bftkit.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.api.Decision;
 import dev.bftkit.api.FaultLog;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
-import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.Step;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +22,7 @@ class StaleBehaviourTest {
     @Test
     void aStarvedPeerGetsItsFirstAnswerAgainAndOthersGetFreshOnes() {
         Counting decider = new Counting();
-        Context ctx = new Context(decider);
+        Context ctx = new Context(new Shadow(decider));
         Behaviour stale = Behaviours.byName("stale", Set.of(1));
         assertThat(stale.name()).isEqualTo("stale");
         assertThat(Behaviours.names()).contains("stale");
@@ -53,40 +51,33 @@ class StaleBehaviourTest {
         }
 
         @Override
-        public void submit(byte[] payload) {
+        public Step start() {
+            return Step.NONE;
         }
 
         @Override
-        public void tick() {
+        public Step submit(byte[] payload) {
+            return Step.NONE;
         }
 
         @Override
-        public Optional<Outbound> nextGossip() {
-            return Optional.empty();
+        public Step tick() {
+            return Step.NONE;
         }
 
         @Override
-        public byte[] onRequest(NodeId from, byte[] request) {
-            return new byte[] {(byte) ++requests};
+        public Step onRequest(NodeId from, byte[] request) {
+            return Step.builder().reply(new byte[] {(byte) ++requests}).build();
         }
 
         @Override
-        public void onResponse(NodeId from, byte[] response) {
-        }
-
-        @Override
-        public Optional<Decision> poll() {
-            return Optional.empty();
+        public Step onResponse(NodeId from, byte[] response) {
+            return Step.NONE;
         }
 
         @Override
         public FaultLog faults() {
             throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String toDot() {
-            return "";
         }
 
         @Override
@@ -111,7 +102,7 @@ class StaleBehaviourTest {
     }
 
     /** Node 0's view, with one Decider. */
-    private record Context(Decider decider) implements ByzantineContext {
+    private record Context(Shadow decider) implements ByzantineContext {
         @Override
         public dev.bftkit.api.spi.SigningKey key() {
             throw new UnsupportedOperationException("the stale behaviour signs nothing itself");
@@ -172,18 +163,18 @@ class StaleBehaviourTest {
         }
 
         @Override
-        public Decider decider(String label, InstanceId instance) {
+        public Shadow decider(String label, InstanceId instance) {
             return decider;
         }
 
         @Override
-        public Decider decider(String label, InstanceId instance, Map<String, String> options) {
+        public Shadow decider(String label, InstanceId instance, Map<String, String> options) {
             return decider;
         }
 
         @Override
         public InstanceId instance() {
-            return decider.instance();
+            return decider.decider().instance();
         }
     }
 }

@@ -134,7 +134,7 @@ public final class ClusterBench implements AutoCloseable {
                 byte[] value = (instance + " from " + i).getBytes(StandardCharsets.UTF_8);
                 var d = decider.create(new DeciderConfig(id, committee, net.key(i), crypto, parts.stores.get(i),
                         Application.proposing(value), i, options));
-                Node node = Node.start(NodeConfig.of(d, parts.transports.get(i)).withClock(CLOCK)
+                Node node = Node.start(NodeConfig.of(d, parts.stores.get(i), parts.transports.get(i)).withClock(CLOCK)
                         .withRequestTimeout(Duration.ofSeconds(1)).withCloseTransport(false));
                 nodes.add(node);
                 if (submits) {

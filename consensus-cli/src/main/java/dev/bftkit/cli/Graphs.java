@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Graph dumps: each Decider's {@link dev.bftkit.api.spi.Decider#toDot()} as a DOT file per node per decision, and
+ * Graph dumps: each Decider's {@link dev.bftkit.api.spi.GraphView#toDot()} as a DOT file per node per decision, and
  * an SVG beside it when Graphviz {@code dot} is on the {@code PATH}.
  */
 final class Graphs {

@@ -17,6 +17,7 @@ import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
@@ -184,7 +185,7 @@ final class NodeCommand implements Callable<Integer> {
             events.started(cfg, instanceName, committee, bind, storageProvider, journal.earlier());
             TickClock clock = new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
                     Duration.ofMillis(cfg.tickMaxMs()));
-            run.start(Node.start(NodeConfig.of(decider, watched).withClock(clock)
+            run.start(Node.start(NodeConfig.of(decider, run.storage, watched).withClock(clock)
                     .withRequestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
                     .withListener(run.listener(decider, graphWriter))));
             for (String v : values) {
@@ -303,7 +304,7 @@ final class NodeCommand implements Callable<Integer> {
                     boolean restored = phases.get() == 0;
                     Journal.Match match = journal.record(d);
                     graphs.ifPresent(g -> g.write("node-" + events.self() + "-" + journal.name() + "-decision-"
-                            + d.position(), decider.toDot()));
+                            + d.position(), decider instanceof GraphView v ? v.toDot() : "digraph {\n}\n"));
                     events.decided(d, restored ? decider.currentTick() : tick, ms, restored, match);
                     if (match == Journal.Match.DIFFERENT) {
                         fail("decision #" + d.position() + " differs from the one recorded earlier in "

@@ -60,6 +60,7 @@ class EmbeddingExampleTest {
         Node node = Node.start(NodeConfig.of(
                 Plugins.decider("streamlette").create(new DeciderConfig(InstanceId.of("block-42"), committee,
                         key, crypto, storage, Application.proposing(proposal), seed, Map.of())),
+                storage,                                                 // the node writes, the Decider reads
                 Plugins.transport("vertx").open(new TransportConfig(key.publicKey().nodeId(), key, crypto,
                         listen, peers, TransportLimits.DEFAULT)))
                 .withClock(new TickClock(Duration.ofMillis(100), 1.05, Duration.ofSeconds(5))));

@@ -2,25 +2,36 @@ package dev.bftkit.runtime;
 
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
+import dev.bftkit.api.Fault;
+import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
+import dev.bftkit.api.StorageException;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.Step;
+import dev.bftkit.api.spi.Storage;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Runs one {@link Decider}'s inputs and carries out its outputs in the order the Decider contract requires, on
- * whatever thread and clock its host gives it. It is the one place that drains a Decider after an input (decisions
- * first, then at most {@link #MAX_OUTBOUND_PER_INPUT} requests) and that turns the {@link TickClock} into phase
- * lengths. The real {@link Node} hosts it on a thread of its own over a Transport; the conformance kit's simulator
- * hosts it in virtual time, so a simulated run takes the production path.
+ * Runs one {@link Decider}'s inputs and carries out the {@link Step} each returns, in the order the Decider
+ * contract requires: the step's writes become durable in the node's {@link Storage} first, then its requests are
+ * sent (at most {@link #MAX_OUTBOUND_PER_INPUT}) and its reply returned, then its decisions and faults are
+ * published. It also turns the {@link TickClock} into phase lengths. The real {@link Node} hosts it on a thread of
+ * its own over a Transport; the conformance kit's simulator hosts it in virtual time, so a simulated run takes the
+ * production path.
  *
- * <p>Single-threaded and deterministic: it starts no thread, reads no clock and does no I/O. Its host calls it from
- * one thread at a time and carries out what it hands to {@link Host}.
+ * <p>A write that fails stops the driver: it hands out nothing of that step or any later one (what the Decider
+ * signed in it is not durable), and every later input throws the same {@link StorageException}; restart the node
+ * from its storage.
+ *
+ * <p>Single-threaded and deterministic: it starts no thread and reads no clock. Its host calls it from one thread
+ * at a time and carries out what it hands to {@link Host}.
  */
 public final class Driver {
-    /** The most requests handed out for one input, a bound on a runaway Decider; the rest wait for the next input. */
-    public static final int MAX_OUTBOUND_PER_INPUT = 4096;
+    /** The most requests sent for one input ({@link Step#MAX_SEND}), a bound on a runaway Decider; more are dropped. */
+    public static final int MAX_OUTBOUND_PER_INPUT = Step.MAX_SEND;
 
     /** What a host does with a Decider's outputs. Called on the thread that called the {@link Driver}. */
     public interface Host {
@@ -40,31 +51,43 @@ public final class Driver {
         void decided(Decision decision);
 
         /**
-         * One input asked for more than {@link #MAX_OUTBOUND_PER_INPUT} requests; the rest wait for the next input.
+         * One input asked for more than {@link #MAX_OUTBOUND_PER_INPUT} requests; the rest were dropped.
          *
          * @param max the bound
          */
         default void outboundCapped(int max) {
         }
+
+        /**
+         * Misbehaviour the last input proved (also in the Decider's fault log).
+         *
+         * @param faults the new faults
+         */
+        default void faulted(List<Fault> faults) {
+        }
     }
 
     private final Decider decider;
+    private final Storage storage;
     private final TickClock clock;
     private final Host host;
     private final int phases;
 
     private long phaseTick = -1;
     private int phase;
+    private StorageException failedWrite;
 
     /**
      * Drives a Decider.
      *
      * @param decider the Decider; the driver becomes its only caller
+     * @param storage the node's store, which the Decider read when it was created; the driver writes each step to it
      * @param clock the tick schedule
      * @param host what to do with its outputs
      */
-    public Driver(Decider decider, TickClock clock, Host host) {
+    public Driver(Decider decider, Storage storage, TickClock clock, Host host) {
         this.decider = Objects.requireNonNull(decider, "decider");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.host = Objects.requireNonNull(host, "host");
         this.phases = Math.max(1, decider.phasesPerTick());
@@ -106,9 +129,9 @@ public final class Driver {
         return clock.tickMillis(tick());
     }
 
-    /** Hands out what the Decider holds after it was created (a reloaded Decider's decisions and gossip). */
+    /** The first input: carries out what the Decider hands out when it is created (or reloaded from storage). */
     public void start() {
-        afterInput();
+        input(decider::start);
     }
 
     /**
@@ -134,19 +157,18 @@ public final class Driver {
     }
 
     /**
-     * Answers a peer's request. The answer is the Decider's; what it asks to send and decide is carried out first.
+     * Answers a peer's request. The step's writes are durable and its requests sent before the reply is returned.
      *
      * @param from the authenticated sender
      * @param request its bytes
      * @return the response
-     * @throws dev.bftkit.api.InvalidMessageException if the Decider refused the request (its outputs are still
-     *     carried out)
-     * @throws FatalConsensusException if the fault assumption is proven broken (nothing more is carried out)
+     * @throws InvalidMessageException if the Decider refused the request (the rest of its step is still carried out)
+     * @throws FatalConsensusException if the fault assumption is proven broken (nothing is carried out)
      */
     public byte[] request(NodeId from, byte[] request) {
-        byte[][] reply = new byte[1][];
-        input(() -> reply[0] = decider.onRequest(from, request));
-        return reply[0];
+        Step step = input(() -> decider.onRequest(from, request));
+        return step.reply().orElseThrow(() -> new IllegalStateException(
+                "the Decider answered a request with neither a reply nor a rejection"));
     }
 
     /**
@@ -154,7 +176,7 @@ public final class Driver {
      *
      * @param from the peer that answered
      * @param response its bytes
-     * @throws dev.bftkit.api.InvalidMessageException if the Decider refused it (its outputs are still carried out)
+     * @throws InvalidMessageException if the Decider refused it (the rest of its step is still carried out)
      * @throws FatalConsensusException if the fault assumption is proven broken
      */
     public void response(NodeId from, byte[] response) {
@@ -171,33 +193,37 @@ public final class Driver {
     }
 
     /**
-     * Runs one input, then carries out its outputs, also when the Decider refused the input: what it absorbed
-     * before refusing stays. A fatal error stops here.
+     * Runs one input and carries out its step: persist, then send, then publish; a rejection is thrown last.
+     *
+     * @throws StorageException if this step's write or an earlier one failed (nothing of it is handed out)
      */
-    private void input(Runnable call) {
-        try {
-            call.run();
-        } catch (FatalConsensusException fatal) {
-            throw fatal;
-        } catch (RuntimeException refused) {
-            afterInput();
-            throw refused;
+    private Step input(Supplier<Step> call) {
+        if (failedWrite != null) {
+            throw failedWrite;
         }
-        afterInput();
-    }
-
-    /** Publishes decisions, then sends what the Decider asks to send, up to the bound. */
-    private void afterInput() {
-        for (Optional<Decision> d = decider.poll(); d.isPresent(); d = decider.poll()) {
-            host.decided(d.get());
-        }
-        for (int i = 0; i < MAX_OUTBOUND_PER_INPUT; i++) {
-            Optional<Outbound> out = decider.nextGossip();
-            if (out.isEmpty()) {
-                return;
+        Step step = call.get();
+        if (!step.persist().isEmpty()) {
+            try {
+                storage.write(step.persist());
+            } catch (StorageException e) {
+                failedWrite = e;
+                throw e;
             }
-            host.send(out.get());
         }
-        host.outboundCapped(MAX_OUTBOUND_PER_INPUT);
+        List<Outbound> send = step.send();
+        for (int i = 0; i < Math.min(send.size(), MAX_OUTBOUND_PER_INPUT); i++) {
+            host.send(send.get(i));
+        }
+        if (send.size() > MAX_OUTBOUND_PER_INPUT) {
+            host.outboundCapped(MAX_OUTBOUND_PER_INPUT);
+        }
+        step.decisions().forEach(host::decided);
+        if (!step.faults().isEmpty()) {
+            host.faulted(step.faults());
+        }
+        if (step.rejected().isPresent()) {
+            throw step.rejected().get();
+        }
+        return step;
     }
 }

@@ -6,6 +6,7 @@ import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
+import dev.bftkit.api.StorageException;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.Transport;
@@ -63,7 +64,7 @@ public final class Node implements AutoCloseable {
         executor.prestartCoreThread();
         this.thread = made[0];
         this.publisher = new DecisionPublisher(executor, config.maxRetainedDecisions());
-        this.driver = new Driver(decider, config.clock(), new Driver.Host() {
+        this.driver = new Driver(decider, config.storage(), config.clock(), new Driver.Host() {
             @Override
             public void send(Outbound out) {
                 Node.this.send(out);
@@ -93,8 +94,9 @@ public final class Node implements AutoCloseable {
         Node node = new Node(config);
         node.transport.serve(node.channel, node::handle);
         node.executor.execute(() -> {
-            node.driver.start();
-            node.scheduleNextPhase();
+            if (node.input(null, node.driver::start)) {
+                node.scheduleNextPhase();
+            }
         });
         return node;
     }
@@ -115,8 +117,9 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * {@return a future that completes with the first decision, or exceptionally with a {@link FatalConsensusException}
-     * or when the node is closed first; a copy, so completing it does not affect the node}
+     * {@return a future that completes with the first decision, or exceptionally with a {@link FatalConsensusException},
+     * with the {@link StorageException} of a write that failed (the node stops: restart it from its storage), or
+     * when the node is closed first; a copy, so completing it does not affect the node}
      */
     public CompletableFuture<Decision> decide() {
         return first.copy();
@@ -160,7 +163,7 @@ public final class Node implements AutoCloseable {
                 }
                 try {
                     answer.complete(driver.request(from, request));
-                } catch (FatalConsensusException e) {
+                } catch (FatalConsensusException | StorageException e) {
                     answer.completeExceptionally(e);
                     fail(e);
                 } catch (BftException | IllegalArgumentException e) {
@@ -195,7 +198,8 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Runs one input through the driver: a refusal goes to the listener, a fatal error stops the node.
+     * Runs one input through the driver: a refusal goes to the listener; a fatal error, or a write that failed (what
+     * the Decider signed in that step is not durable), stops the node.
      *
      * @return false if the node stopped
      */
@@ -203,7 +207,7 @@ public final class Node implements AutoCloseable {
         try {
             call.run();
             return true;
-        } catch (FatalConsensusException e) {
+        } catch (FatalConsensusException | StorageException e) {
             fail(e);
             return false;
         } catch (BftException | IllegalArgumentException e) {
@@ -232,8 +236,9 @@ public final class Node implements AutoCloseable {
         }));
     }
 
-    private void fail(FatalConsensusException e) {
-        LOG.log(Level.ERROR, "consensus fault assumption broken on " + transport.self() + ": " + e.getMessage());
+    private void fail(BftException e) {
+        LOG.log(Level.ERROR, (e instanceof StorageException ? "storage failed on " : "consensus fault assumption broken on ")
+                + transport.self() + ", node stopped: " + e.getMessage());
         stopped = true;
         first.completeExceptionally(e);
         publisher.finish(e);

@@ -1,6 +1,7 @@
 package dev.bftkit.runtime;
 
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.Transport;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,6 +10,8 @@ import java.util.Objects;
  * How a {@link Node} drives its Decider.
  *
  * @param decider the Decider; the node becomes its only caller
+ * @param storage the node's store: the Decider read it when it was created, and the node makes each of its steps
+ *     durable there before sending anything of it
  * @param transport the transport its gossip travels on; served on the Decider's instance as channel
  * @param clock the tick schedule
  * @param requestTimeout how long to wait for a peer's response
@@ -17,13 +20,15 @@ import java.util.Objects;
  *     them yet; a subscriber that falls further behind gets an error
  * @param listener observes ticks and decisions
  */
-public record NodeConfig(Decider decider, Transport transport, TickClock clock, Duration requestTimeout,
+public record NodeConfig(Decider decider, Storage storage, Transport transport, TickClock clock, Duration requestTimeout,
                          boolean closeTransport, int maxRetainedDecisions, NodeListener listener) {
 
     /**
-     * Validates. {@link #of(Decider, Transport)} fills in defaults for everything but the Decider and transport.
+     * Validates. {@link #of(Decider, Storage, Transport)} fills in defaults for everything but the Decider, storage
+     * and transport.
      *
      * @param decider the Decider to drive; the node becomes its only caller, on the node's own thread
+     * @param storage the node's open store (the node does not close it)
      * @param transport the transport to gossip on; the node serves the Decider's instance id on it as channel
      * @param clock the tick schedule; {@link TickClock#REFERENCE} is Streamlette's
      * @param requestTimeout how long to wait for a peer's response before telling the Decider that the request
@@ -40,6 +45,7 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      */
     public NodeConfig {
         Objects.requireNonNull(decider, "decider");
+        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");
@@ -56,11 +62,12 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * retained decisions, no listener.
      *
      * @param decider the Decider
+     * @param storage the store the Decider read and the node writes its steps to
      * @param transport the transport
      * @return the config
      */
-    public static NodeConfig of(Decider decider, Transport transport) {
-        return new NodeConfig(decider, transport, TickClock.REFERENCE, Duration.ofSeconds(5), true, 65_536,
+    public static NodeConfig of(Decider decider, Storage storage, Transport transport) {
+        return new NodeConfig(decider, storage, transport, TickClock.REFERENCE, Duration.ofSeconds(5), true, 65_536,
                 new NodeListener() { });
     }
 
@@ -70,7 +77,7 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * @param clock another tick schedule
      */
     public NodeConfig withClock(TickClock clock) {
-        return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
                 listener);
     }
 
@@ -81,7 +88,7 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public NodeConfig withRequestTimeout(Duration timeout) {
-        return new NodeConfig(decider, transport, clock, timeout, closeTransport, maxRetainedDecisions, listener);
+        return new NodeConfig(decider, storage, transport, clock, timeout, closeTransport, maxRetainedDecisions, listener);
     }
 
     /**
@@ -90,7 +97,7 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * @param listener another listener
      */
     public NodeConfig withListener(NodeListener listener) {
-        return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
                 listener);
     }
 
@@ -100,7 +107,7 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * @param close whether closing the node closes the transport
      */
     public NodeConfig withCloseTransport(boolean close) {
-        return new NodeConfig(decider, transport, clock, requestTimeout, close, maxRetainedDecisions, listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, close, maxRetainedDecisions, listener);
     }
 
     /**
@@ -110,6 +117,6 @@ public record NodeConfig(Decider decider, Transport transport, TickClock clock, 
      * @throws IllegalArgumentException if {@code max} is less than 1
      */
     public NodeConfig withMaxRetainedDecisions(int max) {
-        return new NodeConfig(decider, transport, clock, requestTimeout, closeTransport, max, listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, max, listener);
     }
 }

@@ -8,6 +8,8 @@ import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
+import dev.bftkit.api.StorageException;
+import dev.bftkit.api.spi.WriteBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,14 @@ class DriverTest {
 
     private final ScriptedDecider decider = new ScriptedDecider(PEER, 2, 1);
     private final List<String> host = new ArrayList<>();
-    private final Driver driver = new Driver(decider, CLOCK, new Driver.Host() {
+    private final ListStorage storage = new ListStorage() {
+        @Override
+        public synchronized void write(WriteBatch batch) {
+            super.write(batch);
+            host.add("persist " + batch.size());
+        }
+    };
+    private final Driver driver = new Driver(decider, storage, CLOCK, new Driver.Host() {
         @Override
         public void send(Outbound request) {
             host.add("send " + new String(request.request()));
@@ -42,14 +51,15 @@ class DriverTest {
     }
 
     @Test
-    void decisionsAreHandedOutBeforeRequestsAfterEachInput() {
+    void aStepIsPersistedThenSentThenPublished() {
         decider.decisions.add(decision(0));
+        decider.writeOnNextStep = true;
         driver.phase();
-        assertThat(host).containsExactly("decided 0", "send ping");
+        assertThat(host).containsExactly("persist 1", "send ping", "decided 0");
     }
 
     @Test
-    void oneInputSendsAtMostTheBoundAndTheRestWaitForTheNext() {
+    void oneInputSendsAtMostTheBound() {
         for (int i = 0; i < Driver.MAX_OUTBOUND_PER_INPUT + 10; i++) {
             decider.out.add(new Outbound(PEER, "x".getBytes()));
         }
@@ -57,15 +67,28 @@ class DriverTest {
         assertThat(host).hasSize(Driver.MAX_OUTBOUND_PER_INPUT + 1).endsWith("capped " + Driver.MAX_OUTBOUND_PER_INPUT);
         host.clear();
         driver.phase();
-        assertThat(host).hasSize(11).endsWith("send ping");
+        assertThat(host).containsExactly("send ping");
     }
 
     @Test
-    void aRefusedInputStillHandsOutWhatTheDeciderHolds() {
+    void aRefusedInputStillHandsOutTheRestOfItsStep() {
         decider.decisions.add(decision(0));
+        decider.writeOnNextStep = true;
         assertThatThrownBy(() -> driver.request(PEER, "junk".getBytes())).isInstanceOf(InvalidMessageException.class);
-        assertThat(host).containsExactly("decided 0");
+        assertThat(host).containsExactly("persist 1", "decided 0");
         assertThat(driver.request(PEER, "ping".getBytes())).asString().isEqualTo("pong");
+    }
+
+    @Test
+    void aFailedWriteHandsOutNothingOfItsStepOrAnyLaterOne() {
+        decider.decisions.add(decision(0));
+        decider.writeOnNextStep = true;
+        storage.failNextWrite = true;
+        assertThatThrownBy(driver::phase).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> driver.request(PEER, "ping".getBytes())).isInstanceOf(StorageException.class);
+        assertThatThrownBy(driver::phase).isInstanceOf(StorageException.class);
+        assertThat(host).isEmpty();
+        assertThat(storage.written).isEmpty();
     }
 
     @Test

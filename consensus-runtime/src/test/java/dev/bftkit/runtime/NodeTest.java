@@ -7,6 +7,7 @@ import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.StorageException;
 import dev.bftkit.api.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class NodeTest {
         CountDownLatch seen = new CountDownLatch(10);
         ScriptedDecider d = new ScriptedDecider(B, 2, Integer.MAX_VALUE);
         new LocalTransport(B, network, net);
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(clock)
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(clock)
                 .withListener(new NodeListener() {
                     @Override
                     public void onPhase(long tick, int phase, long nanos) {
@@ -102,8 +103,8 @@ class NodeTest {
     void everyCallReachesTheDeciderOnItsOneThreadAndDecides() throws Exception {
         ScriptedDecider da = new ScriptedDecider(B, 1, 3);
         ScriptedDecider db = new ScriptedDecider(A, 1, 3);
-        Node a = start(NodeConfig.of(da, new LocalTransport(A, network, net)).withClock(FAST));
-        Node b = start(NodeConfig.of(db, new LocalTransport(B, network, net)).withClock(FAST));
+        Node a = start(NodeConfig.of(da, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
+        Node b = start(NodeConfig.of(db, new ListStorage(), new LocalTransport(B, network, net)).withClock(FAST));
         Decision decided = a.decide().get(30, TimeUnit.SECONDS);
         assertThat(decided.value()).isEqualTo("done".getBytes());
         assertThat(b.decide().get(30, TimeUnit.SECONDS).value()).isEqualTo("done".getBytes());
@@ -123,7 +124,7 @@ class NodeTest {
     @Test
     void decisionsArePublishedInOrderWithDemand() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
         for (int i = 0; i < 5; i++) {
             node.submit(new byte[] {(byte) i});
         }
@@ -164,7 +165,7 @@ class NodeTest {
     @Test
     void subscribersAreCompletedOnCloseAndRejectedAfterwards() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
         CountDownLatch completed = new CountDownLatch(1);
         node.decisions().subscribe(subscriber(completed, null));
         node.inspect(x -> x).get(30, TimeUnit.SECONDS);
@@ -180,7 +181,7 @@ class NodeTest {
     @Test
     void requestingNonPositiveDemandIsAnError() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
         CountDownLatch errored = new CountDownLatch(1);
         node.decisions().subscribe(new Flow.Subscriber<>() {
             @Override
@@ -210,7 +211,7 @@ class NodeTest {
     void invalidRequestsAreRejectedAndTheNodeKeepsServing() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
         List<RuntimeException> rejected = new CopyOnWriteArrayList<>();
-        start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST)
+        start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST)
                 .withListener(new NodeListener() {
                     @Override
                     public void onRejected(NodeId peer, RuntimeException error) {
@@ -230,7 +231,7 @@ class NodeTest {
     @Test
     void failedRequestsAreReportedToTheDecider() throws Exception {
         ScriptedDecider d = new ScriptedDecider(NodeId.of(new byte[] {0x77}), 1, Integer.MAX_VALUE);
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
         for (int i = 0; i < 100 && !d.calls.contains("failed"); i++) {
             node.inspect(x -> x).get(30, TimeUnit.SECONDS);
             Thread.sleep(5);
@@ -242,7 +243,7 @@ class NodeTest {
     void aFatalErrorStopsTheNodeAndFailsDecide() {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
         d.failOnTick = true;
-        Node node = start(NodeConfig.of(d, new LocalTransport(A, network, net)).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), new LocalTransport(A, network, net)).withClock(FAST));
         assertThatThrownBy(() -> node.decide().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(FatalConsensusException.class);
         LocalTransport client = new LocalTransport(B, network, net);
@@ -251,10 +252,23 @@ class NodeTest {
     }
 
     @Test
+    void aFailedWriteStopsTheNodeBeforeItSendsAnythingOfThatStep() {
+        ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
+        d.writeOnNextStep = true;
+        ListStorage storage = new ListStorage();
+        storage.failNextWrite = true;
+        Node node = start(NodeConfig.of(d, storage, new LocalTransport(A, network, net)).withClock(FAST));
+        assertThatThrownBy(() -> node.decide().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StorageException.class);
+        assertThat(d.calls).as("stopped at its first step: no tick, nothing sent").doesNotContain("tick");
+        assertThat(storage.written).isEmpty();
+    }
+
+    @Test
     void closeLeavesNoThreadBehindAndClosesTheTransport() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
         LocalTransport t = new LocalTransport(A, network, net);
-        Node node = start(NodeConfig.of(d, t).withClock(FAST));
+        Node node = start(NodeConfig.of(d, new ListStorage(), t).withClock(FAST));
         node.inspect(x -> x).get(30, TimeUnit.SECONDS);
         assertThat(nodeThreads()).isNotEmpty();
         node.close();
@@ -270,7 +284,7 @@ class NodeTest {
         LocalTransport t = new LocalTransport(A, network, net);
         CompletableFuture<Node> self = new CompletableFuture<>();
         CompletableFuture<Void> closedInListener = new CompletableFuture<>();
-        Node node = start(NodeConfig.of(d, t).withClock(FAST).withListener(new NodeListener() {
+        Node node = start(NodeConfig.of(d, new ListStorage(), t).withClock(FAST).withListener(new NodeListener() {
             @Override
             public void onPhase(long tick, int phase, long phaseNanos) {
                 if (!closedInListener.isDone()) {
@@ -296,7 +310,7 @@ class NodeTest {
         CompletableFuture<Node> self = new CompletableFuture<>();
         CountDownLatch closedInListener = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        Node node = start(NodeConfig.of(d, t).withClock(FAST).withListener(new NodeListener() {
+        Node node = start(NodeConfig.of(d, new ListStorage(), t).withClock(FAST).withListener(new NodeListener() {
             @Override
             public void onPhase(long tick, int phase, long phaseNanos) {
                 if (closedInListener.getCount() > 0) {
@@ -334,7 +348,7 @@ class NodeTest {
     void aSharedTransportStaysOpen() throws Exception {
         ScriptedDecider d = new ScriptedDecider(B, 1, Integer.MAX_VALUE);
         LocalTransport t = new LocalTransport(A, network, net);
-        Node node = start(NodeConfig.of(d, t).withClock(FAST).withCloseTransport(false));
+        Node node = start(NodeConfig.of(d, new ListStorage(), t).withClock(FAST).withCloseTransport(false));
         node.close();
         assertThat(t.closed).isFalse();
     }

@@ -8,9 +8,9 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.Step;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,6 +31,7 @@ final class ScriptedDecider implements Decider {
     int submitted;
     long ticks;
     boolean failOnTick;
+    boolean writeOnNextStep;
     boolean closed;
 
     ScriptedDecider(NodeId peer, int phases, int pongsToDecide) {
@@ -49,20 +50,41 @@ final class ScriptedDecider implements Decider {
         return instance;
     }
 
-    @Override
-    public void submit(byte[] payload) {
-        record("submit");
-        decisions.add(new Decision(instance, 100 + submitted++, payload, new byte[0]));
+    /** Hands out what the queues hold, the test's own additions included. */
+    private Step drain(Step.Builder step) {
+        for (Outbound o = out.poll(); o != null; o = out.poll()) {
+            step.send(o);
+        }
+        for (Decision d = decisions.poll(); d != null; d = decisions.poll()) {
+            step.decide(d);
+        }
+        if (writeOnNextStep) {
+            step.persist().put("k".getBytes(), "v".getBytes());
+        }
+        return step.build();
     }
 
     @Override
-    public void tick() {
+    public Step start() {
+        return drain(Step.builder());
+    }
+
+    @Override
+    public Step submit(byte[] payload) {
+        record("submit");
+        decisions.add(new Decision(instance, 100 + submitted++, payload, new byte[0]));
+        return drain(Step.builder());
+    }
+
+    @Override
+    public Step tick() {
         record("tick");
         ticks++;
         if (failOnTick) {
             throw new FatalConsensusException("scripted", List.of());
         }
         out.add(new Outbound(peer, "ping".getBytes()));
+        return drain(Step.builder());
     }
 
     @Override
@@ -71,45 +93,35 @@ final class ScriptedDecider implements Decider {
     }
 
     @Override
-    public Optional<Outbound> nextGossip() {
-        return Optional.ofNullable(out.poll());
-    }
-
-    @Override
-    public byte[] onRequest(NodeId from, byte[] request) {
+    public Step onRequest(NodeId from, byte[] request) {
         record("request");
+        Step.Builder step = Step.builder();
         if (!new String(request).equals("ping")) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.MALFORMED, "not a ping");
+            step.reject(new InvalidMessageException(InvalidMessageException.Reason.MALFORMED, "not a ping"));
+        } else {
+            step.reply("pong".getBytes());
         }
-        return "pong".getBytes();
+        return drain(step);
     }
 
     @Override
-    public void onResponse(NodeId from, byte[] response) {
+    public Step onResponse(NodeId from, byte[] response) {
         record("response");
         if (new String(response).equals("pong") && ++pongs == pongsToDecide) {
             decisions.add(new Decision(instance, 0, "done".getBytes(), new byte[0]));
         }
+        return drain(Step.builder());
     }
 
     @Override
-    public void onRequestFailed(NodeId p) {
+    public Step onRequestFailed(NodeId p) {
         record("failed");
-    }
-
-    @Override
-    public Optional<Decision> poll() {
-        return Optional.ofNullable(decisions.poll());
+        return drain(Step.builder());
     }
 
     @Override
     public FaultLog faults() {
         return new FaultLog();
-    }
-
-    @Override
-    public String toDot() {
-        return "digraph {}";
     }
 
     @Override

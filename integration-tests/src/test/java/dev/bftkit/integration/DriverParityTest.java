@@ -10,6 +10,7 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.conformance.Kit;
@@ -84,9 +85,10 @@ class DriverParityTest {
         }
         TransportConfig transport = new TransportConfig(sim.nodeId(i), sim.key(i), crypto, addresses.get(i), peers,
                 TransportLimits.DEFAULT);
+        Storage storage = Kit.memoryStorage();
         Decider decider = provider.create(new DeciderConfig(sim.instance(), sim.committee(), sim.key(i), crypto,
-                Kit.memoryStorage(), application("v:" + i + ":" + Long.toHexString(SEED)), SEED + i, Map.of()));
-        Node node = Node.start(NodeConfig.of(decider, Plugins.transport("vertx").open(transport))
+                storage, application("v:" + i + ":" + Long.toHexString(SEED)), SEED + i, Map.of()));
+        Node node = Node.start(NodeConfig.of(decider, storage, Plugins.transport("vertx").open(transport))
                 .withClock(TickClock.of(Duration.ofMillis(scenario.tickStartMs()), scenario.tickGrowth())));
         node.submit(("s:" + i + ":0").getBytes(StandardCharsets.UTF_8));
         return node;

@@ -9,6 +9,7 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.conformance.Adversary;
 import dev.bftkit.conformance.ByzantineContext;
+import dev.bftkit.conformance.Shadow;
 import dev.bftkit.conformance.ShadowBehaviour;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ public final class Adversaries {
         }
 
         ParsecDecider shadow(ByzantineContext ctx) {
-            return (ParsecDecider) decider(ctx);
+            return (ParsecDecider) decider(ctx).decider();
         }
 
         ParsecCore core(ByzantineContext ctx) {
@@ -184,7 +185,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             Event last = last(ctx);
             if (phase % FORK_EVERY != 0 || last == null || last.indexByCreator <= forkedAt) {
                 return;
@@ -219,7 +220,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             Event last = last(ctx);
             for (int k = 0; last != null && k < FLOOD_PER_PHASE && siblings.size() < FLOOD_MAX; k++) {
                 byte[] info = ("flood-" + siblings.size()).getBytes(StandardCharsets.UTF_8);
@@ -250,7 +251,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             ParsecCore core = core(ctx);
             if (last(ctx) == null) {
                 return;
@@ -275,7 +276,7 @@ public final class Adversaries {
                 }
             }
             if (signed) {
-                shadow(ctx).signed();
+                d.add(shadow(ctx).signed());
             }
         }
     }
@@ -293,19 +294,19 @@ public final class Adversaries {
         @Override
         public void onPhase(ByzantineContext ctx) {
             phase++;
-            Decider d = decider(ctx);
-            safeTick(d);
+            Shadow d = decider(ctx);
+            d.tick();
             drain(ctx, d);
         }
 
         @Override
         public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-            Decider d = decider(ctx);
-            absorb(d, from, response);
+            Shadow d = decider(ctx);
+            d.absorb(from, response);
             drain(ctx, d);
         }
 
-        private void drain(ByzantineContext ctx, Decider d) {
+        private void drain(ByzantineContext ctx, Shadow d) {
             for (Optional<Outbound> o = d.nextGossip(); o.isPresent(); o = d.nextGossip()) {
                 ctx.send(o.get().peer(), withhold(ctx, o.get().peer(), o.get().request(), WireCodec.KIND_REQUEST), 0);
             }
@@ -356,7 +357,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             ParsecCore core = core(ctx);
             Event last = last(ctx);
             if (last == null) {

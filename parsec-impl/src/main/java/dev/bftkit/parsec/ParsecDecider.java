@@ -16,10 +16,12 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Footprint;
+import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.PublicKey;
 import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Step;
 import dev.bftkit.api.spi.Storage;
-import dev.bftkit.api.spi.WriteBatch;
+import dev.bftkit.api.spi.StoredState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,9 +34,9 @@ import java.util.Set;
 
 /**
  * The {@code parsec} Decider: PARSEC over bftkit's SPIs. The committee is the genesis group (every member a voter;
- * weights must be equal), {@link #submit} votes for a payload, {@link #poll} yields the decided payloads as an
- * ordered stream with the voters' signed votes as proof, and every event it creates is durable in storage before
- * any gossip can carry it. A node restarted from storage replays its graph and hands out its decisions again from
+ * weights must be equal), {@link #submit} votes for a payload, each step hands out newly decided payloads as an
+ * ordered stream with the voters' signed votes as proof, and every event it creates is in the writes of the step that
+ * first gossips it, or of an earlier one, so it is durable before any gossip can carry it. A node restarted from storage replays its graph and hands out its decisions again from
  * position 0, so a decision polled just before a crash is never lost; consumers skip positions they applied.
  * Malice detection is always on; a decided accusation removes the offender.
  *
@@ -52,17 +54,15 @@ import java.util.Set;
  * <p>Options ({@link DeciderConfig#options}): {@code parsec.mode} = {@code supermajority} (default) or
  * {@code single}; {@code parsec.maxEventsPerMessage} (default 65536); {@code parsec.maxEventBytes} (default
  * 1 MiB); {@code parsec.maxGraphEvents} (default 4194304: the graph is never pruned, so an instance refuses to grow
- * beyond this); {@code parsec.dumpDir} (unset: off), a folder where every decision writes this node's graph as
- * {@code <node>-<n>.dot} (see {@link GraphDumps}).
+ * beyond this). Its graph as Graphviz DOT comes from {@link #toDot()}; tools write it (the CLI's
+ * {@code simulate --dump}), the Decider writes no file.
  */
-final class ParsecDecider implements Decider {
+final class ParsecDecider implements Decider, GraphView {
     static final String MODE = "parsec.mode";
     static final String MAX_EVENTS_PER_MESSAGE = "parsec.maxEventsPerMessage";
     static final String MAX_EVENT_BYTES = "parsec.maxEventBytes";
     static final String MAX_GRAPH_EVENTS = "parsec.maxGraphEvents";
-    static final String DUMP_DIR = "parsec.dumpDir";
-    static final Set<String> OPTIONS = Set.of(MODE, MAX_EVENTS_PER_MESSAGE, MAX_EVENT_BYTES, MAX_GRAPH_EVENTS,
-            DUMP_DIR);
+    static final Set<String> OPTIONS = Set.of(MODE, MAX_EVENTS_PER_MESSAGE, MAX_EVENT_BYTES, MAX_GRAPH_EVENTS);
 
     private static final byte EVENTS = 'E';
     private static final byte SETUP = 'S';
@@ -75,7 +75,7 @@ final class ParsecDecider implements Decider {
     private final boolean single;
     private final WireCodec.Limits limits;
     private final long maxGraphEvents;
-    private final Storage storage;
+    private final StoredState stored;
     private final byte[] prefix;
     private final FaultLog faults = new FaultLog();
     private final Set<NodeId> loggedSenders = new java.util.HashSet<>();
@@ -83,8 +83,11 @@ final class ParsecDecider implements Decider {
     private final Map<NodeId, PublicKey> keys = new HashMap<>();
     private final ArrayDeque<Decision> ready = new ArrayDeque<>();
     private final ParsecCore core;
-    private final GraphDumps dumps;
+    /** Events below this index are in an earlier step's writes. */
     private int persisted;
+    /** The setup record, until a step carries it. */
+    private byte[] unwrittenSetup;
+    private int faultsHandedOut;
     private long positions;
     private long tick;
     private boolean gossipDue;
@@ -99,7 +102,7 @@ final class ParsecDecider implements Decider {
         this.limits = new WireCodec.Limits(intOption(config, MAX_EVENTS_PER_MESSAGE, 65536),
                 intOption(config, MAX_EVENT_BYTES, 1 << 20), crypto.hashLength());
         this.maxGraphEvents = config.longOption(MAX_GRAPH_EVENTS, 1L << 22);
-        this.storage = config.storage();
+        this.stored = config.stored();
         this.prefix = new Encoder().bytes("parsec".getBytes(StandardCharsets.US_ASCII)).bytes(instance.bytes())
                 .toByteArray();
         this.random = new SplitMix64(config.seed());
@@ -117,27 +120,23 @@ final class ParsecDecider implements Decider {
                                 b.key().isSingle(), b.proofs())));
                     }
                 }
-                dump();
             }
         };
-        this.dumps = config.option(DUMP_DIR).map(dir -> new GraphDumps(java.nio.file.Path.of(dir),
-                names.get(self))).orElse(null);
-        List<Storage.Entry> stored = storage.scan(key(EVENTS));
+        List<Storage.Entry> events = stored.scan(key(EVENTS));
         ParsecCore.EventSealer sealer = new Sealer();
         ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
         ParsecCore.SignatureCheck check = this::verify;
         java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
-        checkSetup(stored.isEmpty());
+        checkSetup(events.isEmpty());
         core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
         core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
         core.mutations = mutations;
         core.admission = new Admission(core, committee.size());
-        if (stored.isEmpty()) {
+        if (events.isEmpty()) {
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
-            restore(stored);
+            restore(events);
         }
-        persist();
         gossipDue = core.hasUnconsensusedObservations();
     }
 
@@ -189,22 +188,16 @@ final class ParsecDecider implements Decider {
             e.bytes(id.bytes());
         }
         byte[] setup = e.toByteArray();
-        Optional<byte[]> stored = storage.get(key(SETUP));
-        if (stored.isPresent() && !Arrays.equals(stored.get(), setup)) {
+        Optional<byte[]> earlier = stored.get(key(SETUP));
+        if (earlier.isPresent() && !Arrays.equals(earlier.get(), setup)) {
             throw new ConfigurationException("the stored PARSEC instance " + instance
                     + " was created with another mode, suite or committee");
         }
-        if (stored.isEmpty()) {
+        if (earlier.isEmpty()) {
             if (!fresh) {
                 throw new InvalidMessageException(Reason.MALFORMED, "stored PARSEC events without their setup record");
             }
-            storage.write(new WriteBatch().put(key(SETUP), setup));
-        }
-    }
-
-    private void dump() {
-        if (dumps != null && core != null) {
-            dumps.write(DotWriter.write(core));
+            unwrittenSetup = setup;
         }
     }
 
@@ -220,17 +213,32 @@ final class ParsecDecider implements Decider {
         return new Encoder(prefix.length + 5).raw(prefix).u8(EVENTS).i32(index).toByteArray();
     }
 
-    /** Makes every event inserted since the last call durable; nothing is sent before this returns. */
-    private void persist() {
-        if (persisted == core.graph.size()) {
-            return;
+    /**
+     * This input's step: the decisions reached so far, then at most one gossip request (due after a vote, a tick with
+     * observations not yet decided, or an adversary's signing), then every event inserted since the last step (the
+     * gossip's new event included) and the setup record as its writes, and the faults recorded since the last step.
+     */
+    private Step step(Step.Builder out) {
+        for (Decision d = ready.poll(); d != null; d = ready.poll()) {
+            out.decide(d);
         }
-        WriteBatch batch = new WriteBatch();
+        Outbound gossip = gossip();
+        if (unwrittenSetup != null) {
+            out.persist().put(key(SETUP), unwrittenSetup);
+            unwrittenSetup = null;
+        }
         for (int i = persisted; i < core.graph.size(); i++) {
-            batch.put(eventKey(i), core.graph.get(i).wire);
+            out.persist().put(eventKey(i), core.graph.get(i).wire);
         }
-        storage.write(batch);
         persisted = core.graph.size();
+        if (gossip != null) {
+            out.send(gossip);
+        }
+        if (faults.size() > faultsHandedOut) {
+            faults.entries().subList(faultsHandedOut, faults.size()).forEach(out::fault);
+            faultsHandedOut = faults.size();
+        }
+        return out.build();
     }
 
     private void restore(List<Storage.Entry> stored) {
@@ -299,10 +307,12 @@ final class ParsecDecider implements Decider {
         return core;
     }
 
-    /** Makes what an adversary added to the core durable and due for gossip. */
-    void signed() {
-        persist();
+    /**
+     * {@return a step with what an adversary added to the core: its writes and a gossip request that carries it}
+     */
+    Step signed() {
         gossipDue = true;
+        return step(Step.builder());
     }
 
     // ----------------------------------------------------------------------------------------- Decider
@@ -319,7 +329,12 @@ final class ParsecDecider implements Decider {
      * @throws IllegalStateException if we were removed from the committee
      */
     @Override
-    public void submit(byte[] payload) {
+    public Step start() {
+        return step(Step.builder());
+    }
+
+    @Override
+    public Step submit(byte[] payload) {
         if (payload.length > limits.maxEventBytes() - 1024) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the event limit");
         }
@@ -334,32 +349,33 @@ final class ParsecDecider implements Decider {
         } catch (ParsecError e) {
             throw new IllegalStateException("cannot vote: " + e.getMessage(), e);
         }
-        persist();
         gossipDue = true;
+        return step(Step.builder());
     }
 
     @Override
-    public void tick() {
+    public Step tick() {
         tick++;
         checkFaultAssumption();
         if (core.hasUnconsensusedObservations()) {
             gossipDue = true;
         }
+        return step(Step.builder());
     }
 
-    @Override
-    public Optional<Outbound> nextGossip() {
+    /** The gossip request that is due, if any: to a random recipient, carrying the events it lacks. */
+    private Outbound gossip() {
         if (!gossipDue) {
-            return Optional.empty();
+            return null;
         }
         gossipDue = false;
         List<NodeId> recipients = core.gossipRecipients();
         if (recipients.isEmpty() || core.graph.size() >= maxGraphEvents) {
-            return Optional.empty();
+            return null;
         }
         NodeId peer = recipients.get(random.nextInt(recipients.size()));
         if (core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
-            return Optional.empty();
+            return null;
         }
         List<Event> events;
         try {
@@ -367,8 +383,7 @@ final class ParsecDecider implements Decider {
         } catch (ParsecError e) {
             throw new IllegalStateException("cannot gossip to " + peer + ": " + e.getMessage(), e);
         }
-        persist();
-        return Optional.of(new Outbound(peer, encode(WireCodec.KIND_REQUEST, events)));
+        return new Outbound(peer, encode(WireCodec.KIND_REQUEST, events));
     }
 
     private byte[] encode(int kind, List<Event> events) {
@@ -380,20 +395,28 @@ final class ParsecDecider implements Decider {
     }
 
     /**
-     * Absorbs a peer's gossip and answers with the events it lacks. Events absorbed before an invalid one stay.
-     *
-     * @throws InvalidMessageException if the request is malformed, from a non-member, or invalid
+     * Absorbs a peer's gossip and answers with the events it lacks. Events absorbed before an invalid one stay (and
+     * are in the step's writes); the step's rejection says what was wrong with a request that is malformed, from a
+     * non-member, or invalid.
      */
     @Override
-    public byte[] onRequest(NodeId from, byte[] request) {
+    public Step onRequest(NodeId from, byte[] request) {
+        Step.Builder out = Step.builder();
+        try {
+            out.reply(answer(from, request));
+        } catch (InvalidMessageException e) {
+            out.reject(e);
+        }
+        return step(out);
+    }
+
+    private byte[] answer(NodeId from, byte[] request) {
         List<ParsecCore.Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
         List<Event> response;
         try {
             response = core.handleRequest(from, events);
         } catch (ParsecError e) {
             throw rejected(from, e, request);
-        } finally {
-            persist();
         }
         if (response.size() > limits.maxEventsPerMessage()) {
             throw new InvalidMessageException(Reason.TOO_LARGE, "the answer would hold " + response.size()
@@ -403,15 +426,17 @@ final class ParsecDecider implements Decider {
     }
 
     @Override
-    public void onResponse(NodeId from, byte[] response) {
-        List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
+    public Step onResponse(NodeId from, byte[] response) {
+        Step.Builder out = Step.builder();
         try {
+            List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
             core.handleResponse(from, events);
         } catch (ParsecError e) {
-            throw rejected(from, e, response);
-        } finally {
-            persist();
+            out.reject(rejected(from, e, response));
+        } catch (InvalidMessageException e) {
+            out.reject(e);
         }
+        return step(out);
     }
 
     private List<ParsecCore.Incoming> receive(NodeId from, byte[] message, int kind) {
@@ -500,11 +525,6 @@ final class ParsecDecider implements Decider {
             throw new FatalConsensusException(offenders.size() + " of " + committee.size()
                     + " members proved faulty, more than PARSEC tolerates", faults.entries());
         }
-    }
-
-    @Override
-    public Optional<Decision> poll() {
-        return Optional.ofNullable(ready.poll());
     }
 
     @Override

@@ -37,9 +37,9 @@ class AccusationFloodTest {
         NodeId victim = net.node(0);
         NodeId honestAccuser = net.node(1);
         NodeId flooder = net.node(3);
-        ParsecDecider node0 = (ParsecDecider) net.decider(victim);
+        ParsecDecider node0 = (ParsecDecider) net.decider(victim).decider();
         ParsecCore core = node0.core();
-        ParsecCore attacker = ((ParsecDecider) net.decider(flooder)).core();
+        ParsecCore attacker = ((ParsecDecider) net.decider(flooder).decider()).core();
         for (int s = 0; s < 600 && core.admission.heightCap() < attacker.peers.our().chainLength() + FLOOD + 8; s++) {
             net.submitEverywhere(Set.of("v" + s)); // keeps the gossip, and so honest progress, going
             net.step();
@@ -57,7 +57,7 @@ class AccusationFloodTest {
             flood.add(new Observation.Accusation(honestAccuser, Malice.of(Malice.Kind.DUPLICATE_VOTE,
                     TestCrypto.INSTANCE.hash(utf8("none-a-" + k)), TestCrypto.INSTANCE.hash(utf8("none-b-" + k)))));
         }
-        node0.onRequest(flooder, flood.request());
+        net.decider(victim).onRequest(flooder, flood.request());
         assertThat(core.malice.awaitedBy(flooderIndex)).as("node 3's share of the awaited list")
                 .isEqualTo(MaliceDetector.MAX_AWAITED_PER_ACCUSER);
         assertWithinBound(node0);
@@ -70,14 +70,14 @@ class AccusationFloodTest {
         Chain accuser = new Chain(net, honestAccuser, victim);
         byte[] accusation = accuser.add(new Observation.Accusation(flooder, Malice.of(Malice.Kind.DUPLICATE_VOTE,
                 vote1, vote2)));
-        node0.onRequest(honestAccuser, accuser.request());
+        net.decider(victim).onRequest(honestAccuser, accuser.request());
         Event accusationEvent = core.graph.get(core.graph.indexOf(accusation));
         assertThat(verdicts.get(accusationEvent)).as("node 1's accusation, before node 3's votes arrive")
                 .isInstanceOf(AccusationJudge.Open.class);
         assertThat(core.malice.awaitedBy(accuserIndex)).as("node 1's awaited events").isEqualTo(2);
         assertWithinBound(node0);
 
-        node0.onRequest(flooder, votes.request());
+        net.decider(victim).onRequest(flooder, votes.request());
         assertThat(core.graph.contains(vote2)).as("node 3's second vote reached node 0").isTrue();
         assertThat(verdicts.get(accusationEvent)).as("node 1's accusation, judged when node 3's votes arrived")
                 .isInstanceOf(AccusationJudge.Proven.class);
@@ -103,7 +103,7 @@ class AccusationFloodTest {
             this.net = net;
             this.key = net.keys.get(net.ids.indexOf(member));
             this.to = to;
-            ParsecCore core = ((ParsecDecider) net.decider(member)).core();
+            ParsecCore core = ((ParsecDecider) net.decider(member).decider()).core();
             Event last = core.graph.get(core.ourLastEvent());
             parent = last.hash;
             index = last.indexByCreator;

@@ -33,14 +33,14 @@ class AdmissionHoldBackTest {
         List<NodeId> others = List.of(net.node(1), net.node(2), net.node(3));
         others.forEach(net::crash);
         net.decider(alone).submit(TestNetwork.utf8("alone"));
-        ParsecCore lone = ((ParsecDecider) net.decider(alone)).core();
+        ParsecCore lone = ((ParsecDecider) net.decider(alone).decider()).core();
         int afterVote = lone.peers.our().chainLength();
         for (int s = 0; s < 600; s++) {
             net.step();
         }
         int chain = lone.peers.our().chainLength();
         others.forEach(net::restart);
-        ParsecCore other = ((ParsecDecider) net.decider(net.node(1))).core();
+        ParsecCore other = ((ParsecDecider) net.decider(net.node(1)).decider()).core();
         // Alone, node 0 sends its unanswered Requestings again instead of signing new ones: one per other member
         // after its vote, and its chain stays within what the others admit.
         assertThat(chain).as("node 0's chain after 600 steps alone").isLessThanOrEqualTo(afterVote + 3);
@@ -51,7 +51,7 @@ class AdmissionHoldBackTest {
         net.submitEverywhere(Set.of("alone", "b"));
         assertThat(net.runUntilDecided(Set.of("alone", "b"), 3000)).as("steps until all decide").isPositive();
         for (NodeId id : others) {
-            ParsecCore c = ((ParsecDecider) net.decider(id)).core();
+            ParsecCore c = ((ParsecDecider) net.decider(id).decider()).core();
             assertThat(c.peers.get(c.peers.indexOf(alone)).chainLength()).as("node 0's chain at %s", id)
                     .isGreaterThanOrEqualTo(chain);
         }
@@ -71,7 +71,7 @@ class AdmissionHoldBackTest {
         net.crash(net.node(3));
         net.slow.put(net.node(1), 10);
         net.slow.put(net.node(2), 10);
-        ParsecCore fastCore = ((ParsecDecider) net.decider(fast)).core();
+        ParsecCore fastCore = ((ParsecDecider) net.decider(fast).decider()).core();
         int steps = 4000;
         int chainBefore = 0;
         for (int s = 0; s < steps; s++) {
@@ -84,7 +84,7 @@ class AdmissionHoldBackTest {
             net.step();
         }
         for (NodeId id : List.of(net.node(1), net.node(2))) {
-            ParsecCore c = ((ParsecDecider) net.decider(id)).core();
+            ParsecCore c = ((ParsecDecider) net.decider(id).decider()).core();
             assertThat(c.peers.get(c.peers.indexOf(fast)).chainLength()).as("node 0's chain at %s (node 0 has %s)",
                     id, fastCore.peers.our().chainLength()).isGreaterThanOrEqualTo(chainBefore);
         }

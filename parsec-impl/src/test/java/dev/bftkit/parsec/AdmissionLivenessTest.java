@@ -42,14 +42,14 @@ class AdmissionLivenessTest {
             }
             if (s == 200) {
                 for (NodeId id : honest) {
-                    ParsecCore c = ((ParsecDecider) net.decider(id)).core();
+                    ParsecCore c = ((ParsecDecider) net.decider(id).decider()).core();
                     latest.put(id, c.graph.get(c.ourLastEvent()).hash);
                 }
             }
             net.step();
         }
         for (NodeId holder : honest) {
-            ParsecCore c = ((ParsecDecider) net.decider(holder)).core();
+            ParsecCore c = ((ParsecDecider) net.decider(holder).decider()).core();
             for (Map.Entry<NodeId, byte[]> e : latest.entrySet()) {
                 assertThat(c.graph.contains(e.getValue())).as("%s holds %s's event of step 200", holder, e.getKey())
                         .isTrue();
@@ -62,9 +62,9 @@ class AdmissionLivenessTest {
         }
         net.assertPrefixAgreement();
         for (NodeId id : honest) { // what a node took past a removal, carried by others, it takes again on a restart
-            ParsecCore before = ((ParsecDecider) net.decider(id)).core();
+            ParsecCore before = ((ParsecDecider) net.decider(id).decider()).core();
             net.restart(id);
-            ParsecCore after = ((ParsecDecider) net.decider(id)).core();
+            ParsecCore after = ((ParsecDecider) net.decider(id).decider()).core();
             for (int i = 0; i < before.graph.size(); i++) {
                 assertThat(after.graph.contains(before.graph.get(i).hash)).as("%s restarted holds its event %d", id, i)
                         .isTrue();

@@ -43,12 +43,12 @@ class AdmissionTest {
         }
         NodeId forker = net.node(3);
         NodeId victim = net.node(0);
-        ParsecDecider honest = (ParsecDecider) net.decider(victim);
-        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
+        ParsecDecider honest = (ParsecDecider) net.decider(victim).decider();
+        ParsecCore attacker = ((ParsecDecider) net.decider(forker).decider()).core();
         Event parent = attacker.graph.get(attacker.ourLastEvent());
         byte[] request = request(net, forker, victim, SIBLINGS);
 
-        assertThatThrownBy(() -> honest.onRequest(forker, request)).isInstanceOfSatisfying(
+        assertThatThrownBy(() -> net.decider(victim).onRequest(forker, request)).isInstanceOfSatisfying(
                 InvalidMessageException.class, e -> {
                     assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.CONFLICT);
                     assertThat(e.getMessage()).contains(SIBLINGS - 1 + " events of the message are held back")
@@ -89,7 +89,7 @@ class AdmissionTest {
      * closing Requesting (a sibling too), signed with the forker's key.
      */
     static byte[] request(TestNetwork net, NodeId forker, NodeId victim, int siblings) {
-        ParsecCore attacker = ((ParsecDecider) net.decider(forker)).core();
+        ParsecCore attacker = ((ParsecDecider) net.decider(forker).decider()).core();
         Event parent = attacker.graph.get(attacker.ourLastEvent());
         List<Event> gossip = attacker.createGossip(victim);
         List<byte[]> wires = new ArrayList<>();

@@ -244,7 +244,7 @@ class InsertionOrderTest {
             }
             copy.write(batch);
             int k = net.ids.indexOf(holder);
-            dev.bftkit.api.spi.Decider d = new ParsecDeciderProvider().create(new DeciderConfig(net.instance,
+            ParsecDecider d = (ParsecDecider) new ParsecDeciderProvider().create(new DeciderConfig(net.instance,
                     net.committee, net.keys.get(k), TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]),
                     1, net.options));
             List<String> history = new ArrayList<>();

@@ -13,6 +13,7 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +32,9 @@ final class TestNetwork {
     final List<SigningKey> keys = new ArrayList<>();
     final List<NodeId> ids = new ArrayList<>();
     final Committee committee;
-    final Map<NodeId, Decider> deciders = new HashMap<>();
+    final Map<NodeId, DrivenDecider> deciders = new HashMap<>();
     /** A second Decider for a node, sharing its key: the node equivocates. */
-    final Map<NodeId, Decider> twins = new HashMap<>();
+    final Map<NodeId, DrivenDecider> twins = new HashMap<>();
     final Map<NodeId, Storage> storages = new HashMap<>();
     final Map<NodeId, List<Decision>> decided = new HashMap<>();
     final Set<NodeId> crashed = new HashSet<>();
@@ -65,11 +66,12 @@ final class TestNetwork {
         return committee.member(i);
     }
 
-    private Decider create(int keyIndex) {
+    private DrivenDecider create(int keyIndex) {
         SigningKey k = keys.get(keyIndex);
         NodeId id = ids.get(keyIndex);
-        return new ParsecDeciderProvider().create(new DeciderConfig(instance, committee, k, TestCrypto.INSTANCE,
-                storages.get(id), Application.proposing(new byte[0]), seed * 31 + keyIndex, options));
+        return new DrivenDecider(new ParsecDeciderProvider().create(new DeciderConfig(instance, committee, k,
+                TestCrypto.INSTANCE, storages.get(id), Application.proposing(new byte[0]), seed * 31 + keyIndex,
+                options)), storages.get(id));
     }
 
     /**
@@ -86,7 +88,7 @@ final class TestNetwork {
         }
     }
 
-    Decider decider(NodeId id) {
+    DrivenDecider decider(NodeId id) {
         return deciders.get(id);
     }
 
@@ -109,8 +111,9 @@ final class TestNetwork {
         }
         copy.write(batch);
         int k = ids.indexOf(id);
-        twins.put(id, new ParsecDeciderProvider().create(new DeciderConfig(instance, committee, keys.get(k),
-                TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]), seed * 31 + k + 1000, options)));
+        twins.put(id, new DrivenDecider(new ParsecDeciderProvider().create(new DeciderConfig(instance, committee,
+                keys.get(k), TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]), seed * 31 + k + 1000,
+                options)), copy));
     }
 
     private int turn;
@@ -121,7 +124,7 @@ final class TestNetwork {
             if (crashed.contains(id) || turn % slow.getOrDefault(id, 1) != 0) {
                 continue;
             }
-            Decider d = twins.containsKey(id) && turn % 2 == 0 ? twins.get(id) : deciders.get(id);
+            DrivenDecider d = twins.containsKey(id) && turn % 2 == 0 ? twins.get(id) : deciders.get(id);
             d.tick();
             Optional<Outbound> out;
             while ((out = d.nextGossip()).isPresent()) {
@@ -132,13 +135,13 @@ final class TestNetwork {
     }
 
     private void deliver(NodeId from, Outbound out) {
-        Decider src = twins.containsKey(from) && turn % 2 == 0 ? twins.get(from) : deciders.get(from);
+        DrivenDecider src = twins.containsKey(from) && turn % 2 == 0 ? twins.get(from) : deciders.get(from);
         if (crashed.contains(out.peer())) {
             src.onRequestFailed(out.peer());
             return;
         }
         byte[] response;
-        Decider dst = twins.containsKey(out.peer()) && turn % 3 == 0 ? twins.get(out.peer()) : deciders.get(out.peer());
+        DrivenDecider dst = twins.containsKey(out.peer()) && turn % 3 == 0 ? twins.get(out.peer()) : deciders.get(out.peer());
         try {
             response = dst.onRequest(from, out.request());
         } catch (InvalidMessageException e) {

@@ -5,6 +5,7 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.conformance.Adversary;
 import dev.bftkit.conformance.ByzantineContext;
+import dev.bftkit.conformance.Shadow;
 import dev.bftkit.conformance.ShadowBehaviour;
 import dev.bftkit.streamlette.Message.Proposal;
 import dev.bftkit.streamlette.Message.Solicit;
@@ -67,7 +68,7 @@ public final class Adversaries {
         }
 
         StreamletteDecider shadow(ByzantineContext ctx) {
-            return (StreamletteDecider) decider(ctx);
+            return (StreamletteDecider) decider(ctx).decider();
         }
 
         boolean leads(ByzantineContext ctx, long tick) {
@@ -104,7 +105,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, dev.bftkit.api.spi.Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             long t = shadow(ctx).currentTick();
             if (!leads(ctx, t)) {
                 return;
@@ -150,7 +151,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, dev.bftkit.api.spi.Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             StreamletteDecider s = shadow(ctx);
             long next = s.currentTick() + 1;
             if (!leads(ctx, next) || s.tree().hasLeaderMessage(next, ctx.self())) {
@@ -173,7 +174,7 @@ public final class Adversaries {
         }
 
         @Override
-        protected void beforeGossip(ByzantineContext ctx, dev.bftkit.api.spi.Decider d) {
+        protected void beforeGossip(ByzantineContext ctx, Shadow d) {
             StreamletteDecider s = shadow(ctx);
             long t = s.currentTick();
             for (Entry e : s.tree().leaderMessagesBetween(t - 3, t)) {

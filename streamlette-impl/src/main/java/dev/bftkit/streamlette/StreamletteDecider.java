@@ -20,8 +20,11 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Footprint;
+import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Step;
 import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.StoredState;
 import dev.bftkit.api.spi.WriteBatch;
 import dev.bftkit.streamlette.Message.Proposal;
 import dev.bftkit.streamlette.Message.Solicit;
@@ -104,7 +107,7 @@ import java.util.TreeSet;
  * honest member (see {@link #absorbNotarizations}; ticks only move forward, so the rule above still holds, and a
  * restarted or lagging node can take part again).
  */
-final class StreamletteDecider implements Decider {
+final class StreamletteDecider implements Decider, GraphView {
     static final int PHASES = 2;
     /** Peers' messages that may wait unwritten for the next durable write. */
     static final int MAX_UNWRITTEN = 1024;
@@ -122,7 +125,7 @@ final class StreamletteDecider implements Decider {
     private final NodeId self;
     private final SigningKey key;
     private final Crypto crypto;
-    private final Storage storage;
+    private final StoredState stored;
     private final Application app;
     private final Mutations mutations;
     private final int maxBody;
@@ -151,7 +154,9 @@ final class StreamletteDecider implements Decider {
     private long writtenVotedTick = -1;
 
     /** Set when a durable write failed: then every input throws it and nothing is handed out. */
-    private StorageException failedWrite;
+    /** The step of the input running now: {@link #persist} adds its writes, {@link #step()} hands it out. */
+    private Step.Builder toPersist = Step.builder();
+    private int faultsHandedOut;
 
     private long tick;
     /**
@@ -178,7 +183,7 @@ final class StreamletteDecider implements Decider {
         this.self = config.self();
         this.key = config.key();
         this.crypto = config.crypto();
-        this.storage = config.storage();
+        this.stored = config.stored();
         this.app = config.application();
         this.mutations = mutations;
         this.maxBody = (int) Math.min(Integer.MAX_VALUE - 1024, config.longOption("streamlette.maxBody", 1 << 20));
@@ -201,7 +206,7 @@ final class StreamletteDecider implements Decider {
     // ---- persistence -------------------------------------------------------------------------------------
 
     private void reload() {
-        Optional<byte[]> state = storage.get(stateKey());
+        Optional<byte[]> state = stored.get(stateKey());
         if (state.isPresent()) {
             try {
                 Decoder in = new Decoder(state.get());
@@ -215,9 +220,9 @@ final class StreamletteDecider implements Decider {
                         + e.getMessage(), e);
             }
         }
-        List<Storage.Entry> stored = storage.scan(messagesPrefix());
-        List<Message> decoded = new ArrayList<>(stored.size());
-        for (Storage.Entry e : stored) {
+        List<Storage.Entry> entries = stored.scan(messagesPrefix());
+        List<Message> decoded = new ArrayList<>(entries.size());
+        for (Storage.Entry e : entries) {
             try {
                 decoded.add(Wire.decode(e.value(), maxBody, crypto.hashLength()));
             } catch (InvalidMessageException ex) {
@@ -240,7 +245,7 @@ final class StreamletteDecider implements Decider {
         tree.setMaxTick(highest);
         for (int i : order) {
             try {
-                tree.insert(decoded.get(i), stored.get(i).value(), null,
+                tree.insert(decoded.get(i), entries.get(i).value(), null,
                         mutations.has(Defect.RELOAD_AS_PEER) ? MessageTree.Batch.NONE : MessageTree.Batch.TRUSTED);
             } catch (InvalidMessageException ex) {
                 throw new StorageException("stored Streamlette message rejected for instance " + instance + ": "
@@ -269,8 +274,8 @@ final class StreamletteDecider implements Decider {
     }
 
     /**
-     * Writes what must be durable before anything is handed out, in one atomic batch: every newly stored message
-     * and the tick state. Our own messages and our last voted tick commit us, so a batch holding them is written at
+     * Puts in this input's step what must be durable before anything is handed out, in one atomic batch: every newly
+     * stored message and the tick state. Our own messages and our last voted tick commit us, so a batch holding them is written at
      * once; peers' messages commit us to nothing (a peer can send them again), so after a response that brought only
      * those they wait for the next write: the phase's end, our next own message or vote, a decision, or
      * {@value #MAX_UNWRITTEN} of them. One durable write per phase instead of one per response.
@@ -291,15 +296,7 @@ final class StreamletteDecider implements Decider {
             return; // nothing new since the last write
         }
         unwritten.put(stateKey(), new Encoder(16).i64(tick).i64(lastVotedTick).toByteArray());
-        try {
-            storage.write(unwritten);
-        } catch (RuntimeException | Error e) {
-            // what we signed since the last write is in memory only: hand out nothing from now on
-            failedWrite = new StorageException("a durable write failed in instance " + instance
-                    + "; this Decider hands out nothing more: restart it from its storage", e);
-            outbox.clear();
-            throw failedWrite;
-        }
+        toPersist.persist(unwritten); // the driver writes it before it hands out anything of this step
         unwritten = new WriteBatch();
         ownUnwritten = false;
         writtenTick = tick;
@@ -314,8 +311,35 @@ final class StreamletteDecider implements Decider {
     }
 
     @Override
-    public void submit(byte[] payload) {
+    public Step start() {
+        return step(); // a reloaded node that had decided hands its decision out again
+    }
+
+    @Override
+    public Step submit(byte[] payload) {
         // Streamlette decides one leader's proposal; values come from Application.propose()
+        return step();
+    }
+
+    /**
+     * This input's step: what {@link #persist} put in it, at most {@link Step#MAX_SEND} requests (the rest wait for
+     * the next step), the decision once, and the faults recorded since the last step.
+     */
+    private Step step() {
+        Step.Builder out = toPersist;
+        toPersist = Step.builder();
+        for (int i = 0; i < Step.MAX_SEND && !outbox.isEmpty(); i++) {
+            out.send(outbox.poll());
+        }
+        if (decision != null && !polled) {
+            polled = true;
+            out.decide(decision);
+        }
+        if (faults.size() > faultsHandedOut) {
+            faults.entries().subList(faultsHandedOut, faults.size()).forEach(out::fault);
+            faultsHandedOut = faults.size();
+        }
+        return out.build();
     }
 
     @Override
@@ -328,18 +352,13 @@ final class StreamletteDecider implements Decider {
         return tick;
     }
 
-    /** After a failed durable write, refuses every input: what it signed since may not be durable. */
-    private void requireWritable() {
-        if (failedWrite != null) {
-            throw failedWrite;
-        }
+    @Override
+    public Step tick() {
+        runPhase();
+        return step();
     }
 
-
-
-    @Override
-    public void tick() {
-        requireWritable();
+    private void runPhase() {
         tree.nextPhase(); // the relay rule's clock runs on after deciding
         if (decision != null) {
             return; // decided: stop proposing and voting; the tick freezes; pulls are still answered
@@ -385,7 +404,7 @@ final class StreamletteDecider implements Decider {
      * they can be pulled, so a message signed here is written at once.
      */
     private void proposeWhenDue() {
-        if (proposalDue < 0 || decision != null || failedWrite != null) {
+        if (proposalDue < 0 || decision != null) {
             return;
         }
         boolean roundDone = pullRounds > pullsAtDue && awaiting.isEmpty();
@@ -536,13 +555,17 @@ final class StreamletteDecider implements Decider {
     }
 
     @Override
-    public Optional<Outbound> nextGossip() {
-        return Optional.ofNullable(outbox.poll());
+    public Step onRequest(NodeId from, byte[] request) {
+        try {
+            toPersist.reply(answer(from, request));
+            return step();
+        } catch (InvalidMessageException e) {
+            toPersist.reject(e);
+            return step();
+        }
     }
 
-    @Override
-    public byte[] onRequest(NodeId from, byte[] request) {
-        requireWritable();
+    private byte[] answer(NodeId from, byte[] request) {
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, from + " is not a member");
         }
@@ -558,8 +581,16 @@ final class StreamletteDecider implements Decider {
     }
 
     @Override
-    public void onResponse(NodeId from, byte[] response) {
-        requireWritable();
+    public Step onResponse(NodeId from, byte[] response) {
+        try {
+            absorb(from, response);
+        } catch (InvalidMessageException e) {
+            toPersist.reject(e);
+        }
+        return step();
+    }
+
+    private void absorb(NodeId from, byte[] response) {
         awaiting.remove(from);
         List<byte[]> messages;
         try {
@@ -610,13 +641,14 @@ final class StreamletteDecider implements Decider {
     }
 
     @Override
-    public void onRequestFailed(NodeId peer) {
+    public Step onRequestFailed(NodeId peer) {
         awaiting.remove(peer);
         proposeWhenDue();
         int i = committee.indexOf(peer);
         if (i >= 0) {
             troubleAt[i] = tree.phase();
         }
+        return step();
     }
 
     /**
@@ -690,15 +722,6 @@ final class StreamletteDecider implements Decider {
             }
         }
         return out;
-    }
-
-    @Override
-    public Optional<Decision> poll() {
-        if (decision != null && !polled && failedWrite == null) {
-            polled = true;
-            return Optional.of(decision);
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.bftkit.api.Fault;
 import dev.bftkit.api.InvalidMessageException.Reason;
 import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Decider;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ class AuthorFirstRelayTest {
     final Message proposal = f.proposal(leader, 0, "p");
     final Message authorsVote = f.vote(author, proposal);
     final Message respondersVote = f.vote(responder, proposal);
-    final Decider node = new StreamletteProvider().create(f.config(responder, Kit.memoryStorage(), "r"));
+    final DrivenDecider node = Fixture.drive(f.config(responder, Kit.memoryStorage(), "r"));
 
     AuthorFirstRelayTest() {
         // the responder learns the leader's proposal (and votes for it), then another node's vote
@@ -50,7 +51,7 @@ class AuthorFirstRelayTest {
         return out;
     }
 
-    static List<String> answer(Decider d, int from, Fixture f, byte[] pull) {
+    static List<String> answer(DrivenDecider d, int from, Fixture f, byte[] pull) {
         List<String> out = new ArrayList<>();
         for (byte[] m : Wire.decodeDiff(d.onRequest(f.ids[from], pull), 10_000, 1 << 20)) {
             out.add(Bytes.hex(m));
@@ -107,7 +108,7 @@ class AuthorFirstRelayTest {
         int soliciter = f.leader(t);
         int voter = (soliciter + 1) % 4 == leader ? (soliciter + 2) % 4 : (soliciter + 1) % 4;
         int other = 6 - leader - soliciter - voter;
-        Decider d = new StreamletteProvider().create(f.config(soliciter, Kit.memoryStorage(), "s"));
+        DrivenDecider d = Fixture.drive(f.config(soliciter, Kit.memoryStorage(), "s"));
         for (long k = 0; k < 2 * t; k++) {
             d.tick(); // to tick t, phase 0
         }

@@ -13,6 +13,7 @@ import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
 import dev.bftkit.conformance.DeciderChecks;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,11 @@ class ByzantineMemberTest {
     private final int leader = f.leader(0);
     private final int victim = (leader + 1) % 4;
 
-    private Decider node(Storage store) {
-        return new StreamletteProvider().create(f.config(victim, store, "x"));
+    private DrivenDecider node(Storage store) {
+        return Fixture.drive(f.config(victim, store, "x"));
     }
 
-    private static void feed(Decider d, Fixture f, int from, List<Message> messages) {
+    private static void feed(DrivenDecider d, Fixture f, int from, List<Message> messages) {
         List<byte[]> encoded = new ArrayList<>();
         for (Message m : messages) {
             encoded.add(Wire.encode(m));
@@ -60,7 +61,7 @@ class ByzantineMemberTest {
     @Test
     void aLeadersFourthVariantWithOnlyItsOwnVoteIsRefusedAndTheNodeReloadsWhatItStored() {
         Storage store = Kit.memoryStorage();
-        Decider d = node(store);
+        DrivenDecider d = node(store);
         List<Message> batch = variants(4, "v:");
         batch.add(f.vote(leader, batch.get(3)));
         feed(d, f, leader, batch);
@@ -69,11 +70,11 @@ class ByzantineMemberTest {
         String tree = d.toDot();
         d.close();
         for (int restart = 0; restart < 3; restart++) {
-            Decider again = node(store);
+            DrivenDecider again = node(store);
             assertThat(again.toDot()).as("reloaded what it stored, restart %d", restart).isEqualTo(tree);
             again.close();
         }
-        assertThat(((StreamletteDecider) node(store)).tree().get(new Key(f.hash(batch.get(3))))).as("not the fourth")
+        assertThat(((StreamletteDecider) node(store).decider()).tree().get(new Key(f.hash(batch.get(3))))).as("not the fourth")
                 .isNull();
     }
 
@@ -81,7 +82,7 @@ class ByzantineMemberTest {
     @Test
     void aVariantBackedByMoreThanTheFaultyWeightEntersAndReloadsInAnyOrder() {
         Storage store = Kit.memoryStorage();
-        Decider d = node(store);
+        DrivenDecider d = node(store);
         List<Message> batch = variants(4, "v:");
         int other = (leader + 2) % 4;
         batch.add(f.vote(leader, batch.get(3)));
@@ -89,10 +90,10 @@ class ByzantineMemberTest {
         feed(d, f, leader, batch);
         d.tick();
         String tree = d.toDot();
-        assertThat(((StreamletteDecider) d).tree().get(new Key(f.hash(batch.get(3))))).isNotNull();
+        assertThat(((StreamletteDecider) d.decider()).tree().get(new Key(f.hash(batch.get(3))))).isNotNull();
         d.close();
         for (int restart = 0; restart < 3; restart++) {
-            Decider again = node(store);
+            DrivenDecider again = node(store);
             assertThat(again.toDot()).isEqualTo(tree);
             again.close();
         }
@@ -101,7 +102,7 @@ class ByzantineMemberTest {
     /** Item 2: a leader's flood of variants, each with its own vote, stays under the stated bound. */
     @Test
     void aFloodOfVariantsEachWithItsLeadersVoteStaysUnderTheBound() {
-        Decider d = node(Kit.memoryStorage());
+        DrivenDecider d = node(Kit.memoryStorage());
         for (int round = 0; round < 16; round++) {
             List<Message> batch = new ArrayList<>();
             for (Message v : variants(256, "v:flood-" + round + "-")) {
@@ -112,7 +113,7 @@ class ByzantineMemberTest {
             assertThat(d.footprint().within(d.footprintBound()))
                     .as("round %d: %s within %s", round, d.footprint(), d.footprintBound()).isTrue();
         }
-        StreamletteDecider s = (StreamletteDecider) d;
+        StreamletteDecider s = (StreamletteDecider) d.decider();
         assertThat(s.tree().leaderMessagesBetween(-1, 0)).as("4,096 versions signed, two kept")
                 .hasSize(MessageTree.MAX_VARIANTS);
         assertThat(d.footprint().entries()).as("the two versions, the leader's two votes, ours, two faults")
@@ -150,8 +151,8 @@ class ByzantineMemberTest {
         int before = f.leader(next - 1);
         int node = java.util.stream.IntStream.range(0, 4).filter(i -> i != leader && i != before).findFirst()
                 .orElseThrow();
-        StreamletteDecider d = (StreamletteDecider) new StreamletteProvider().create(f.config(node,
-                Kit.memoryStorage(), "x"));
+        DrivenDecider d = Fixture.drive(f.config(node, Kit.memoryStorage(), "x"));
+        StreamletteDecider s = (StreamletteDecider) d.decider();
         for (long t = 0; t < next - 1; t++) {
             d.tick();
             d.tick();
@@ -163,14 +164,14 @@ class ByzantineMemberTest {
         d.tick(); // our proposal phase of next - 1 is over
         feed(d, f, leader, List.of(early));
         assertThat(d.currentTick()).as("afterwards the clock follows the leader").isEqualTo(next);
-        assertThat(d.tree().hasVoted(next, f.ids[node])).as("but gives it no vote on its own").isFalse();
+        assertThat(s.tree().hasVoted(next, f.ids[node])).as("but gives it no vote on its own").isFalse();
         Message late = f.proposal(before, next - 1, "v:late");
         feed(d, f, before, List.of(late));
-        assertThat(d.tree().hasVoted(next - 1, f.ids[node])).as("the tick before still gets our vote").isTrue();
+        assertThat(s.tree().hasVoted(next - 1, f.ids[node])).as("the tick before still gets our vote").isTrue();
         int other = java.util.stream.IntStream.range(0, 4).filter(i -> i != leader && i != node).findFirst()
                 .orElseThrow();
         feed(d, f, other, List.of(f.vote(other, early)));
-        assertThat(d.tree().hasVoted(next, f.ids[node])).as("votes of more than the faulty weight are evidence")
+        assertThat(s.tree().hasVoted(next, f.ids[node])).as("votes of more than the faulty weight are evidence")
                 .isTrue();
     }
 
@@ -202,7 +203,7 @@ class ByzantineMemberTest {
     @Test
     void afterAFailedWriteNothingUnwrittenIsHandedOut() {
         FailingStorage store = new FailingStorage();
-        Decider d = node(store);
+        DrivenDecider d = node(store);
         store.failing = true;
         Message p = f.proposal(leader, 0, "v:a");
         assertThatThrownBy(() -> d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(p)))))
@@ -220,15 +221,15 @@ class ByzantineMemberTest {
     @Test
     void aPullNeverExceedsThePeersSummaryLimit() {
         Map<String, String> small = Map.of("streamlette.maxSummaryEntries", "2");
-        Decider d = new StreamletteProvider().create(withOptions(f.config(victim, Kit.memoryStorage(), "x"), small));
+        DrivenDecider d = Fixture.drive(withOptions(f.config(victim, Kit.memoryStorage(), "x"), small));
         int other = (leader + 2) % 4 == victim ? (leader + 3) % 4 : (leader + 2) % 4;
         List<Message> batch = variants(2, "v:");
         Message next = f.proposal(f.leader(1), 1, "v:next");
         batch.add(next);
         feed(d, f, leader, batch);
-        assertThat(((StreamletteDecider) d).tree().leaderMessagesBetween(-1, 1)).hasSize(3);
+        assertThat(((StreamletteDecider) d.decider()).tree().leaderMessagesBetween(-1, 1)).hasSize(3);
         d.tick();
-        Decider peer = new StreamletteProvider().create(withOptions(f.config(other, Kit.memoryStorage(), "y"),
+        DrivenDecider peer = Fixture.drive(withOptions(f.config(other, Kit.memoryStorage(), "y"),
                 small));
         for (Optional<Outbound> o = d.nextGossip(); o.isPresent(); o = d.nextGossip()) {
             byte[] request = o.get().request();
@@ -266,7 +267,7 @@ class ByzantineMemberTest {
     /** The bound in numbers, for the Javadoc's formula. */
     @Test
     void theBoundFollowsTheStatedFormula() {
-        StreamletteDecider d = (StreamletteDecider) node(Kit.memoryStorage());
+        StreamletteDecider d = (StreamletteDecider) node(Kit.memoryStorage()).decider();
         Footprint b = d.footprintBound();
         long n = 4;
         long perTick = MessageTree.MAX_VARIANTS + n;

@@ -10,6 +10,7 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import dev.bftkit.streamlette.Message.Proposal;
 import dev.bftkit.streamlette.Message.Solicit;
@@ -113,6 +114,11 @@ final class Fixture {
             Wire.setBit(out, committee.indexOf(ids[i]));
         }
         return out;
+    }
+
+    /** A Streamlette made from {@code config} and driven over the store it reads ({@code config.stored()}). */
+    static DrivenDecider drive(DeciderConfig config) {
+        return new DrivenDecider(new StreamletteProvider().create(config), (Storage) config.stored());
     }
 
     DeciderConfig config(int node, Storage storage, String value) {

@@ -5,6 +5,7 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.Storage;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /** Drives n Streamlette deciders in lock step over a perfect network: every request answered at once. */
 final class Harness {
     final Fixture f;
-    final Decider[] nodes;
+    final DrivenDecider[] nodes;
     final Storage[] stores;
     final Decision[] decided;
     final boolean[] down;
@@ -28,13 +29,13 @@ final class Harness {
     Harness(Fixture f) {
         this.f = f;
         int n = f.ids.length;
-        nodes = new Decider[n];
+        nodes = new DrivenDecider[n];
         stores = new Storage[n];
         decided = new Decision[n];
         down = new boolean[n];
         for (int i = 0; i < n; i++) {
             stores[i] = Kit.memoryStorage();
-            nodes[i] = new StreamletteProvider().create(f.config(i, stores[i], "value-" + i));
+            nodes[i] = Fixture.drive(f.config(i, stores[i], "value-" + i));
         }
     }
 

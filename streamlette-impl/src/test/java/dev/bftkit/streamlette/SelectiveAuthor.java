@@ -1,11 +1,10 @@
 package dev.bftkit.streamlette;
 
-import dev.bftkit.api.BftException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
-import dev.bftkit.api.spi.Decider;
 import dev.bftkit.conformance.Behaviour;
 import dev.bftkit.conformance.ByzantineContext;
+import dev.bftkit.conformance.Shadow;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,17 +26,13 @@ final class SelectiveAuthor implements Behaviour {
         return "selective-author";
     }
 
-    private static Decider decider(ByzantineContext ctx) {
+    private static Shadow decider(ByzantineContext ctx) {
         return ctx.decider("honest", ctx.instance());
     }
 
     @Override
     public void onPhase(ByzantineContext ctx) {
-        try {
-            decider(ctx).tick();
-        } catch (BftException e) {
-            // faulty anyway
-        }
+        decider(ctx).tick();
         send(ctx);
     }
 
@@ -49,10 +44,8 @@ final class SelectiveAuthor implements Behaviour {
 
     @Override
     public byte[] onRequest(ByzantineContext ctx, NodeId from, byte[] request) {
-        byte[] response;
-        try {
-            response = decider(ctx).onRequest(from, request);
-        } catch (BftException e) {
+        byte[] response = decider(ctx).answer(from, request);
+        if (response == null) {
             return null;
         }
         if (served.contains(ctx.indexOf(from))) {
@@ -65,16 +58,12 @@ final class SelectiveAuthor implements Behaviour {
 
     @Override
     public void onResponse(ByzantineContext ctx, NodeId from, int tag, byte[] response) {
-        try {
-            decider(ctx).onResponse(from, response);
-        } catch (BftException e) {
-            // faulty anyway
-        }
+        decider(ctx).absorb(from, response);
         send(ctx);
     }
 
     @Override
     public void onRequestFailed(ByzantineContext ctx, NodeId peer, int tag) {
-        decider(ctx).onRequestFailed(peer);
+        decider(ctx).requestFailed(peer);
     }
 }

@@ -13,6 +13,7 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
+import dev.bftkit.conformance.DrivenDecider;
 import dev.bftkit.conformance.Kit;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ class StreamletteDeciderTest {
     void validateIsAskedBeforeVotingAndARejectedValueIsNeverDecided() {
         Fixture f = new Fixture(4);
         List<String> asked = new ArrayList<>();
-        Decider[] nodes = new Decider[4];
+        DrivenDecider[] nodes = new DrivenDecider[4];
         Harness h = new Harness(f);
         for (int i = 0; i < 4; i++) {
             int me = i;
@@ -77,7 +78,7 @@ class StreamletteDeciderTest {
                     return !new String(v).equals("value-" + f.leader(0));
                 }
             };
-            nodes[i] = new StreamletteProvider().create(new DeciderConfig(f.instance, f.committee, f.keys[i],
+            nodes[i] = Fixture.drive(new DeciderConfig(f.instance, f.committee, f.keys[i],
                     f.crypto, Kit.memoryStorage(), app, i, Map.of()));
             h.nodes[i] = nodes[i];
         }
@@ -93,12 +94,12 @@ class StreamletteDeciderTest {
         Fixture f = new Fixture(4);
         int leader = f.leader(0);
         Storage store = Kit.memoryStorage();
-        Decider d = new StreamletteProvider().create(f.config(leader, store, "first"));
+        DrivenDecider d = Fixture.drive(f.config(leader, store, "first"));
         d.tick(); // phase 0 of tick 0: proposes "first", durable before it can be pulled
         String before = d.toDot();
         assertThat(before).contains("P t=0");
         d.close();
-        Decider again = new StreamletteProvider().create(f.config(leader, store, "second"));
+        DrivenDecider again = Fixture.drive(f.config(leader, store, "second"));
         assertThat(again.toDot()).as("reloaded its tree").isEqualTo(before);
         again.tick();
         again.tick();
@@ -113,12 +114,12 @@ class StreamletteDeciderTest {
         int leader = f.leader(0);
         int voter = (leader + 1) % 4;
         Storage store = Kit.memoryStorage();
-        Decider d = new StreamletteProvider().create(f.config(voter, store, "x"));
+        DrivenDecider d = Fixture.drive(f.config(voter, store, "x"));
         Message a = f.proposal(leader, 0, "a");
         d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
         assertThat(d.toDot()).contains("votes 1 (w=1)");
         d.close();
-        Decider again = new StreamletteProvider().create(f.config(voter, store, "x"));
+        DrivenDecider again = Fixture.drive(f.config(voter, store, "x"));
         Message b = f.proposal(leader, 0, "b"); // the leader equivocates after our restart
         try {
             again.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(b))));
@@ -138,7 +139,7 @@ class StreamletteDeciderTest {
         int voter = (leader + 1) % 4;
         int other = (leader + 2) % 4;
         CountingStorage store = new CountingStorage(Kit.memoryStorage());
-        Decider d = new StreamletteProvider().create(f.config(voter, store, "x"));
+        DrivenDecider d = Fixture.drive(f.config(voter, store, "x"));
         Message a = f.proposal(leader, 0, "a");
         d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
         assertThat(store.writes).as("our vote commits us: written before the response returns").isEqualTo(1);
@@ -150,7 +151,7 @@ class StreamletteDeciderTest {
         d.tick();
         int afterTicks = store.writes;
         d.close();
-        Decider again = new StreamletteProvider().create(f.config(voter, store, "x"));
+        DrivenDecider again = Fixture.drive(f.config(voter, store, "x"));
         assertThat(again.toDot()).as("both votes were written").contains("votes 2 (w=2)");
         assertThat(again.currentTick()).isEqualTo(d.currentTick());
         assertThat(afterTicks).isEqualTo(3);
@@ -175,7 +176,7 @@ class StreamletteDeciderTest {
     void damagedStateInStorageIsAStorageErrorNotWrongBehaviour() {
         Fixture f = new Fixture(4);
         Storage store = Kit.memoryStorage();
-        Decider d = new StreamletteProvider().create(f.config(f.leader(0), store, "v"));
+        DrivenDecider d = Fixture.drive(f.config(f.leader(0), store, "v"));
         d.tick();
         d.close();
         for (Storage.Entry e : store.scan(new byte[0])) {
@@ -183,7 +184,7 @@ class StreamletteDeciderTest {
             broken[broken.length / 2] ^= 0x40;
             store.write(new WriteBatch().put(e.key(), broken));
         }
-        assertThatThrownBy(() -> new StreamletteProvider().create(f.config(f.leader(0), store, "v")))
+        assertThatThrownBy(() -> Fixture.drive(f.config(f.leader(0), store, "v")))
                 .isInstanceOf(StorageException.class).hasMessageContaining("Streamlette");
     }
 

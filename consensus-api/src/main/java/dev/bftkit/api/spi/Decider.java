@@ -1,97 +1,94 @@
 package dev.bftkit.api.spi;
 
-import dev.bftkit.api.Decision;
 import dev.bftkit.api.FaultLog;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
-import dev.bftkit.api.Outbound;
-import java.util.Optional;
 
 /**
  * One consensus instance on one node: a deterministic, single-threaded state machine with no I/O, clock or
- * randomness of its own. Whoever drives it (the runtime's {@code Node}, or the conformance kit's simulator) feeds it
- * ticks, peers' requests and peers' responses, sends what {@link #nextGossip()} asks for, and polls decisions.
- * The same inputs in the same order give the same outputs, byte for byte.
+ * randomness of its own (the shape of etcd/raft's Ready and hbbft's Step). Each input (a phase of logical time, a
+ * value to offer, a peer's request or response, a failed request) returns a {@link Step}: what to persist, what to
+ * send, the reply, new decisions and proven faults. Whoever drives it (the runtime's {@code Driver}, inside the real
+ * node and the conformance kit's simulator alike) makes the step's writes durable before it sends or publishes
+ * anything of it. The same inputs in the same order give the same steps, byte for byte.
  *
- * <p>After each input the driver drains {@link #nextGossip()} and {@link #poll()}. Bad bytes from a peer are
- * answered with {@link dev.bftkit.api.InvalidMessageException} and change no state; misbehaviour that a message
- * proves is also recorded in {@link #faults()}. {@link dev.bftkit.api.FatalConsensusException} means the fault
- * assumption was broken and the node must stop.
+ * <p>A Decider reads what its node stored when it is created ({@link DeciderConfig#stored()}) and never writes,
+ * reads a file, starts a process or a thread. Bad bytes from a peer are answered with a step whose
+ * {@link Step#rejected()} says what was wrong; misbehaviour that a message proves is also recorded in
+ * {@link #faults()}. {@link dev.bftkit.api.FatalConsensusException} means the fault assumption was broken and the
+ * node must stop.
  *
- * <p>Safety across crashes: anything the Decider signs is durable in its storage before {@link #nextGossip()} or
- * {@link #onRequest} can hand it out.
+ * <p>Safety across crashes: anything the Decider signs is in the {@link Step#persist()} of the step that first hands
+ * it out, or of an earlier one.
  */
 public interface Decider extends AutoCloseable {
     /** {@return the instance this Decider runs} */
     InstanceId instance();
 
     /**
+     * The first input, once, right after creation: what the Decider hands out on (re)start, such as the decisions it
+     * reached before a restart (with the same positions and outcomes, from position 0; both of bftkit's Deciders do
+     * this) and any setup it must persist.
+     *
+     * @return the step
+     */
+    Step start();
+
+    /**
      * Offers a value for consensus (PARSEC: a vote for it; Streamlette: a value to propose when leading).
      *
      * @param payload the value
+     * @return the step
      */
-    void submit(byte[] payload);
+    Step submit(byte[] payload);
 
     /**
-     * One phase of logical time passes. A logical tick has {@link #phasesPerTick()} phases; the runtime spreads
+     * One phase of logical time passes. A logical tick has {@link #phasesPerTick()} phases; the driver spreads
      * them evenly over the tick's interval.
      *
+     * @return the step
      * @throws dev.bftkit.api.FatalConsensusException if the fault assumption is proven broken
      */
-    void tick();
+    Step tick();
 
     /** {@return how many {@link #tick()} calls make one logical tick (Streamlette: propose, then vote)} */
     default int phasesPerTick() {
         return 1;
     }
 
-    /** {@return the next request to send, if any; drained by the driver after every input} */
-    Optional<Outbound> nextGossip();
-
     /**
-     * Answers a peer's request.
+     * Answers a peer's request: the step's {@link Step#reply()}, or its {@link Step#rejected()} when the request is
+     * malformed or invalid.
      *
      * @param from the authenticated sender
      * @param request its bytes
-     * @return the response
-     * @throws dev.bftkit.api.InvalidMessageException if the request is malformed or invalid
+     * @return the step
      */
-    byte[] onRequest(NodeId from, byte[] request);
+    Step onRequest(NodeId from, byte[] request);
 
     /**
      * Absorbs a peer's response to one of our requests.
      *
      * @param from the peer that answered
      * @param response its bytes
-     * @throws dev.bftkit.api.InvalidMessageException if the response is malformed or invalid; whatever valid part
-     *     was absorbed before the error stays
+     * @return the step; {@link Step#rejected()} says what was wrong with a malformed or invalid response, and
+     *     whatever valid part was absorbed before the error is in the step
      * @throws dev.bftkit.api.FatalConsensusException if the fault assumption is proven broken
      */
-    void onResponse(NodeId from, byte[] response);
+    Step onResponse(NodeId from, byte[] response);
 
     /**
      * A request we sent got no response.
      *
      * @param peer the peer we asked
+     * @return the step
      */
-    default void onRequestFailed(NodeId peer) {
+    default Step onRequestFailed(NodeId peer) {
+        return Step.NONE;
     }
-
-    /**
-     * The next decision, in position order. Positions start at 0 and never skip. A Decider restarted from its
-     * storage hands out again, with the same positions and outcomes, the decisions it reached before (both of
-     * bftkit's Deciders do, from position 0), so a decision polled just before a crash is never lost; it never
-     * changes one. Consumers that apply decisions keep the last position they applied and skip repeats.
-     *
-     * @return the next decision in order, if one is ready
-     */
-    Optional<Decision> poll();
 
     /** {@return the misbehaviour seen so far} */
     FaultLog faults();
-
-    /** {@return the message tree or gossip graph as Graphviz DOT} */
-    String toDot();
 
     /** {@return the logical tick this Decider is in (ticks completed so far)} */
     long currentTick();
@@ -119,7 +116,7 @@ public interface Decider extends AutoCloseable {
      */
     long maxMessageBytes();
 
-    /** Releases what the Decider holds; it does not close the storage it was given. */
+    /** Releases what the Decider holds. */
     @Override
     default void close() {
     }

@@ -9,21 +9,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything a {@link Decider} is made from. A Decider does no I/O of its own: its storage, crypto and randomness
- * (the seed) come in here, and its network goes through {@link Decider#nextGossip()} and the request/response
- * calls.
+ * Everything a {@link Decider} is made from. A Decider does no I/O of its own: what its node stored, its crypto and
+ * randomness (the seed) come in here, and everything it sends or writes goes out in its {@link Step}s.
  *
  * @param instance the consensus instance; inside every signed message, the storage key prefix, the channel
  * @param committee the members and their weights
  * @param key our signing key; our node id is its public key
  * @param crypto the suite for every signature and hash
- * @param storage where our own messages become durable before they can be sent
+ * @param stored what this node stored before (its Decider's earlier steps' writes), read when the Decider is
+ *     created; {@link StoredState#EMPTY} on a first start
  * @param application proposals and their validation
  * @param seed the seed of every random choice the Decider makes (and, where the algorithm says so, its leader
  *     schedule), so a seed replays a run exactly
  * @param options algorithm-specific settings, as text
  */
-public record DeciderConfig(InstanceId instance, Committee committee, SigningKey key, Crypto crypto, Storage storage,
+public record DeciderConfig(InstanceId instance, Committee committee, SigningKey key, Crypto crypto, StoredState stored,
                             Application application, long seed, Map<String, String> options) {
 
     /**
@@ -33,7 +33,7 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
      * @param committee the members and their weights; not null, and it must contain our key's node id
      * @param key our signing key; not null
      * @param crypto the suite for every signature and hash; not null
-     * @param storage our open store, where our own messages become durable before they are sent; not null
+     * @param stored what this node stored before, read at creation; not null
      * @param application proposals and their validation; not null
      * @param seed the seed of every random choice the Decider makes; any value, the same one replays the same run
      * @param options algorithm-specific settings by name, as text (may be empty); no null names or values
@@ -45,7 +45,7 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
         Objects.requireNonNull(committee, "committee");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(crypto, "crypto");
-        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(stored, "stored");
         Objects.requireNonNull(application, "application");
         options = Map.copyOf(options);
         if (!committee.contains(key.publicKey().nodeId())) {
@@ -95,15 +95,15 @@ public record DeciderConfig(InstanceId instance, Committee committee, SigningKey
     public DeciderConfig withOption(String name, String value) {
         Map<String, String> m = new HashMap<>(options);
         m.put(name, value);
-        return new DeciderConfig(instance, committee, key, crypto, storage, application, seed, m);
+        return new DeciderConfig(instance, committee, key, crypto, stored, application, seed, m);
     }
 
     /**
-     * {@return a copy of this configuration that uses {@code storage}}
+     * {@return a copy of this configuration that reads {@code stored}}
      *
-     * @param storage another store (for example after a restart)
+     * @param stored another node state (for example the store after a restart)
      */
-    public DeciderConfig withStorage(Storage storage) {
-        return new DeciderConfig(instance, committee, key, crypto, storage, application, seed, options);
+    public DeciderConfig withStored(StoredState stored) {
+        return new DeciderConfig(instance, committee, key, crypto, stored, application, seed, options);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. A store that finds its bytes damaged throws
  * {@link dev.bftkit.api.StorageException}; it never returns wrong bytes.
  */
-public interface Storage extends AutoCloseable {
+public interface Storage extends StoredState, AutoCloseable {
     /** The longest key accepted, in bytes. */
     int MAX_KEY_LENGTH = 1024;
     /** The largest value accepted, in bytes. */
@@ -24,6 +24,7 @@ public interface Storage extends AutoCloseable {
      *
      * @param key the key
      */
+    @Override
     Optional<byte[]> get(byte[] key);
 
     /**
@@ -42,6 +43,7 @@ public interface Storage extends AutoCloseable {
      * @param prefix the key prefix; empty for every key
      * @return the entries
      */
+    @Override
     default List<Entry> scan(byte[] prefix) {
         List<Entry> all = new ArrayList<>();
         byte[] after = null;
