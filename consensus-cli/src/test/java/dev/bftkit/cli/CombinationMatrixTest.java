@@ -3,15 +3,15 @@ package dev.bftkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.CryptoProvider;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.conformance.ClusterChecks;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.ClusterChecks;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
+import dev.bftkit.runtime.TickClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.bftkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,7 +203,7 @@ class KeygenAndNodeTest {
         CliRun.of("node", "--config", bad.toString()).isUsageError("the public key does not match the seed");
         Files.writeString(key, good.replaceFirst("seed=", "seed=zz"));
         CliRun.of("node", "--config", bad.toString()).isUsageError("the seed is not hex");
-        new KeyFile("insecure-fast", dev.bftkit.conformance.Kit.insecureCrypto().keyFromSeed(new byte[32]))
+        new KeyFile("insecure-fast", Doubles.insecureCrypto().keyFromSeed(new byte[32]))
                 .write(key, true);
         CliRun.of("node", "--config", bad.toString()).isUsageError("holds a 'insecure-fast' key");
         Files.writeString(key, "seed=00\n");
