@@ -9,7 +9,7 @@
  *   <li>{@code dev.bftkit.conformance.adversary}: Byzantine members for the simulator, and the standard
  *       behaviours;</li>
  *   <li>{@code dev.bftkit.conformance.doubles}: the {@code memory} storage and {@code insecure-fast} crypto test
- *       doubles.</li>
+ *       doubles, which are not registered as plugins: a caller asks for them explicitly.</li>
  * </ul>
  * JUnit and AssertJ are {@code requires static}, so the simulator, the checks and the doubles run without them,
  * for example in the CLI.
@@ -27,6 +27,5 @@ module dev.bftkit.conformance {
     exports dev.bftkit.conformance.adversary;
     exports dev.bftkit.conformance.doubles;
 
-    provides dev.bftkit.api.spi.StorageProvider with dev.bftkit.conformance.doubles.MemoryStorageProvider;
-    provides dev.bftkit.api.spi.CryptoProvider with dev.bftkit.conformance.doubles.InsecureFastCryptoProvider;
+    // no `provides`: the test doubles are not plugins, so no production node can find them (see Doubles)
 }

@@ -11,6 +11,7 @@ import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.api.spi.TransportProvider;
 import dev.bftkit.conformance.checks.ClusterChecks;
 import dev.bftkit.conformance.checks.LoopbackNetwork;
+import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.runtime.TickClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The combination matrix: every Decider × Transport × Storage × Crypto discovered on the module path runs the
- * whole-cluster checks (4 and 7 nodes, and 4 with one node restarted from its storage) on real sockets. It lives in
+ * The combination matrix: every Decider × Transport × Storage × Crypto discovered on the module path, and the kit's
+ * {@code memory} storage double (the nodes run in this JVM), runs the whole-cluster checks (4 and 7 nodes, and 4 with one node restarted from its storage) on real sockets. It lives in
  * the CLI module because that is the module that requires every plugin; the kit cannot (the plugins' own tests
  * depend on the kit, and Maven forbids the cycle).
  */
@@ -34,7 +35,7 @@ class CombinationMatrixTest {
         List<ClusterChecks.Combination> out = new ArrayList<>();
         for (DeciderProvider d : Plugins.deciderProviders()) {
             for (TransportProvider t : Plugins.transportProviders()) {
-                for (StorageProvider s : Plugins.storageProviders()) {
+                for (StorageProvider s : storages()) {
                     for (CryptoProvider c : Plugins.cryptoProviders()) {
                         if (c.secure()) {
                             out.add(new ClusterChecks.Combination(d, t, s, c));
@@ -43,6 +44,13 @@ class CombinationMatrixTest {
                 }
             }
         }
+        return out;
+    }
+
+    /** {@return every storage plugin found, and the kit's storage doubles, which the lookup does not find} */
+    static List<StorageProvider> storages() {
+        List<StorageProvider> out = new ArrayList<>(Plugins.storageProviders());
+        out.addAll(Doubles.storageProviders());
         return out;
     }
 
@@ -69,7 +77,8 @@ class CombinationMatrixTest {
 
     @Test
     void theInsecureTestCryptoIsRefusedOnRealSockets() {
-        List<CryptoProvider> insecure = Plugins.cryptoProviders().stream().filter(c -> !c.secure()).toList();
+        List<CryptoProvider> insecure = new ArrayList<>(Doubles.cryptoProviders());
+        Plugins.cryptoProviders().stream().filter(c -> !c.secure()).forEach(insecure::add);
         assertThat(insecure).extracting(CryptoProvider::name).contains("insecure-fast");
         for (CryptoProvider c : insecure) {
             for (TransportProvider t : Plugins.transportProviders()) {

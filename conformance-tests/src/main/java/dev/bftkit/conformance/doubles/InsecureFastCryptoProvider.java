@@ -6,19 +6,13 @@ import dev.bftkit.api.spi.CryptoProvider;
 /**
  * The {@code insecure-fast} crypto provider: <strong>UNSAFE, for simulations only.</strong> Anyone who knows a
  * public key can forge that key's signatures; see {@link InsecureFastCrypto}. It is {@link #secure() not secure},
- * so {@code Plugins.requireSecure} and every transport refuse it.
+ * so {@code Plugins.requireSecure} and every transport refuse it. It is not registered as a plugin:
+ * {@link Doubles#insecureCryptoProvider()} hands it out.
  */
-public final class InsecureFastCryptoProvider implements CryptoProvider {
-    /** The provider's name. */
-    public static final String NAME = "insecure-fast";
-
-    /** Called by {@link java.util.ServiceLoader}. */
-    public InsecureFastCryptoProvider() {
-    }
-
+final class InsecureFastCryptoProvider implements CryptoProvider {
     @Override
     public String name() {
-        return NAME;
+        return Doubles.INSECURE_FAST;
     }
 
     @Override

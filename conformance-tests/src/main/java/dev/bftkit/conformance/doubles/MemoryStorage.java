@@ -19,13 +19,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * visible as a whole; reads share the read lock, so they run side by side and never see half a batch. Keys and
  * values are copied in and out. Not durable: the data lives as long as this object.
  */
-public final class MemoryStorage implements Storage {
+final class MemoryStorage implements Storage {
     private final NavigableMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
     /** An empty store. */
-    public MemoryStorage() {
+    MemoryStorage() {
     }
 
     @Override

@@ -6,16 +6,13 @@ import dev.bftkit.api.spi.StorageProvider;
 
 /**
  * The {@code memory} storage: not durable, for simulations and tests. It lives in the kit beside the simulator,
- * which restarts nodes from it, rather than in the API module, which carries no implementations.
+ * which restarts nodes from it, rather than in the API module, which carries no implementations. It is not
+ * registered as a plugin: {@link Doubles#memoryStorageProvider()} hands it out.
  */
-public final class MemoryStorageProvider implements StorageProvider {
-    /** Called by {@link java.util.ServiceLoader}. */
-    public MemoryStorageProvider() {
-    }
-
+final class MemoryStorageProvider implements StorageProvider {
     @Override
     public String name() {
-        return "memory";
+        return Doubles.MEMORY;
     }
 
     @Override

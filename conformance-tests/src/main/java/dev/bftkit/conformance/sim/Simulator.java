@@ -23,7 +23,7 @@ import dev.bftkit.api.spi.StoredState;
 import dev.bftkit.conformance.adversary.Behaviour;
 import dev.bftkit.conformance.adversary.ByzantineContext;
 import dev.bftkit.conformance.adversary.Shadow;
-import dev.bftkit.conformance.doubles.MemoryStorage;
+import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.runtime.Driver;
 import dev.bftkit.runtime.TickClock;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +118,7 @@ public final class Simulator {
     private final class SimNode implements ByzantineContext {
         final int index;
         final Behaviour behaviour;
-        final Storage storage = new MemoryStorage();
+        final Storage storage = Doubles.memoryStorage();
         final double drift;
         final SeededRandom rng;
         final Map<Long, Integer> pending = new HashMap<>();

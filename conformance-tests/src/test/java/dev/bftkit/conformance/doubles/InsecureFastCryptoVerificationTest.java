@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class InsecureFastCryptoVerificationTest extends CryptoVerification {
     @Override
     protected CryptoProvider provider() {
-        return new InsecureFastCryptoProvider();
+        return Doubles.insecureCryptoProvider();
     }
 
     @Override
@@ -31,8 +31,8 @@ class InsecureFastCryptoVerificationTest extends CryptoVerification {
     }
 
     @Test
-    void foundByNameAndFlaggedInsecure() {
-        CryptoProvider found = Plugins.crypto("insecure-fast");
+    void foundByNameOnlyWhenAskedForAndFlaggedInsecure() {
+        CryptoProvider found = Plugins.crypto("insecure-fast", Doubles.cryptoProviders());
         assertThat(found.secure()).isFalse();
         assertThat(found.create().secure()).isFalse();
         assertThat(Doubles.insecureCrypto().secure()).isFalse();

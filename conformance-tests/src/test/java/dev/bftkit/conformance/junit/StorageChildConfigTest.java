@@ -110,7 +110,8 @@ class StorageChildConfigTest {
         }
     }
 
-    private static String testClasses() {
+    /** {@return where these test classes are: a child JVM that has them on its class path finds their store} */
+    static String testClasses() {
         try {
             return Path.of(SnapshotFileStorageProvider.class.getProtectionDomain().getCodeSource().getLocation()
                     .toURI()).toString();

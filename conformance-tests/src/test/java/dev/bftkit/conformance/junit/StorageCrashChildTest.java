@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
 import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.teststorage.SnapshotFileStorageProvider;
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,19 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
  * batches, so the rule could fail.
  */
 class StorageCrashChildTest {
+    /** A durable store of these tests, registered for the class path; the kit itself registers no plugin. */
+    private static final String STORE = SnapshotFileStorageProvider.NAME;
+
     @Test
     void childStartsWithThePluginsOfThisRunAndWritesAcknowledgedBatches(@TempDir Path dir) throws Exception {
-        assertThat(run(dir, "probe", "memory", dir.toString())).containsExactly("opened");
-        assertThat(run(dir, "write", "memory", dir.toString(), "7", "3"))
+        assertThat(run(dir, "probe", STORE, dir.toString())).containsExactly("opened");
+        assertThat(run(dir, "write", STORE, dir.toString(), "7", "3"))
                 .containsExactly("open 0", "ack 1", "ack 2", "ack 3", "done");
     }
 
     /** As for a plugin whose tests put the kit on the class path: every jar on the class path, none on the module path. */
     @Test
     void childStartsFromTheClassPathToo(@TempDir Path dir) throws Exception {
-        String everything = System.getProperty("jdk.module.path", "") + java.io.File.pathSeparator
-                + System.getProperty("java.class.path", "");
-        List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of("write", "memory", dir.toString(), "7",
+        String everything = String.join(File.pathSeparator, StorageChildConfigTest.testClasses(),
+                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
+        List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of("write", STORE, dir.toString(), "7",
                 "2"), "", everything, false);
         assertThat(cmd).doesNotContain("-m", "--module-path");
         Process child = new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
@@ -115,9 +120,13 @@ class StorageCrashChildTest {
         }
     }
 
+    /** A child started from the kit's module, with these test classes (and so {@link #STORE}) on its class path. */
     private static Process start(Path dir, String... args) throws IOException {
-        return new ProcessBuilder(ChildJvm.command(StorageCrashChild.class, List.of(args)))
-                .redirectError(dir.resolve("child.err").toFile()).start();
+        String classPath = String.join(File.pathSeparator, StorageChildConfigTest.testClasses(),
+                System.getProperty("java.class.path", ""));
+        List<String> cmd = ChildJvm.command(StorageCrashChild.class, List.of(args),
+                System.getProperty("jdk.module.path", ""), classPath, StorageCrashChild.class.getModule().isNamed());
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
     }
 
     private static List<String> run(Path dir, String... args) throws Exception {
