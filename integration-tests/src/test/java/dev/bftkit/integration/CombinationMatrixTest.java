@@ -1,4 +1,4 @@
-package dev.bftkit.cli;
+package dev.bftkit.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The combination matrix: every Decider × Transport × Storage × Crypto discovered on the module path, and the kit's
- * {@code memory} storage double (the nodes run in this JVM), runs the whole-cluster checks (4 and 7 nodes, and 4 with one node restarted from its storage) on real sockets. It lives in
- * the CLI module because that is the module that requires every plugin; the kit cannot (the plugins' own tests
- * depend on the kit, and Maven forbids the cycle).
+ * The combination matrix: every Decider × Transport × Storage × Crypto plugin found (here on the class path, through
+ * {@code META-INF/services}), and the kit's {@code memory} storage double, which the lookup does not find and which
+ * is added explicitly (the nodes run in this JVM), runs the whole-cluster checks (4 and 7 nodes, and 4 with one node
+ * restarted from its storage) on real sockets. It lives in the integration tests, which depend on every plugin; the
+ * kit cannot (the plugins' own tests depend on the kit, and Maven forbids the cycle).
  */
 class CombinationMatrixTest {
     static final TickClock CLOCK = new TickClock(Duration.ofMillis(40), 1.05, Duration.ofSeconds(2));
@@ -73,6 +74,16 @@ class CombinationMatrixTest {
 
     private static void expectNoFailure(Optional<String> failure) {
         assertThat(failure).as(() -> failure.orElse("")).isEmpty();
+    }
+
+    @Test
+    void everyPluginIsFoundAndNeitherTestDouble() {
+        assertThat(Plugins.deciderProviders()).extracting(DeciderProvider::name).contains("parsec", "streamlette");
+        assertThat(Plugins.transportProviders()).extracting(TransportProvider::name).contains("vertx");
+        assertThat(Plugins.storageProviders()).extracting(StorageProvider::name).contains("mapdb")
+                .doesNotContain("memory");
+        assertThat(Plugins.cryptoProviders()).extracting(CryptoProvider::name).contains("bc")
+                .doesNotContain("insecure-fast");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.bftkit.cli;
+package dev.bftkit.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * members, each running it on its own thread with real keys, MapDB files and Vert.x sockets, decide one value.
  */
 class EmbeddingExampleTest {
-    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "cli",
+    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "integration",
             "EmbeddingExampleTest.java");
     private static final Path README = Path.of("..", "README.md");
 
