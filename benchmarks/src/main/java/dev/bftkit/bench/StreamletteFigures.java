@@ -4,12 +4,12 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.cli.SimBench;
-import dev.bftkit.conformance.Behaviours;
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.NetworkModel;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.adversary.Behaviours;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class StreamletteFigures {
     public static void main(String[] args) throws Exception {
         int crashSeeds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         DeciderProvider streamlette = Plugins.decider("streamlette");
-        Crypto crypto = Kit.insecureCrypto();
+        Crypto crypto = Doubles.insecureCrypto();
 
         System.out.println("## No faults: clean network (10-100 ms), all honest");
         System.out.println("| n | seeds | ticks to decide (min / median / max) | messages per decision | floor 3(n+1)(n-1)"

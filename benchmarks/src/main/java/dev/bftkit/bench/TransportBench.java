@@ -5,7 +5,7 @@ import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

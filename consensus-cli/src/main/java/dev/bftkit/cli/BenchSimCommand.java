@@ -3,8 +3,9 @@ package dev.bftkit.cli;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.NetworkModel;
-import dev.bftkit.conformance.Scenario;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Scenario;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,8 +75,8 @@ final class BenchSimCommand implements Callable<Integer> {
     int maxTicks;
 
     @Option(names = "--crypto", paramLabel = "NAME", defaultValue = "insecure-fast",
-            description = "The crypto plugin the simulated nodes sign with: insecure-fast (fast, for sweeps) or bc "
-                    + "(real Ed25519) (default: ${DEFAULT-VALUE}).")
+            description = "What the simulated nodes sign with: insecure-fast (the kit's fast test double, for "
+                    + "sweeps) or a crypto plugin such as bc (real Ed25519) (default: ${DEFAULT-VALUE}).")
     String crypto;
 
     @Option(names = "--byzantine", paramLabel = "K", defaultValue = "0",
@@ -98,7 +99,7 @@ final class BenchSimCommand implements Callable<Integer> {
         validate();
         DeciderProvider provider = Plugins.decider(decider);
         boolean streamlette = provider.name().equals("streamlette");
-        Crypto suite = Plugins.crypto(crypto).create();
+        Crypto suite = Plugins.crypto(crypto, Doubles.cryptoProviders()).create();
         Map<String, String> opts = common.deciderOptions(decider);
         NetworkModel network = new NetworkModel(delay.min(), delay.max(), loss, duplication);
         List<SimBench.Figures> figures = new ArrayList<>();
@@ -193,7 +194,7 @@ final class BenchSimCommand implements Callable<Integer> {
         m.put("decider", decider);
         m.put("options", common.deciderOptions(decider));
         m.put("crypto", crypto);
-        m.put("storage", "memory");
+        m.put("storage", Doubles.MEMORY);
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("minDelayMs", delay.min());
         net.put("maxDelayMs", delay.max());

@@ -3,9 +3,6 @@ package dev.bftkit.cli;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InstanceId;
-import dev.bftkit.runtime.Node;
-import dev.bftkit.runtime.NodeConfig;
-import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderConfig;
@@ -16,7 +13,11 @@ import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.runtime.Node;
+import dev.bftkit.runtime.NodeConfig;
+import dev.bftkit.runtime.TickClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,8 @@ public final class ClusterBench implements AutoCloseable {
      * Creates the committee's keys and a temporary directory; opens nothing yet.
      *
      * @param decider the decider plugin's name
-     * @param storage the storage plugin's name
+     * @param storage the storage plugin's name, or the kit's {@code memory} test double's (the nodes run in this
+     *     JVM for a measurement, so the double is accepted here, never by a production node)
      * @param nodes the committee size, at least 1
      * @param timeout how long one decision may take
      * @param options the decider's options
@@ -82,7 +84,8 @@ public final class ClusterBench implements AutoCloseable {
      */
     public static ClusterBench create(String decider, String storage, int nodes, Duration timeout,
                                       Map<String, String> options) throws IOException {
-        return new ClusterBench(Plugins.decider(decider), Plugins.storage(storage), nodes, timeout, options);
+        return new ClusterBench(Plugins.decider(decider), Plugins.storage(storage, Doubles.storageProviders()), nodes,
+                timeout, options);
     }
 
     /** {@return the committee size} */

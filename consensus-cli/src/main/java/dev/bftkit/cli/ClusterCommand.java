@@ -88,8 +88,7 @@ final class ClusterCommand implements Callable<Integer> {
     Double growth;
 
     @Option(names = "--storage", paramLabel = "NAME",
-            description = "The storage plugin, for a new DIR (default: mapdb; memory with a warning if mapdb is "
-                    + "missing).")
+            description = "The storage plugin, for a new DIR (default: mapdb).")
     String storage;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -204,9 +203,7 @@ final class ClusterCommand implements Callable<Integer> {
         String alg = algorithm == null ? DEFAULT_ALGORITHM : algorithm;
         Plugins.decider(alg); // an unknown name fails before anything is written
         String store = storage == null ? "mapdb" : storage;
-        if (!store.equals("mapdb")) {
-            Plugins.storage(store);
-        }
+        NodePlugins.storage(store); // an unknown name or a test double fails before anything is written
         Crypto crypto = Plugins.crypto("bc").create();
         SecureRandom random = new SecureRandom();
         List<SigningKey> keys = new ArrayList<>();
@@ -313,8 +310,8 @@ final class ClusterCommand implements Callable<Integer> {
         }
         boolean decidedBefore = !Journal.open(c.config.data(), instance).earlier().isEmpty();
         for (int k = 0; k < values && !decidedBefore; k++) {
-            // a node that decided this instance before proposes what its storage (or, for memory storage, its
-            // journal) holds
+            // a node that decided this instance before proposes what its storage (or, for storage that is not
+            // durable, its journal) holds
             cmd.add("--propose");
             cmd.add(instance + ": value " + (values > 1 ? k + " " : "") + "from node " + c.index);
         }

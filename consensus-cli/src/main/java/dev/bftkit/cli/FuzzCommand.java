@@ -3,11 +3,11 @@ package dev.bftkit.cli;
 import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
-import dev.bftkit.conformance.Swarm;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.checks.Swarm;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -121,7 +121,7 @@ final class FuzzCommand implements Callable<Integer> {
             long s = SeededRandom.mix(seed + i) & Long.MAX_VALUE;
             long cpuStart = cpu.isCurrentThreadCpuTimeSupported() ? cpu.getCurrentThreadCpuTime() : -1;
             Swarm.Run run = target.swarm().run(n, s);
-            SimulationResult r = new Simulator(target.provider(), Kit.insecureCrypto(), run.scenario(),
+            SimulationResult r = new Simulator(target.provider(), Doubles.insecureCrypto(), run.scenario(),
                     target.options()).run();
             long cpuNanos = cpuStart < 0 ? 0 : cpu.getCurrentThreadCpuTime() - cpuStart;
             tally.add(target.name(), n, run, r, cpuNanos);
@@ -139,7 +139,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     private int replay(Target target, int n, long s, PrintWriter out) {
         Swarm.Run run = target.swarm().run(n, s);
-        SimulationResult r = new Simulator(target.provider(), Kit.insecureCrypto(), run.scenario(),
+        SimulationResult r = new Simulator(target.provider(), Doubles.insecureCrypto(), run.scenario(),
                 target.options()).run();
         out.println(target.name() + " n=" + n + " seed=" + s + " [" + run.kind() + "]");
         out.println("scenario: " + run.scenario().describe());
@@ -158,7 +158,7 @@ final class FuzzCommand implements Callable<Integer> {
         for (String name : deciders) {
             DeciderProvider p = Plugins.decider(name.trim());
             Map<String, String> opts = options.of(p.name());
-            DeciderChecks checks = new DeciderChecks(p, Kit.insecureCrypto(), opts, 100,
+            DeciderChecks checks = new DeciderChecks(p, Doubles.insecureCrypto(), opts, 100,
                     Strategies.misconfigured(p.name()), Strategies.adversaries(p.name()));
             out.add(new Target(p.name(), p, opts, checks.swarm()));
         }

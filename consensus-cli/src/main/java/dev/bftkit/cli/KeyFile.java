@@ -2,7 +2,6 @@ package dev.bftkit.cli;
 
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.spi.Crypto;
-import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.SigningKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -149,7 +148,7 @@ record KeyFile(String crypto, SigningKey key) {
         if (crypto == null || seed == null || pub == null) {
             throw CliException.usage("key file " + file + " needs crypto=, seed= and public= lines");
         }
-        Crypto suite = Plugins.crypto(crypto).create();
+        Crypto suite = NodePlugins.crypto(crypto).create();
         byte[] seedBytes;
         try {
             seedBytes = Bytes.fromHex(seed);

@@ -1,7 +1,6 @@
 package dev.bftkit.cli;
 
 import dev.bftkit.api.spi.Crypto;
-import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ final class KeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Crypto suite = Plugins.requireSecure(Plugins.crypto(crypto)).create();
+        Crypto suite = NodePlugins.crypto(crypto).create();
         SigningKey key = suite.generateKey(new SecureRandom());
         boolean ownerOnly = new KeyFile(crypto, key).write(out, force);
         PrintWriter w = spec.commandLine().getOut();

@@ -2,7 +2,6 @@ package dev.bftkit.cli;
 
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.Committee;
-import dev.bftkit.api.ConfigurationException;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InstanceId;
@@ -95,7 +94,7 @@ final class NodeCommand implements Callable<Integer> {
             throw CliException.usage("--exit-after must be at least 1");
         }
         NodeFile cfg = NodeFile.read(config);
-        Crypto crypto = Plugins.requireSecure(Plugins.crypto(cfg.crypto())).create();
+        Crypto crypto = NodePlugins.crypto(cfg.crypto()).create();
         KeyFile key = KeyFile.read(cfg.key());
         if (!key.crypto().equals(cfg.crypto())) {
             throw CliException.usage(cfg.file() + ": crypto is '" + cfg.crypto() + "' but the key file " + cfg.key()
@@ -133,7 +132,7 @@ final class NodeCommand implements Callable<Integer> {
         }
         DeciderProvider provider = Plugins.decider(cfg.decider());
         Events events = new Events(spec.commandLine().getOut(), spec.commandLine().getErr(), json, self);
-        StorageProvider storageProvider = storageProvider(cfg.storage(), events);
+        StorageProvider storageProvider = NodePlugins.storage(cfg.storage());
         boolean ownDefaultValue = propose.isEmpty() && cfg.propose().isEmpty();
         List<String> values = !ownDefaultValue ? (!propose.isEmpty() ? propose : cfg.propose())
                 : List.of("value from " + self);
@@ -235,19 +234,6 @@ final class NodeCommand implements Callable<Integer> {
             return InstanceId.of(name);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("instance '" + name + "': " + e.getMessage());
-        }
-    }
-
-    private static StorageProvider storageProvider(String name, Events events) {
-        try {
-            return Plugins.storage(name);
-        } catch (ConfigurationException e) {
-            if (!name.equals("mapdb")) {
-                throw e;
-            }
-            events.warning("the mapdb storage plugin is not on the module path: using memory storage, so this "
-                    + "node's votes and decisions do not survive a restart");
-            return Plugins.storage("memory");
         }
     }
 

@@ -3,15 +3,13 @@ package dev.bftkit.cli;
 import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.Behaviour;
-import dev.bftkit.conformance.Behaviours;
-import dev.bftkit.conformance.CrashPlan;
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.NetworkModel;
-import dev.bftkit.conformance.Partition;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.CrashPlan;
+import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Partition;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,7 +165,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         Progress progress = new Progress(scenario, json || System.console() == null ? null : out);
-        Simulator sim = new Simulator(provider, Kit.insecureCrypto(), scenario,
+        Simulator sim = new Simulator(provider, Doubles.insecureCrypto(), scenario,
                 options.of(algorithm))
                 .onDelivery(progress::delivered)
                 .onDecision((t, node, d, dot) -> {

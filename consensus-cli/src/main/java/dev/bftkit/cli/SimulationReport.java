@@ -2,10 +2,10 @@ package dev.bftkit.cli;
 
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.Decision;
-import dev.bftkit.conformance.CrashPlan;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.sim.CrashPlan;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

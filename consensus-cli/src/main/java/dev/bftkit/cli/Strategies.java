@@ -1,8 +1,8 @@
 package dev.bftkit.cli;
 
-import dev.bftkit.conformance.Adversary;
-import dev.bftkit.conformance.Behaviour;
-import dev.bftkit.conformance.Behaviours;
+import dev.bftkit.conformance.adversary.Adversary;
+import dev.bftkit.conformance.adversary.Behaviour;
+import dev.bftkit.conformance.adversary.Behaviours;
 import dev.bftkit.parsec.adversary.ParsecAdversaries;
 import dev.bftkit.streamlette.adversary.StreamletteAdversaries;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.bftkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class KeygenAndNodeTest {
 
     Path soloConfig(String id, String extra) throws IOException {
         Path conf = dir.resolve("node.conf");
-        Files.writeString(conf, "instance = solo\nkey = node.key\nstorage = memory\ntick.start.ms = 20\n"
+        Files.writeString(conf, "instance = solo\nkey = node.key\ntick.start.ms = 20\n"
                 + "member = " + id + " 127.0.0.1:" + ClusterTestSupport.freePort() + "\n" + extra);
         return conf;
     }
@@ -76,7 +77,7 @@ class KeygenAndNodeTest {
         assertThat(forced.json().get("nodeId")).isNotEqualTo(id)
                 .isEqualTo(KeyFile.read(key).key().publicKey().nodeId().toHex());
         CliRun.of("keygen", "--out", dir.resolve("x.key").toString(), "--crypto", "insecure-fast")
-                .isUsageError("insecure test double");
+                .isUsageError("crypto 'insecure-fast' is a test double");
         CliRun.of("keygen").isUsageError("Missing required option: '--out=FILE'");
     }
 
@@ -91,8 +92,8 @@ class KeygenAndNodeTest {
         List<Map<String, Object>> ev = events(r);
         assertThat(ev).extracting(e -> e.get("event")).containsExactly("started", "decided", "stopped");
         ev = List.of(Map.of(), ev.get(0), ev.get(1), ev.get(2));
-        assertThat(ev.get(1)).containsEntry("instance", "solo").containsEntry("storage", "memory")
-                .containsEntry("durable", false).containsEntry("earlier", List.of()).containsEntry("node", id);
+        assertThat(ev.get(1)).containsEntry("instance", "solo").containsEntry("storage", "mapdb")
+                .containsEntry("durable", true).containsEntry("earlier", List.of()).containsEntry("node", id);
         assertThat(ev.get(2)).containsEntry("value", "hello world").containsEntry("position", 0L)
                 .containsEntry("earlier", "new").containsEntry("restored", false);
         assertThat(ev.get(3)).containsEntry("reason", "done").containsEntry("decisions", 1L);
@@ -108,11 +109,8 @@ class KeygenAndNodeTest {
         CliRun again = CliRun.of("node", "--config", conf.toString(), "--exit-after", "1");
         assertThat(again.code()).as(again.describe()).isZero();
         assertThat(again.out()).contains("decided earlier: #0 'hello world'")
-                .contains("decided #0 'hello world'").contains("the same as decided earlier").contains("stopped (done)");
-        if (!again.out().contains("restored from storage")) {
-            assertThat(again.err()).contains("consensus: warning: memory storage kept none of this node's votes, so it "
-                    + "proposes its earlier decision again");
-        }
+                .contains("decided #0 'hello world'").contains("the same as decided earlier").contains("stopped (done)")
+                .contains("restored from storage");
 
         CliRun other = CliRun.of("node", "--config", conf.toString(), "--exit-after", "1", "--instance", "second",
                 "--propose", "another value", "--json");
@@ -122,23 +120,35 @@ class KeygenAndNodeTest {
     }
 
     @Test
-    void theDefaultStorageIsMapdbOrMemoryWithAWarning() throws IOException {
+    void theDefaultStorageIsMapdb() throws IOException {
         String id = keygen(dir.resolve("node.key"));
         Path conf = dir.resolve("node.conf");
         Files.writeString(conf, "key = node.key\ntick.start.ms = 20\nmember = " + id + " 127.0.0.1:"
                 + ClusterTestSupport.freePort() + "\n");
         CliRun r = CliRun.of("node", "--config", conf.toString(), "--exit-after", "1", "--json");
         assertThat(r.code()).as(r.describe()).isZero();
-        List<Map<String, Object>> ev = events(r);
-        boolean mapdb = dev.bftkit.api.spi.Plugins.names().get("storage").contains("mapdb");
-        if (mapdb) {
-            assertThat(ev.get(0)).containsEntry("event", "started").containsEntry("storage", "mapdb")
-                    .containsEntry("durable", true);
-        } else {
-            assertThat(ev.get(0)).containsEntry("event", "warning");
-            assertThat(ev.get(0).get("message").toString()).contains("using memory storage");
-            assertThat(ev.get(1)).containsEntry("event", "started").containsEntry("storage", "memory");
-        }
+        assertThat(events(r).get(0)).containsEntry("event", "started").containsEntry("storage", "mapdb")
+                .containsEntry("durable", true);
+    }
+
+    /** The kit's test doubles are for simulations: a production node refuses them by name and names the plugins. */
+    @Test
+    void aNodeRefusesTheTestDoubles() throws IOException {
+        String id = keygen(dir.resolve("node.key"));
+        String member = "member = " + id + " 127.0.0.1:47011\n";
+        Path conf = dir.resolve("node.conf");
+        Files.writeString(conf, "key = node.key\n" + member + "storage = memory\n");
+        CliRun.of("node", "--config", conf.toString()).isUsageError("storage 'memory' is a test double for simulate, "
+                + "fuzz and bench, not a plugin a node can run on; storage plugins: mapdb");
+        Files.writeString(conf, "key = node.key\n" + member + "crypto = insecure-fast\n");
+        CliRun.of("node", "--config", conf.toString()).isUsageError("crypto 'insecure-fast' is a test double for "
+                + "simulate, fuzz and bench, not a plugin a node can run on; crypto plugins: bc");
+        // a key made with the double (by a test: keygen refuses it too) is refused as well
+        Files.writeString(conf, "key = node.key\n" + member);
+        new KeyFile("insecure-fast", Doubles.insecureCrypto().keyFromSeed(new byte[32])).write(dir.resolve("node.key"),
+                true);
+        CliRun.of("node", "--config", conf.toString()).isUsageError("crypto 'insecure-fast' is a test double");
+        assertThat(dir.resolve("data")).doesNotExist();
     }
 
     @Test
@@ -175,7 +185,6 @@ class KeygenAndNodeTest {
         cases.put("key = node.key\n" + member + "tick.growth = 0.5\n", "tick.growth must be a number from 1 to 10");
         cases.put("key = node.key\n" + member + "decider = paxos\n", "no decider plugin named 'paxos'");
         cases.put("key = node.key\n" + member + "storage = tape\n", "no storage plugin named 'tape'");
-        cases.put("key = node.key\n" + member + "crypto = insecure-fast\n", "insecure test double");
         cases.put("key = node.key\n" + member + "key = other.key\n", "bad.conf:3: 'key' is already set on line 1");
         cases.put("key = node.key\n", "no 'member = ID HOST:PORT [WEIGHT]' lines");
         cases.put(member, "no 'key = FILE' line");
@@ -202,9 +211,6 @@ class KeygenAndNodeTest {
         CliRun.of("node", "--config", bad.toString()).isUsageError("the public key does not match the seed");
         Files.writeString(key, good.replaceFirst("seed=", "seed=zz"));
         CliRun.of("node", "--config", bad.toString()).isUsageError("the seed is not hex");
-        new KeyFile("insecure-fast", dev.bftkit.conformance.Kit.insecureCrypto().keyFromSeed(new byte[32]))
-                .write(key, true);
-        CliRun.of("node", "--config", bad.toString()).isUsageError("holds a 'insecure-fast' key");
         Files.writeString(key, "seed=00\n");
         CliRun.of("node", "--config", bad.toString()).isUsageError("needs crypto=, seed= and public= lines");
         Files.writeString(key, "rubbish\n");

@@ -13,11 +13,11 @@ import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.LoopbackNetwork;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import dev.bftkit.runtime.Node;
 import dev.bftkit.runtime.NodeConfig;
 import dev.bftkit.runtime.TickClock;
@@ -85,7 +85,7 @@ class DriverParityTest {
         }
         TransportConfig transport = new TransportConfig(sim.nodeId(i), sim.key(i), crypto, addresses.get(i), peers,
                 TransportLimits.DEFAULT);
-        Storage storage = Kit.memoryStorage();
+        Storage storage = Doubles.memoryStorage();
         Decider decider = provider.create(new DeciderConfig(sim.instance(), sim.committee(), sim.key(i), crypto,
                 storage, application("v:" + i + ":" + Long.toHexString(SEED)), SEED + i, Map.of()));
         Node node = Node.start(NodeConfig.of(decider, storage, Plugins.transport("vertx").open(transport))

@@ -8,8 +8,8 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.SigningKey;
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,7 +125,7 @@ class AdmissionTest {
     @ParameterizedTest(name = "n = {0}")
     @ValueSource(ints = {4, 7})
     void the_kit_fork_flood_rule_holds(int n) {
-        DeciderChecks checks = new DeciderChecks(new ParsecDeciderProvider(), Kit.insecureCrypto(),
+        DeciderChecks checks = new DeciderChecks(new ParsecDeciderProvider(), Doubles.insecureCrypto(),
                 ParsecVerificationTest.OPTIONS, 100, List.of(), Adversaries.all());
         DeciderChecks.Rule rule = checks.rule("required_adversary_fork-flood");
         for (long seed : DeciderChecks.seeds(rule.id(), n, 3)) {

@@ -9,7 +9,7 @@ import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.parsec.golden.DotFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -231,7 +231,7 @@ class InsertionOrderTest {
         List<String> historyAfterReload(List<byte[]> order) {
             Storage original = net.storages.get(holder);
             byte[] prefix = eventPrefix(original);
-            Storage copy = Kit.memoryStorage();
+            Storage copy = Doubles.memoryStorage();
             WriteBatch batch = new WriteBatch();
             List<Storage.Entry> keys = original.scan(prefix);
             for (Storage.Entry e : original.scan(new byte[0])) {

@@ -2,8 +2,8 @@ package dev.bftkit.parsec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@link ParsecVerificationTest} would with {@code -Dbftkit.rule}, {@code -Dbftkit.n} and {@code -Dbftkit.seed}.
  */
 class KnownAttacksTest {
-    private static final DeciderChecks CHECKS = new DeciderChecks(new ParsecDeciderProvider(), Kit.insecureCrypto(),
+    private static final DeciderChecks CHECKS = new DeciderChecks(new ParsecDeciderProvider(), Doubles.insecureCrypto(),
             ParsecVerificationTest.OPTIONS, 100, List.of());
 
     /**

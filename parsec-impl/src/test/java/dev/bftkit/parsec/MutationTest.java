@@ -2,8 +2,8 @@ package dev.bftkit.parsec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +44,7 @@ class MutationTest {
     }
 
     static DeciderChecks checks(Mutations m) {
-        return new DeciderChecks(new ParsecDeciderProvider(m), Kit.insecureCrypto(), ParsecVerificationTest.OPTIONS,
+        return new DeciderChecks(new ParsecDeciderProvider(m), Doubles.insecureCrypto(), ParsecVerificationTest.OPTIONS,
                 100, List.of(), Adversaries.all());
     }
 

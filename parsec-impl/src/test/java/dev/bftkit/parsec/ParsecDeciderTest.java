@@ -283,7 +283,7 @@ class ParsecDeciderTest {
         weights.put(TestCrypto.key(1).publicKey().nodeId(), 2L);
         var config = new dev.bftkit.api.spi.DeciderConfig(dev.bftkit.api.InstanceId.of("w"),
                 dev.bftkit.api.Committee.of(weights), TestCrypto.key(0), TestCrypto.INSTANCE,
-                dev.bftkit.conformance.Kit.memoryStorage(), dev.bftkit.api.spi.Application.proposing(new byte[0]), 1,
+                dev.bftkit.conformance.doubles.Doubles.memoryStorage(), dev.bftkit.api.spi.Application.proposing(new byte[0]), 1,
                 Map.of());
         assertThatThrownBy(() -> new ParsecDeciderProvider().create(config))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("same weight");

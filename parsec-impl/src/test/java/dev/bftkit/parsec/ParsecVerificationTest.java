@@ -1,9 +1,9 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.spi.DeciderProvider;
-import dev.bftkit.conformance.Adversary;
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.DeciderVerification;
+import dev.bftkit.conformance.adversary.Adversary;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.junit.DeciderVerification;
 import java.util.List;
 import java.util.Map;
 

@@ -13,8 +13,8 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +55,7 @@ final class TestNetwork {
         committee = Committee.equalWeights(ids);
         for (int i = 0; i < n; i++) {
             NodeId id = ids.get(i);
-            storages.put(id, Kit.memoryStorage());
+            storages.put(id, Doubles.memoryStorage());
             decided.put(id, new ArrayList<>());
             deciders.put(id, create(i));
         }
@@ -104,7 +104,7 @@ final class TestNetwork {
 
     /** Splits the node into twins: a second Decider with its key, started from a copy of its storage. */
     void twin(NodeId id) {
-        Storage copy = Kit.memoryStorage();
+        Storage copy = Doubles.memoryStorage();
         dev.bftkit.api.spi.WriteBatch batch = new dev.bftkit.api.spi.WriteBatch();
         for (Storage.Entry e : storages.get(id).scan(new byte[0])) {
             batch.put(e.key(), e.value());

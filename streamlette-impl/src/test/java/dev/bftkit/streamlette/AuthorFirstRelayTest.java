@@ -7,8 +7,8 @@ import dev.bftkit.api.Fault;
 import dev.bftkit.api.InvalidMessageException.Reason;
 import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Decider;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +29,7 @@ class AuthorFirstRelayTest {
     final Message proposal = f.proposal(leader, 0, "p");
     final Message authorsVote = f.vote(author, proposal);
     final Message respondersVote = f.vote(responder, proposal);
-    final DrivenDecider node = Fixture.drive(f.config(responder, Kit.memoryStorage(), "r"));
+    final DrivenDecider node = Fixture.drive(f.config(responder, Doubles.memoryStorage(), "r"));
 
     AuthorFirstRelayTest() {
         // the responder learns the leader's proposal (and votes for it), then another node's vote
@@ -108,7 +108,7 @@ class AuthorFirstRelayTest {
         int soliciter = f.leader(t);
         int voter = (soliciter + 1) % 4 == leader ? (soliciter + 2) % 4 : (soliciter + 1) % 4;
         int other = 6 - leader - soliciter - voter;
-        DrivenDecider d = Fixture.drive(f.config(soliciter, Kit.memoryStorage(), "s"));
+        DrivenDecider d = Fixture.drive(f.config(soliciter, Doubles.memoryStorage(), "s"));
         for (long k = 0; k < 2 * t; k++) {
             d.tick(); // to tick t, phase 0
         }

@@ -12,9 +12,9 @@ import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ class ByzantineMemberTest {
     /** Item 3: four variants and the leader's own vote for the fourth made the node fail on every restart. */
     @Test
     void aLeadersFourthVariantWithOnlyItsOwnVoteIsRefusedAndTheNodeReloadsWhatItStored() {
-        Storage store = Kit.memoryStorage();
+        Storage store = Doubles.memoryStorage();
         DrivenDecider d = node(store);
         List<Message> batch = variants(4, "v:");
         batch.add(f.vote(leader, batch.get(3)));
@@ -81,7 +81,7 @@ class ByzantineMemberTest {
     /** A version beyond the first two enters with votes of more than the faulty weight, and reloads too. */
     @Test
     void aVariantBackedByMoreThanTheFaultyWeightEntersAndReloadsInAnyOrder() {
-        Storage store = Kit.memoryStorage();
+        Storage store = Doubles.memoryStorage();
         DrivenDecider d = node(store);
         List<Message> batch = variants(4, "v:");
         int other = (leader + 2) % 4;
@@ -102,7 +102,7 @@ class ByzantineMemberTest {
     /** Item 2: a leader's flood of variants, each with its own vote, stays under the stated bound. */
     @Test
     void aFloodOfVariantsEachWithItsLeadersVoteStaysUnderTheBound() {
-        DrivenDecider d = node(Kit.memoryStorage());
+        DrivenDecider d = node(Doubles.memoryStorage());
         for (int round = 0; round < 16; round++) {
             List<Message> batch = new ArrayList<>();
             for (Message v : variants(256, "v:flood-" + round + "-")) {
@@ -135,7 +135,7 @@ class ByzantineMemberTest {
         "required_swarm, 7, 3872753444632492612",
     })
     void theKitsAdversariesNoLongerBreakIt(String rule, int n, long seed) {
-        DeciderChecks checks = new DeciderChecks(new StreamletteProvider(), Kit.insecureCrypto(), Map.of(), 100,
+        DeciderChecks checks = new DeciderChecks(new StreamletteProvider(), Doubles.insecureCrypto(), Map.of(), 100,
                 MutationTest.MISCONFIGURED, Adversaries.all());
         assertThat(checks.check(checks.rule(rule), n, seed)).map(DeciderChecks.Failure::report).isEmpty();
     }
@@ -151,7 +151,7 @@ class ByzantineMemberTest {
         int before = f.leader(next - 1);
         int node = java.util.stream.IntStream.range(0, 4).filter(i -> i != leader && i != before).findFirst()
                 .orElseThrow();
-        DrivenDecider d = Fixture.drive(f.config(node, Kit.memoryStorage(), "x"));
+        DrivenDecider d = Fixture.drive(f.config(node, Doubles.memoryStorage(), "x"));
         StreamletteDecider s = (StreamletteDecider) d.decider();
         for (long t = 0; t < next - 1; t++) {
             d.tick();
@@ -221,7 +221,7 @@ class ByzantineMemberTest {
     @Test
     void aPullNeverExceedsThePeersSummaryLimit() {
         Map<String, String> small = Map.of("streamlette.maxSummaryEntries", "2");
-        DrivenDecider d = Fixture.drive(withOptions(f.config(victim, Kit.memoryStorage(), "x"), small));
+        DrivenDecider d = Fixture.drive(withOptions(f.config(victim, Doubles.memoryStorage(), "x"), small));
         int other = (leader + 2) % 4 == victim ? (leader + 3) % 4 : (leader + 2) % 4;
         List<Message> batch = variants(2, "v:");
         Message next = f.proposal(f.leader(1), 1, "v:next");
@@ -229,7 +229,7 @@ class ByzantineMemberTest {
         feed(d, f, leader, batch);
         assertThat(((StreamletteDecider) d.decider()).tree().leaderMessagesBetween(-1, 1)).hasSize(3);
         d.tick();
-        DrivenDecider peer = Fixture.drive(withOptions(f.config(other, Kit.memoryStorage(), "y"),
+        DrivenDecider peer = Fixture.drive(withOptions(f.config(other, Doubles.memoryStorage(), "y"),
                 small));
         for (Optional<Outbound> o = d.nextGossip(); o.isPresent(); o = d.nextGossip()) {
             byte[] request = o.get().request();
@@ -252,7 +252,7 @@ class ByzantineMemberTest {
         boolean failing;
 
         FailingStorage() {
-            super(Kit.memoryStorage());
+            super(Doubles.memoryStorage());
         }
 
         @Override
@@ -267,7 +267,7 @@ class ByzantineMemberTest {
     /** The bound in numbers, for the Javadoc's formula. */
     @Test
     void theBoundFollowsTheStatedFormula() {
-        StreamletteDecider d = (StreamletteDecider) node(Kit.memoryStorage()).decider();
+        StreamletteDecider d = (StreamletteDecider) node(Doubles.memoryStorage()).decider();
         Footprint b = d.footprintBound();
         long n = 4;
         long perTick = MessageTree.MAX_VARIANTS + n;

@@ -10,8 +10,8 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import dev.bftkit.streamlette.Message.Proposal;
 import dev.bftkit.streamlette.Message.Solicit;
 import dev.bftkit.streamlette.Message.Vote;
@@ -20,7 +20,7 @@ import java.util.Map;
 
 /** A committee of n nodes with fast test keys, and helpers to sign Streamlette messages as any of them. */
 final class Fixture {
-    final Crypto crypto = Kit.insecureCrypto();
+    final Crypto crypto = Doubles.insecureCrypto();
     final InstanceId instance;
     final SigningKey[] keys;
     final NodeId[] ids;

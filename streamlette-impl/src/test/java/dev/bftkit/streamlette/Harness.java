@@ -5,8 +5,8 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.Storage;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +34,7 @@ final class Harness {
         decided = new Decision[n];
         down = new boolean[n];
         for (int i = 0; i < n; i++) {
-            stores[i] = Kit.memoryStorage();
+            stores[i] = Doubles.memoryStorage();
             nodes[i] = Fixture.drive(f.config(i, stores[i], "value-" + i));
         }
     }

@@ -3,14 +3,14 @@ package dev.bftkit.streamlette;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.SeededRandom;
-import dev.bftkit.conformance.Behaviours;
-import dev.bftkit.conformance.DeciderChecks;
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.NetworkModel;
-import dev.bftkit.conformance.Partition;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.adversary.Behaviours;
+import dev.bftkit.conformance.checks.DeciderChecks;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Partition;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ class MutationTest {
     }
 
     static DeciderChecks checks(Mutations m) {
-        return new DeciderChecks(new StreamletteProvider(m), Kit.insecureCrypto(), Map.of(), 100, MISCONFIGURED,
+        return new DeciderChecks(new StreamletteProvider(m), Doubles.insecureCrypto(), Map.of(), 100, MISCONFIGURED,
                 Adversaries.all());
     }
 
@@ -134,7 +134,7 @@ class MutationTest {
                 .byzantine(twin, Behaviours.twins(a))
                 .partition(new Partition(0, split, List.of(aWithTwin, bWithTwin)))
                 .maxTicks(60).build();
-        SimulationResult result = new Simulator(new StreamletteProvider(m), Kit.insecureCrypto(), s, Map.of()).run();
+        SimulationResult result = new Simulator(new StreamletteProvider(m), Doubles.insecureCrypto(), s, Map.of()).run();
         if (Boolean.getBoolean("bftkit.debug")) {
             System.out.println(seed + " a=" + a + " b=" + b + " twin=" + twin + " ticks=" + result.decideTick() + " "
                     + result.decisions().values().stream().map(l -> l.isEmpty() ? "-" : new String(l.get(0).value()))

@@ -2,9 +2,9 @@ package dev.bftkit.streamlette;
 
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
-import dev.bftkit.conformance.Behaviour;
-import dev.bftkit.conformance.ByzantineContext;
-import dev.bftkit.conformance.Shadow;
+import dev.bftkit.conformance.adversary.Behaviour;
+import dev.bftkit.conformance.adversary.ByzantineContext;
+import dev.bftkit.conformance.adversary.Shadow;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -13,15 +13,15 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
-import dev.bftkit.conformance.DrivenDecider;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.DrivenDecider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class StreamletteDeciderTest {
 
@@ -79,7 +79,7 @@ class StreamletteDeciderTest {
                 }
             };
             nodes[i] = Fixture.drive(new DeciderConfig(f.instance, f.committee, f.keys[i],
-                    f.crypto, Kit.memoryStorage(), app, i, Map.of()));
+                    f.crypto, Doubles.memoryStorage(), app, i, Map.of()));
             h.nodes[i] = nodes[i];
         }
         assertThat(h.runUntilDecided(200)).isPositive();
@@ -93,7 +93,7 @@ class StreamletteDeciderTest {
     void aRestartedLeaderNeverSignsASecondProposalForItsTick() {
         Fixture f = new Fixture(4);
         int leader = f.leader(0);
-        Storage store = Kit.memoryStorage();
+        Storage store = Doubles.memoryStorage();
         DrivenDecider d = Fixture.drive(f.config(leader, store, "first"));
         d.tick(); // phase 0 of tick 0: proposes "first", durable before it can be pulled
         String before = d.toDot();
@@ -113,7 +113,7 @@ class StreamletteDeciderTest {
         Fixture f = new Fixture(4);
         int leader = f.leader(0);
         int voter = (leader + 1) % 4;
-        Storage store = Kit.memoryStorage();
+        Storage store = Doubles.memoryStorage();
         DrivenDecider d = Fixture.drive(f.config(voter, store, "x"));
         Message a = f.proposal(leader, 0, "a");
         d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
@@ -138,7 +138,7 @@ class StreamletteDeciderTest {
         int leader = f.leader(0);
         int voter = (leader + 1) % 4;
         int other = (leader + 2) % 4;
-        CountingStorage store = new CountingStorage(Kit.memoryStorage());
+        CountingStorage store = new CountingStorage(Doubles.memoryStorage());
         DrivenDecider d = Fixture.drive(f.config(voter, store, "x"));
         Message a = f.proposal(leader, 0, "a");
         d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
@@ -175,7 +175,7 @@ class StreamletteDeciderTest {
     @Test
     void damagedStateInStorageIsAStorageErrorNotWrongBehaviour() {
         Fixture f = new Fixture(4);
-        Storage store = Kit.memoryStorage();
+        Storage store = Doubles.memoryStorage();
         DrivenDecider d = Fixture.drive(f.config(f.leader(0), store, "v"));
         d.tick();
         d.close();

@@ -2,15 +2,15 @@ package dev.bftkit.streamlette;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.conformance.Kit;
-import dev.bftkit.conformance.NetworkModel;
-import dev.bftkit.conformance.Scenario;
-import dev.bftkit.conformance.SimulationResult;
-import dev.bftkit.conformance.Simulator;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimulationResult;
+import dev.bftkit.conformance.sim.Simulator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Streamlette's liveness claims in the simulator (spec §8.9). */
 class StreamletteSimulationTest {
@@ -19,7 +19,7 @@ class StreamletteSimulationTest {
     @ValueSource(ints = {4, 7, 16})
     void synchronousAndAllHonestDecidesInThreeTicks(int n) {
         for (long seed = 1; seed <= 5; seed++) {
-            SimulationResult r = Simulator.run(new StreamletteProvider(), Kit.insecureCrypto(),
+            SimulationResult r = Simulator.run(new StreamletteProvider(), Doubles.insecureCrypto(),
                     Scenario.builder(n, seed).build());
             assertThat(r.violations()).isEmpty();
             assertThat(r.decideTick().values()).as("seed %d", seed).containsOnly(3L);
@@ -30,7 +30,7 @@ class StreamletteSimulationTest {
     @Test
     void theGrowingClockEventuallyExceedsAFixedDelay() {
         NetworkModel slow = new NetworkModel(3_000, 3_000, 0, 0); // a round trip of 6 s against 0.5 s phases
-        SimulationResult r = Simulator.run(new StreamletteProvider(), Kit.insecureCrypto(),
+        SimulationResult r = Simulator.run(new StreamletteProvider(), Doubles.insecureCrypto(),
                 Scenario.builder(4, 3).network(slow).healAt(0).maxTicks(200).build());
         assertThat(r.violations()).isEmpty();
         assertThat(r.allDecided()).isTrue();
@@ -53,7 +53,7 @@ class StreamletteSimulationTest {
                 b.byzantine(i, new SelectiveAuthor(java.util.Set.of(n - 1)));
             }
             Scenario s = b.build();
-            SimulationResult r = Simulator.run(new StreamletteProvider(), Kit.insecureCrypto(), s);
+            SimulationResult r = Simulator.run(new StreamletteProvider(), Doubles.insecureCrypto(), s);
             assertThat(r.violations()).as("seed %d: %s", seed, s.describe()).isEmpty();
             assertThat(r.allDecided()).as("seed %d: %s", seed, s.describe()).isTrue();
         }

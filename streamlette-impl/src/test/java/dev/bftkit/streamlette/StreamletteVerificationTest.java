@@ -1,8 +1,8 @@
 package dev.bftkit.streamlette;
 
 import dev.bftkit.api.spi.DeciderProvider;
-import dev.bftkit.conformance.Adversary;
-import dev.bftkit.conformance.DeciderVerification;
+import dev.bftkit.conformance.adversary.Adversary;
+import dev.bftkit.conformance.junit.DeciderVerification;
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package dev.bftkit.conformance.example;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.TransportConfig;
-import dev.bftkit.conformance.AuthenticatedTap;
+import dev.bftkit.conformance.junit.AuthenticatedTap;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

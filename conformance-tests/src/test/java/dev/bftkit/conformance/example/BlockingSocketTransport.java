@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An example third-party transport, as a plugin author outside bftkit might write one: plain blocking
  * {@link Socket}s and threads, the kit's codec for frame bodies, and a mutual challenge-response handshake through
- * the Crypto SPI. It passes {@link dev.bftkit.conformance.TransportVerification} with a five-line subclass.
+ * the Crypto SPI. It passes {@link dev.bftkit.conformance.junit.TransportVerification} with a five-line subclass.
  *
  * <p>Each direction of a peer pair has its own connection. Outgoing: one sender thread per peer connects on demand
  * (handshake included), writes queued requests, and a reader thread per connection completes them. Incoming: one

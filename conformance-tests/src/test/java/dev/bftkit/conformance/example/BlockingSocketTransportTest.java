@@ -4,8 +4,8 @@ import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.conformance.AuthenticatedTap;
-import dev.bftkit.conformance.TransportVerification;
+import dev.bftkit.conformance.junit.AuthenticatedTap;
+import dev.bftkit.conformance.junit.TransportVerification;
 import dev.bftkit.conformance.testcrypto.JdkEd25519TestCrypto;
 import java.io.IOException;
 

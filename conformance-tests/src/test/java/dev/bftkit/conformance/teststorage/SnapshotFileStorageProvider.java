@@ -6,7 +6,7 @@ import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.WriteBatch;
-import dev.bftkit.conformance.Kit;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class SnapshotFileStorageProvider implements StorageProvider {
     }
 
     private static final class SnapshotFileStorage implements Storage {
-        private final Storage memory = Kit.memoryStorage();
+        private final Storage memory = Doubles.memoryStorage();
         private final Path file;
         private final Path next;
         private final FileChannel lockChannel;

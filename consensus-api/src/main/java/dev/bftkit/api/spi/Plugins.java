@@ -2,6 +2,7 @@ package dev.bftkit.api.spi;
 
 import dev.bftkit.api.ConfigurationException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.function.Function;
  * Finds plugins by name through {@link ServiceLoader}, on the module path ({@code provides} in a plugin's
  * {@code module-info}) or the class path ({@code META-INF/services}). An unknown name is a
  * {@link ConfigurationException} that lists the names found, and two providers of one kind with the same name are
- * an error rather than a silent pick.
+ * an error rather than a silent pick. Only registered plugins are found: the conformance kit's test doubles are not
+ * registered, so a caller that wants them passes them to {@link #storage(String, List)} or
+ * {@link #crypto(String, List)}.
  */
 public final class Plugins {
     private Plugins() {
@@ -38,6 +41,36 @@ public final class Plugins {
      */
     public static StorageProvider storage(String name) {
         return find(StorageProvider.class, "storage", name, storageProviders(), StorageProvider::name);
+    }
+
+    /**
+     * {@return the crypto provider named {@code name}, among those found and {@code extra}}
+     *
+     * <p>For callers that bring providers of their own which no production node may find, such as the conformance
+     * kit's test doubles: they are never registered as plugins, so the plain lookup does not see them.
+     *
+     * @param name a crypto provider's name
+     * @param extra providers to consider beside those found
+     * @throws ConfigurationException if none or several have that name
+     */
+    public static CryptoProvider crypto(String name, List<? extends CryptoProvider> extra) {
+        return find(CryptoProvider.class, "crypto", name, with(cryptoProviders(), extra, CryptoProvider::name),
+                CryptoProvider::name);
+    }
+
+    /**
+     * {@return the storage provider named {@code name}, among those found and {@code extra}}
+     *
+     * <p>For callers that bring providers of their own which no production node may find, such as the conformance
+     * kit's test doubles: they are never registered as plugins, so the plain lookup does not see them.
+     *
+     * @param name a storage provider's name
+     * @param extra providers to consider beside those found
+     * @throws ConfigurationException if none or several have that name
+     */
+    public static StorageProvider storage(String name, List<? extends StorageProvider> extra) {
+        return find(StorageProvider.class, "storage", name, with(storageProviders(), extra, StorageProvider::name),
+                StorageProvider::name);
     }
 
     /**
@@ -134,6 +167,13 @@ public final class Plugins {
         }
         List<T> out = new ArrayList<>();
         byName.values().forEach(out::addAll);
+        return out;
+    }
+
+    private static <T> List<T> with(List<T> found, List<? extends T> extra, Function<T, String> name) {
+        List<T> out = new ArrayList<>(found);
+        out.addAll(extra);
+        out.sort(Comparator.comparing(name));
         return out;
     }
 

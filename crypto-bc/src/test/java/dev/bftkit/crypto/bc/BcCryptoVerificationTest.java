@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.spi.CryptoProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.CryptoVerification;
+import dev.bftkit.conformance.junit.CryptoVerification;
 import org.junit.jupiter.api.Test;
 
 /** The {@code bc} provider against every rule of the kit's crypto verification: it claims them all. */

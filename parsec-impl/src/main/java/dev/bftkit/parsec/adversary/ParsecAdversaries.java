@@ -1,6 +1,6 @@
 package dev.bftkit.parsec.adversary;
 
-import dev.bftkit.conformance.Adversary;
+import dev.bftkit.conformance.adversary.Adversary;
 import dev.bftkit.parsec.Adversaries;
 import java.util.List;
 

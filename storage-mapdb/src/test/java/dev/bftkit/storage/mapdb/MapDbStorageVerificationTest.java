@@ -2,7 +2,7 @@ package dev.bftkit.storage.mapdb;
 
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.StorageProvider;
-import dev.bftkit.conformance.StorageVerification;
+import dev.bftkit.conformance.junit.StorageVerification;
 
 /** The {@code mapdb} provider, found by name, against every storage rule of the kit, crash testing included. */
 class MapDbStorageVerificationTest extends StorageVerification {

@@ -1,6 +1,6 @@
 package dev.bftkit.streamlette.adversary;
 
-import dev.bftkit.conformance.Adversary;
+import dev.bftkit.conformance.adversary.Adversary;
 import dev.bftkit.streamlette.Adversaries;
 import java.util.List;
 

@@ -5,8 +5,8 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.conformance.AuthenticatedTap;
-import dev.bftkit.conformance.TransportVerification;
+import dev.bftkit.conformance.junit.AuthenticatedTap;
+import dev.bftkit.conformance.junit.TransportVerification;
 import java.io.IOException;
 
 /**

@@ -8,7 +8,7 @@ import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.conformance.AuthenticatedTap;
+import dev.bftkit.conformance.junit.AuthenticatedTap;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

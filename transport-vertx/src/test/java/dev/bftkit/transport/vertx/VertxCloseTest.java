@@ -8,7 +8,7 @@ import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

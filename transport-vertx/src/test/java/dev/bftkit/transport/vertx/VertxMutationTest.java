@@ -2,7 +2,7 @@ package dev.bftkit.transport.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.conformance.TransportVerification;
+import dev.bftkit.conformance.junit.TransportVerification;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

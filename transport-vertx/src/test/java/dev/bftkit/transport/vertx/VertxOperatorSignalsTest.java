@@ -11,7 +11,7 @@ import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -10,7 +10,7 @@ import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportLimits;
-import dev.bftkit.conformance.LoopbackNetwork;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

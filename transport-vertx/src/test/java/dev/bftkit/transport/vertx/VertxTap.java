@@ -4,7 +4,7 @@ import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.PublicKey;
 import dev.bftkit.api.spi.TransportConfig;
-import dev.bftkit.conformance.AuthenticatedTap;
+import dev.bftkit.conformance.junit.AuthenticatedTap;
 import io.vertx.core.buffer.Buffer;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,0 +1,138 @@
+package dev.bftkit.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.NodeId;
+import dev.bftkit.api.spi.Application;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Storage;
+import dev.bftkit.api.spi.StorageConfig;
+import dev.bftkit.api.spi.TransportConfig;
+import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.conformance.checks.LoopbackNetwork;
+import dev.bftkit.runtime.Node;
+import dev.bftkit.runtime.NodeConfig;
+import dev.bftkit.runtime.TickClock;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "Use it from Java" example is the body of this class's {@link #startMember} word for word, and it works: four
+ * members, each running it on its own thread with real keys, MapDB files and Vert.x sockets, decide one value.
+ */
+class EmbeddingExampleTest {
+    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "integration",
+            "EmbeddingExampleTest.java");
+    private static final Path README = Path.of("..", "README.md");
+
+    /** A running member: close the node, then its storage. */
+    record Member(Storage storage, Node node, Decision decision) {
+    }
+
+    /** Starts one committee member and waits for its decision; it keeps serving peers until closed. */
+    static Member startMember(SigningKey key, List<NodeId> members, InetSocketAddress listen,
+                              Map<NodeId, InetSocketAddress> peers, Path dataDir, byte[] proposal, long seed)
+            throws Exception {
+        // README:begin
+        Crypto crypto = Plugins.crypto("bc").create();                   // Ed25519 + SHA-256
+        Committee committee = Committee.equalWeights(members);           // members: their public keys
+        Storage storage = Plugins.storage("mapdb").open(StorageConfig.at(dataDir));
+        Node node = Node.start(NodeConfig.of(
+                Plugins.decider("streamlette").create(new DeciderConfig(InstanceId.of("block-42"), committee,
+                        key, crypto, storage, Application.proposing(proposal), seed, Map.of())),
+                storage,                                                 // the node writes, the Decider reads
+                Plugins.transport("vertx").open(new TransportConfig(key.publicKey().nodeId(), key, crypto,
+                        listen, peers, TransportLimits.DEFAULT)))
+                .withClock(new TickClock(Duration.ofMillis(100), 1.05, Duration.ofSeconds(5))));
+        Decision decision = node.decide().get(1, TimeUnit.MINUTES);     // the same on every honest node
+        // keep the node open while peers may still pull from it; at shutdown: node.close(), storage.close()
+        // README:end
+        return new Member(storage, node, decision);
+    }
+
+    @Test
+    void theReadmeShowsThisExampleWordForWord() throws IOException {
+        String source = Files.readString(SOURCE);
+        int from = source.indexOf("// README:begin\n") + "// README:begin\n".length();
+        String block = source.substring(from, source.indexOf("        // README:end", from));
+        StringBuilder dedented = new StringBuilder();
+        for (String line : block.split("\n", -1)) {
+            dedented.append(line.length() >= 8 ? line.substring(8) : line.strip()).append('\n');
+        }
+        assertThat(Files.readString(README)).contains(dedented.toString().stripTrailing());
+    }
+
+    @Test
+    void fourMembersRunningItDecideOneValue(@TempDir Path dir) throws Exception {
+        Crypto crypto = Plugins.crypto("bc").create();
+        int n = 4;
+        List<SigningKey> keys = new ArrayList<>();
+        List<NodeId> members = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add(LoopbackNetwork.key(crypto, 4200 + i));
+            members.add(keys.get(i).publicKey().nodeId());
+            addresses.add(LoopbackNetwork.freeLoopbackAddress());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Future<Member>> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                Map<NodeId, InetSocketAddress> peers = new HashMap<>();
+                for (int j = 0; j < n; j++) {
+                    if (j != me) {
+                        peers.put(members.get(j), addresses.get(j));
+                    }
+                }
+                Path data = Files.createDirectories(dir.resolve("node-" + i));
+                byte[] proposal = ("value-" + i).getBytes(StandardCharsets.UTF_8);
+                started.add(pool.submit(() -> startMember(keys.get(me), members, addresses.get(me), peers, data,
+                        proposal, me)));
+            }
+            List<Decision> decisions = new ArrayList<>();
+            for (Future<Member> f : started) {
+                decisions.add(f.get(2, TimeUnit.MINUTES).decision());
+            }
+            for (Decision d : decisions) {
+                assertThat(d.sameOutcome(decisions.get(0))).as("agreement").isTrue();
+                assertThat(new String(d.value(), StandardCharsets.UTF_8)).startsWith("value-");
+                assertThat(Plugins.decider("streamlette").verifyDecision(Committee.equalWeights(members), crypto,
+                        d)).as("the proof verifies with the committee alone").isTrue();
+            }
+        } finally {
+            for (Future<Member> f : started) {
+                if (f.isDone() && !f.isCancelled()) {
+                    try {
+                        Member m = f.get();
+                        m.node().close();
+                        m.storage().close();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // the assertion above reports it
+                    }
+                }
+            }
+            pool.shutdownNow();
+        }
+    }
+}
