@@ -409,13 +409,7 @@ public final class DeciderChecks {
 
     /** Picks ⌊(n−1)/3⌋ faulty indexes by seed; the honest rest split into two sides. */
     private static Scenario.Builder withByzantine(Scenario.Builder b, int n, long seed, BehaviourFor make) {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xb12L));
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
-        List<Integer> faulty = idx.subList(0, maxFaulty(n));
+        List<Integer> faulty = faulty(n, seed);
         Set<Integer> sideA = side(n, seed, faulty);
         for (int i : faulty) {
             b.byzantine(i, make.make(i, sideA));
@@ -423,17 +417,20 @@ public final class DeciderChecks {
         return b;
     }
 
+    /** The ⌊(n−1)/3⌋ faulty indexes the rules draw for a seed. */
+    private static List<Integer> faulty(int n, long seed) {
+        return Roles.order(n, new SeededRandom(SeededRandom.mix(seed ^ 0xb12L))).subList(0, maxFaulty(n));
+    }
+
     /** A seeded half of the nodes {@code 0..n-1} not in {@code exclude}. */
     static Set<Integer> side(int n, long seed, List<Integer> exclude) {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x51deL));
         List<Integer> honest = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (!exclude.contains(i)) {
                 honest.add(i);
             }
         }
-        r.shuffle(honest);
-        return new TreeSet<>(honest.subList(0, honest.size() / 2));
+        return Roles.half(honest, new SeededRandom(SeededRandom.mix(seed ^ 0x51deL)));
     }
 
     /** Adds random two-sided partitions, one after another, until {@link #HEAL_AT_MS}. */
@@ -473,13 +470,7 @@ public final class DeciderChecks {
     private Scenario twinsSplit(int n, long seed) {
         Scenario.Builder b = base(n, seed).network(NetworkModel.LOSSY);
         withByzantine(b, n, seed, (i, side) -> Behaviours.twins(side));
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xb12L));
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
-        List<Integer> faulty = idx.subList(0, maxFaulty(n));
+        List<Integer> faulty = faulty(n, seed);
         Set<Integer> sideA = side(n, seed, faulty);
         Set<Integer> sideB = new TreeSet<>();
         for (int i = 0; i < n; i++) {
@@ -526,14 +517,9 @@ public final class DeciderChecks {
             total += x;
         }
         long budget = (total - 1) / 3;
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
         List<Integer> faulty = new ArrayList<>();
         long used = 0;
-        for (int i : idx) {
+        for (int i : Roles.order(n, r)) {
             if (used + w[i] <= budget) {
                 faulty.add(i);
                 used += w[i];
