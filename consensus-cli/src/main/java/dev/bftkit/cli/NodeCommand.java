@@ -120,7 +120,7 @@ final class NodeCommand implements Callable<Integer> {
             events.started(cfg, instanceName, members.committee(), bind, storageProvider, journal.earlier());
             run.start(values);
         });
-        graphWriter.ifPresent(g -> Graphs.graphviz().ifPresent(g::renderSvg));
+        graphWriter.ifPresent(Graphs::renderSvg);
         if (run.failure != null) {
             throw CliException.failure(run.failure);
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -196,9 +197,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private GraphSummary render(Graphs g) {
-        Optional<Path> dot = Graphs.graphviz();
-        int svg = dot.map(g::renderSvg).orElse(0);
-        return new GraphSummary(g.dir(), g.written().size(), svg, dot.isPresent());
+        OptionalInt svg = g.renderSvg();
+        return new GraphSummary(g.dir(), g.written().size(), svg.orElse(0), svg.isPresent());
     }
 
     private void validate() {
