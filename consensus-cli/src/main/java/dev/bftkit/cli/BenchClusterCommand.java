@@ -1,8 +1,12 @@
 package dev.bftkit.cli;
 
 import dev.bftkit.api.ConfigurationException;
-import java.io.IOException;
+import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.runtime.LocalCluster;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code consensus bench cluster}: n nodes in this JVM on real parts ({@link ClusterBench}), K decisions on fresh
+ * {@code consensus bench cluster}: n nodes in this JVM on real parts ({@link LocalCluster}), K decisions on fresh
  * instances; the first opens the stores and transports (cold), the others reuse them (warm).
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
@@ -71,17 +75,17 @@ final class BenchClusterCommand implements Callable<Integer> {
         Map<String, Object> machine = BenchCommand.machine();
         double[] ms = new double[decisions];
         int k = 0;
-        try (ClusterBench bench = ClusterBench.create(decider, storage, nodes,
-                Duration.ofSeconds(timeoutSeconds), common.deciderOptions(decider))) {
-            long start = System.nanoTime();
-            try (ClusterBench.Parts parts = bench.open("nodes")) {
-                for (; k < decisions; k++) {
-                    ms[k] = bench.decide(parts, "d" + k, k == 0 ? start : System.nanoTime());
-                }
+        long start = System.nanoTime();
+        try (LocalCluster cluster = LocalCluster.open(LocalCluster.assembly().decider(decider).transport("vertx")
+                .storage(Plugins.storage(storage, Doubles.storageProviders())).crypto("bc").options(common.deciderOptions(decider)), nodes, 7)) {
+            for (; k < decisions; k++) {
+                long from = k == 0 ? start : System.nanoTime();
+                ms[k] = cluster.decide(InstanceId.of("bench-d" + k), Duration.ofSeconds(timeoutSeconds))
+                        .millisSince(from);
             }
         } catch (ConfigurationException e) {
             throw CliException.usage(e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             throw CliException.failure("cannot make the temporary directory: " + e.getMessage(), e);
         } catch (TimeoutException e) {
             throw CliException.failure("decision " + (k + 1) + " did not come within " + timeoutSeconds + " s", e);
@@ -108,15 +112,15 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     private String setup() {
         return nodes + " " + decider + " nodes in one JVM · vertx on 127.0.0.1 · bc keys · " + storage
-                + " storage in a temporary directory · ticks " + ClusterBench.CLOCK.start().toMillis() + " ms × "
-                + ClusterBench.CLOCK.growth();
+                + " storage in a temporary directory · ticks " + LocalCluster.CLOCK.start().toMillis() + " ms × "
+                + LocalCluster.CLOCK.growth();
     }
 
     private static double round(double d) {
         return Math.round(d * 10) / 10.0;
     }
 
-    private static Map<String, Object> stats(ClusterBench.Stats s) {
+    private static Map<String, Object> stats(Stats s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", s.count());
         m.put("medianMs", round(s.median()));
@@ -135,11 +139,11 @@ final class BenchClusterCommand implements Callable<Integer> {
         m.put("transport", "vertx");
         m.put("crypto", "bc");
         m.put("storage", storage);
-        m.put("tickMs", ClusterBench.CLOCK.start().toMillis());
-        m.put("tickGrowth", ClusterBench.CLOCK.growth());
+        m.put("tickMs", LocalCluster.CLOCK.start().toMillis());
+        m.put("tickGrowth", LocalCluster.CLOCK.growth());
         m.put("decisions", ms.length);
         m.put("coldMs", round(ms[0]));
-        m.put("warm", ms.length > 1 ? stats(ClusterBench.Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length)))
+        m.put("warm", ms.length > 1 ? stats(Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length)))
                 : null);
         List<Object> all = new ArrayList<>();
         for (double d : ms) {
@@ -158,7 +162,7 @@ final class BenchClusterCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "cold  %.1f ms  the first decision, timed from opening the first store "
                 + "(transports bound, handshakes made) to the last node's decision%n", ms[0]));
         if (ms.length > 1) {
-            ClusterBench.Stats w = ClusterBench.Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length));
+            Stats w = Stats.of(java.util.Arrays.copyOfRange(ms, 1, ms.length));
             sb.append(String.format(Locale.ROOT, "warm  median %.1f ms · p90 %.1f ms · min %.1f ms · max %.1f ms "
                     + "over %d decisions, each a new instance on the open stores and transports, timed from "
                     + "starting the first node to the last node's decision%n", w.median(), w.p90(), w.min(),
@@ -169,5 +173,28 @@ final class BenchClusterCommand implements Callable<Integer> {
         sb.append("\n").append(ms.length).append(" decisions; wall-clock figures of this machine under its load.\n");
         sb.append("repeat: ").append(command()).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * Order statistics of latencies, as every latency figure in docs/BENCHMARKS.md takes them: the median is the
+     * element at index n/2 of the sorted values, p90 the one at index ⌊0.9 n⌋.
+     *
+     * @param count how many values
+     * @param median the median
+     * @param p90 the 90th percentile
+     * @param min the least
+     * @param max the greatest
+     */
+    record Stats(int count, double median, double p90, double min, double max) {
+        /**
+         * @param values at least one value; not changed
+         * @return their statistics
+         */
+        static Stats of(double[] values) {
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            int n = v.length;
+            return new Stats(n, v[n / 2], v[(int) (n * 0.9)], v[0], v[n - 1]);
+        }
     }
 }

@@ -1,17 +1,20 @@
 package dev.bftkit.cli;
 
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.conformance.sim.NetworkModel;
 import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.Roles;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -127,11 +130,11 @@ final class BenchSimCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The run's Byzantine members, drawn from its seed as simulate draws them. */
+    /** The run's Byzantine members, drawn from its seed as simulate draws them ({@link Roles}). */
     private Scenario.Builder withRoles(Scenario.Builder b, int n, long s) {
-        dev.bftkit.api.SeededRandom r = SimulateCommand.roleRandom(s);
-        List<Integer> order = SimulateCommand.drawOrder(n, r);
-        java.util.Set<Integer> sideA = SimulateCommand.sideA(order.subList(byzantine, n), r);
+        SeededRandom r = Roles.random(s);
+        List<Integer> order = Roles.order(n, r);
+        Set<Integer> sideA = Roles.half(order.subList(byzantine, n), r);
         for (int i : order.subList(0, byzantine)) {
             b.byzantine(i, Strategies.byName(decider, behaviour, i, sideA));
         }

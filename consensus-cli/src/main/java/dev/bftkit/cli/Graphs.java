@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Graph dumps: each Decider's {@link dev.bftkit.api.spi.GraphView#toDot()} as a DOT file per node per decision, and
- * an SVG beside it when Graphviz {@code dot} is on the {@code PATH}.
+ * an SVG beside it when Graphviz {@code dot} is on the {@code PATH}. The one place bftkit runs Graphviz:
+ * {@code simulate --graphs} and {@code node --graphs} both render through {@link #renderSvg()}.
  */
 final class Graphs {
     private static final long DOT_TIMEOUT_SECONDS = 60;
@@ -74,12 +76,16 @@ final class Graphs {
     }
 
     /**
-     * Renders every DOT file written so far as SVG with Graphviz.
+     * Renders every DOT file written so far as SVG with Graphviz, if its {@code dot} is on the {@code PATH}.
      *
-     * @param dot the {@code dot} executable
-     * @return how many SVG files were written
+     * @return how many SVG files were written, or empty if Graphviz is not on the {@code PATH}
      */
-    int renderSvg(Path dot) {
+    OptionalInt renderSvg() {
+        Optional<Path> dot = graphviz();
+        return dot.isPresent() ? OptionalInt.of(renderSvg(dot.get())) : OptionalInt.empty();
+    }
+
+    private int renderSvg(Path dot) {
         int n = 0;
         for (Path f : written()) {
             String name = f.getFileName().toString();
@@ -97,7 +103,7 @@ final class Graphs {
      * @param out the SVG file to write
      * @return true if Graphviz wrote it
      */
-    static boolean svg(Path dot, Path in, Path out) {
+    private static boolean svg(Path dot, Path in, Path out) {
         try {
             Process p = new ProcessBuilder(dot.toString(), "-Tsvg", in.toString(), "-o", out.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

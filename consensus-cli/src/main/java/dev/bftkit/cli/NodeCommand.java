@@ -1,32 +1,21 @@
 package dev.bftkit.cli;
 
-import dev.bftkit.api.Bytes;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
-import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.StorageException;
 import dev.bftkit.api.TransportException;
-import dev.bftkit.runtime.Node;
-import dev.bftkit.runtime.NodeConfig;
-import dev.bftkit.runtime.NodeListener;
-import dev.bftkit.runtime.TickClock;
-import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.GraphView;
-import dev.bftkit.api.spi.DeciderConfig;
-import dev.bftkit.api.spi.DeciderProvider;
-import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.api.spi.Storage;
-import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.Transport;
-import dev.bftkit.api.spi.TransportConfig;
-import dev.bftkit.api.spi.TransportLimits;
-import java.io.PrintWriter;
+import dev.bftkit.runtime.Node;
+import dev.bftkit.runtime.NodeAssembly;
+import dev.bftkit.runtime.NodeListener;
+import dev.bftkit.runtime.TickClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,36 +90,8 @@ final class NodeCommand implements Callable<Integer> {
                     + " holds a '" + key.crypto() + "' key");
         }
         String instanceName = instance != null ? instance : cfg.instance();
-        InstanceId inst = instanceId(instanceName);
         NodeId self = key.key().publicKey().nodeId();
-        Map<NodeId, Long> weights = new LinkedHashMap<>();
-        Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
-        InetSocketAddress own = null;
-        for (NodeFile.Member m : cfg.members()) {
-            weights.put(m.id(), m.weight());
-            if (m.id().equals(self)) {
-                own = m.address();
-            } else {
-                peers.put(m.id(), m.address());
-            }
-        }
-        if (own == null) {
-            throw CliException.usage(cfg.file() + ": this node's key " + cfg.key() + " (node id " + self
-                    + ") is not a member of the committee");
-        }
-        for (NodeId id : weights.keySet()) {
-            if (crypto.decodePublicKey(id.bytes()).isEmpty()) {
-                throw CliException.usage(cfg.file() + ": member " + id.toHex() + " is not a valid " + cfg.crypto()
-                        + " public key");
-            }
-        }
-        Committee committee;
-        try {
-            committee = Committee.of(weights);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(cfg.file() + ": " + e.getMessage());
-        }
-        DeciderProvider provider = Plugins.decider(cfg.decider());
+        Membership members = Membership.of(cfg, self, crypto);
         Events events = new Events(spec.commandLine().getOut(), spec.commandLine().getErr(), json, self);
         StorageProvider storageProvider = NodePlugins.storage(cfg.storage());
         boolean ownDefaultValue = propose.isEmpty() && cfg.propose().isEmpty();
@@ -139,77 +100,99 @@ final class NodeCommand implements Callable<Integer> {
         supermajorityWarning(cfg.decider(), cfg.options(), cfg.members().size(), ownDefaultValue)
                 .ifPresent(events::warning);
         Journal journal = Journal.open(cfg.data(), instanceName);
-        byte[] proposal = values.get(0).getBytes(StandardCharsets.UTF_8);
-        if (!storageProvider.durable() && !journal.earlier().isEmpty() && propose.isEmpty()) {
-            proposal = journal.earlier().get(0);
-            events.warning(storageProvider.name() + " storage kept none of this node's votes, so it proposes its "
-                    + "earlier decision again (the journal checks what is decided)");
-        }
+        byte[] proposal = proposal(values, storageProvider, journal, events);
+        InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : members.own();
+        NodeAssembly assembly = new NodeAssembly().decider(cfg.decider()).transport(cfg.transport())
+                .storage(storageProvider).crypto(crypto).instance(instanceId(instanceName))
+                .committee(members.committee()).key(key.key()).listen(bind).peers(members.peers())
+                .storageDir(cfg.data().resolve("storage")).propose(proposal).options(cfg.options())
+                .clock(new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
+                        Duration.ofMillis(cfg.tickMaxMs())))
+                .requestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
+                .wrapTransport(t -> watched(t, events, members.peers()));
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
-        InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : own;
-
         Run run = new Run(events, journal, exitAfter == null ? Integer.MAX_VALUE : exitAfter);
-        Thread hook = new Thread(() -> run.stop("interrupted"), "consensus-node-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            run.storage = open(storageProvider, cfg.data().resolve("storage"));
-            Transport transport;
-            try {
-                transport = Plugins.transport(cfg.transport()).open(new TransportConfig(self, key.key(), crypto, bind,
-                        peers, TransportLimits.DEFAULT));
-            } catch (TransportException e) {
-                throw CliException.failure("cannot listen on " + NodeFile.hostPort(bind) + ": " + e.getMessage(), e);
-            }
-            WatchedTransport watched = new WatchedTransport(transport, new WatchedTransport.Watcher() {
-                @Override
-                public void unreachable(NodeId peer, TransportException error) {
-                    events.unreachable(peer, peers.get(peer), error);
-                }
-
-                @Override
-                public void reachable(NodeId peer) {
-                    events.reachable(peer, peers.get(peer));
-                }
-            });
-            Decider decider;
-            try {
-                decider = provider.create(new DeciderConfig(inst, committee, key.key(), crypto, run.storage,
-                        Application.proposing(proposal),
-                        SeededRandom.seedOf(Bytes.concat(inst.bytes(), self.bytes())), cfg.options()));
-            } catch (StorageException e) {
-                watched.close();
-                throw CliException.failure("cannot load instance " + instanceName + " from storage: "
-                        + e.getMessage(), e);
-            }
-            events.started(cfg, instanceName, committee, bind, storageProvider, journal.earlier());
-            TickClock clock = new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
-                    Duration.ofMillis(cfg.tickMaxMs()));
-            run.start(Node.start(NodeConfig.of(decider, run.storage, watched).withClock(clock)
-                    .withRequestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
-                    .withListener(run.listener(decider, graphWriter))));
-            for (String v : values) {
-                run.node.submit(v.getBytes(StandardCharsets.UTF_8));
-            }
-            run.node.decide().whenComplete((d, e) -> {
-                if (e instanceof FatalConsensusException || e != null && e.getCause() instanceof FatalConsensusException) {
-                    run.fail("the fault assumption is broken: " + (e.getCause() != null ? e.getCause() : e)
-                            .getMessage());
-                }
-            });
-            run.done.await();
-        } finally {
-            run.stop(null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run: it stopped the node
-            }
-        }
-        graphWriter.ifPresent(g -> Graphs.graphviz().ifPresent(g::renderSvg));
+        assembly.listener(run.listener(graphWriter));
+        run.until(() -> {
+            run.open(open(assembly, bind, instanceName));
+            events.started(cfg, instanceName, members.committee(), bind, storageProvider, journal.earlier());
+            run.start(values);
+        });
+        graphWriter.ifPresent(Graphs::renderSvg);
         if (run.failure != null) {
             throw CliException.failure(run.failure);
         }
         return ExitCodes.OK;
+    }
+
+    /** The committee from the config file, this node's address in it, and the other members' addresses. */
+    private record Membership(Committee committee, InetSocketAddress own, Map<NodeId, InetSocketAddress> peers) {
+        static Membership of(NodeFile cfg, NodeId self, Crypto crypto) {
+            Map<NodeId, Long> weights = new LinkedHashMap<>();
+            Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
+            InetSocketAddress own = null;
+            for (NodeFile.Member m : cfg.members()) {
+                weights.put(m.id(), m.weight());
+                if (m.id().equals(self)) {
+                    own = m.address();
+                } else {
+                    peers.put(m.id(), m.address());
+                }
+            }
+            if (own == null) {
+                throw CliException.usage(cfg.file() + ": this node's key " + cfg.key() + " (node id " + self
+                        + ") is not a member of the committee");
+            }
+            for (NodeId id : weights.keySet()) {
+                if (crypto.decodePublicKey(id.bytes()).isEmpty()) {
+                    throw CliException.usage(cfg.file() + ": member " + id.toHex() + " is not a valid "
+                            + cfg.crypto() + " public key");
+                }
+            }
+            try {
+                return new Membership(Committee.of(weights), own, peers);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(cfg.file() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What this node proposes: the first value, or, when its storage kept none of its votes and it was given no
+     * value, the decision its journal recorded earlier.
+     */
+    private byte[] proposal(List<String> values, StorageProvider storage, Journal journal, Events events) {
+        if (!storage.durable() && !journal.earlier().isEmpty() && propose.isEmpty()) {
+            events.warning(storage.name() + " storage kept none of this node's votes, so it proposes its "
+                    + "earlier decision again (the journal checks what is decided)");
+            return journal.earlier().get(0);
+        }
+        return values.get(0).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Transport watched(Transport transport, Events events, Map<NodeId, InetSocketAddress> peers) {
+        return new WatchedTransport(transport, new WatchedTransport.Watcher() {
+            @Override
+            public void unreachable(NodeId peer, TransportException error) {
+                events.unreachable(peer, peers.get(peer), error);
+            }
+
+            @Override
+            public void reachable(NodeId peer) {
+                events.reachable(peer, peers.get(peer));
+            }
+        });
+    }
+
+    /** Opens the storage and the transport and loads the instance, each failure as the CLI reports it. */
+    private static NodeAssembly.Opened open(NodeAssembly assembly, InetSocketAddress bind, String instanceName) {
+        try {
+            return assembly.open();
+        } catch (TransportException e) {
+            throw CliException.failure("cannot listen on " + NodeFile.hostPort(bind) + ": " + e.getMessage(), e);
+        } catch (StorageException e) {
+            throw CliException.failure(e.getMessage(), e);
+        }
     }
 
     /**
@@ -237,18 +220,6 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private static Storage open(StorageProvider provider, Path dir) {
-        try {
-            java.nio.file.Files.createDirectories(dir);
-            return provider.open(StorageConfig.at(dir));
-        } catch (java.io.IOException e) {
-            throw CliException.failure("cannot create the data directory " + dir + ": " + e.getMessage(), e);
-        } catch (StorageException e) {
-            throw CliException.failure("cannot open " + provider.name() + " storage in " + dir + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
     /** The running node and how it ends. */
     private static final class Run {
         final Events events;
@@ -257,9 +228,10 @@ final class NodeCommand implements Callable<Integer> {
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicInteger decisions = new AtomicInteger();
         final AtomicLong phases = new AtomicLong();
-        volatile Storage storage;
-        volatile Node node;
         volatile String failure;
+        private NodeAssembly.Opened opened;
+        private volatile Decider decider;
+        private Node node;
         private boolean stopped;
         private long startNanos;
 
@@ -269,12 +241,53 @@ final class NodeCommand implements Callable<Integer> {
             this.exitAfter = exitAfter;
         }
 
-        void start(Node n) {
-            this.node = n;
+        /**
+         * Runs {@code body} (which opens and starts the node), then waits until the node is done; stops it on the
+         * way out, or from a shutdown hook on Ctrl-C.
+         */
+        void until(Runnable body) throws InterruptedException {
+            Thread hook = new Thread(() -> stop("interrupted"), "consensus-node-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                body.run();
+                done.await();
+            } finally {
+                stop(null);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: it stopped the node
+                }
+            }
         }
 
-        NodeListener listener(Decider decider, Optional<Graphs> graphs) {
-            startNanos = System.nanoTime();
+        synchronized void open(NodeAssembly.Opened parts) {
+            this.opened = parts;
+            this.decider = parts.decider();
+        }
+
+        /** Starts the node (unless it was stopped meanwhile) and submits the values. */
+        void start(List<String> values) {
+            Node n;
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                startNanos = System.nanoTime();
+                node = n = opened.start();
+            }
+            for (String v : values) {
+                n.submit(v.getBytes(StandardCharsets.UTF_8));
+            }
+            n.decide().whenComplete((d, e) -> {
+                if (e instanceof FatalConsensusException || e != null && e.getCause() instanceof FatalConsensusException) {
+                    fail("the fault assumption is broken: " + (e.getCause() != null ? e.getCause() : e)
+                            .getMessage());
+                }
+            });
+        }
+
+        NodeListener listener(Optional<Graphs> graphs) {
             return new NodeListener() {
                 private long tick;
 
@@ -312,7 +325,10 @@ final class NodeCommand implements Callable<Integer> {
             done.countDown();
         }
 
-        /** Stops the node and closes the storage, once; from the main thread or the shutdown hook. */
+        /**
+         * Stops the node, which closes its transport and storage (or closes the parts opened for a node that never
+         * started), once; from the main thread or the shutdown hook.
+         */
         synchronized void stop(String reason) {
             if (stopped) {
                 return;
@@ -320,16 +336,9 @@ final class NodeCommand implements Callable<Integer> {
             stopped = true;
             if (node != null) {
                 node.close();
-            }
-            if (storage != null) {
-                try {
-                    storage.close();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "closing the storage failed: " + e.getMessage());
-                }
-            }
-            if (node != null) {
                 events.stopped(reason != null ? reason : failure != null ? "failed" : "done", decisions.get());
+            } else if (opened != null) {
+                opened.close();
             }
             done.countDown();
         }

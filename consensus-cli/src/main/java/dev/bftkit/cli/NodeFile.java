@@ -93,25 +93,80 @@ record NodeFile(Path file, String instance, String decider, String transport, St
 
     static NodeFile parse(Path file, String text) {
         Path base = file.toAbsolutePath().getParent();
-        Map<String, String> single = new LinkedHashMap<>();
-        Map<String, Integer> lineOf = new LinkedHashMap<>();
-        List<Member> members = new ArrayList<>();
-        List<String> propose = new ArrayList<>();
-        Map<String, String> options = new TreeMap<>();
-        Set<NodeId> ids = new HashSet<>();
-        int n = 0;
-        for (String raw : text.split("\n", -1)) {
-            n++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        Entries e = Entries.read(file, text);
+        if (e.members.isEmpty()) {
+            throw CliException.usage(file + ": no 'member = ID HOST:PORT [WEIGHT]' lines: a node needs a committee");
+        }
+        if (!e.single.containsKey("key")) {
+            throw CliException.usage(file + ": no 'key = FILE' line: a node needs its signing key");
+        }
+        String instance = e.single.getOrDefault("instance", "default");
+        try {
+            InstanceId.of(instance);
+        } catch (IllegalArgumentException ex) {
+            throw error(file, e.lineOf.get("instance"), ex.getMessage());
+        }
+        InetSocketAddress listen = e.single.containsKey("listen")
+                ? address(file, e.lineOf.get("listen"), e.single.get("listen")) : null;
+        long start = number(file, e.single, e.lineOf, "tick.start.ms", 1000, 1, 3_600_000);
+        long max = number(file, e.single, e.lineOf, "tick.max.ms", Math.max(start, 3_600_000), start, 86_400_000);
+        long timeout = number(file, e.single, e.lineOf, "request.timeout.ms", 5000, 1, 3_600_000);
+        return new NodeFile(file, instance, e.single.getOrDefault("decider", "streamlette"),
+                e.single.getOrDefault("transport", "vertx"), e.single.getOrDefault("storage", "mapdb"),
+                e.single.getOrDefault("crypto", "bc"), base.resolve(e.single.get("key")),
+                base.resolve(e.single.getOrDefault("data", "data")), listen, List.copyOf(e.members), start,
+                growth(file, e), max, timeout, List.copyOf(e.propose), Map.copyOf(e.options));
+    }
+
+    private static double growth(Path file, Entries e) {
+        if (!e.single.containsKey("tick.growth")) {
+            return 1.05;
+        }
+        double growth;
+        try {
+            growth = Double.parseDouble(e.single.get("tick.growth"));
+        } catch (NumberFormatException ex) {
+            growth = Double.NaN;
+        }
+        if (!(growth >= 1 && growth <= 10)) {
+            throw error(file, e.lineOf.get("tick.growth"), "tick.growth must be a number from 1 to 10");
+        }
+        return growth;
+    }
+
+    /** A config file's lines, each name checked: single settings (with their line), members, proposals, options. */
+    private static final class Entries {
+        final Path file;
+        final Map<String, String> single = new LinkedHashMap<>();
+        final Map<String, Integer> lineOf = new LinkedHashMap<>();
+        final List<Member> members = new ArrayList<>();
+        final List<String> propose = new ArrayList<>();
+        final Map<String, String> options = new TreeMap<>();
+        final Set<NodeId> ids = new HashSet<>();
+
+        private Entries(Path file) {
+            this.file = file;
+        }
+
+        static Entries read(Path file, String text) {
+            Entries e = new Entries(file);
+            int n = 0;
+            for (String raw : text.split("\n", -1)) {
+                n++;
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq <= 0) {
+                    throw error(file, n, "expected name = value, got '" + cut(line) + "'");
+                }
+                e.add(n, line.substring(0, eq).strip(), line.substring(eq + 1).strip());
             }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw error(file, n, "expected name = value, got '" + cut(line) + "'");
-            }
-            String name = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
+            return e;
+        }
+
+        private void add(int n, String name, String value) {
             if (SINGLE.contains(name)) {
                 if (single.containsKey(name)) {
                     throw error(file, n, "'" + name + "' is already set on line " + lineOf.get(name));
@@ -139,39 +194,6 @@ record NodeFile(Path file, String instance, String decider, String transport, St
                         + "config takes)");
             }
         }
-        if (members.isEmpty()) {
-            throw CliException.usage(file + ": no 'member = ID HOST:PORT [WEIGHT]' lines: a node needs a committee");
-        }
-        if (!single.containsKey("key")) {
-            throw CliException.usage(file + ": no 'key = FILE' line: a node needs its signing key");
-        }
-        String instance = single.getOrDefault("instance", "default");
-        try {
-            InstanceId.of(instance);
-        } catch (IllegalArgumentException e) {
-            throw error(file, lineOf.get("instance"), e.getMessage());
-        }
-        InetSocketAddress listen = single.containsKey("listen")
-                ? address(file, lineOf.get("listen"), single.get("listen")) : null;
-        long start = number(file, single, lineOf, "tick.start.ms", 1000, 1, 3_600_000);
-        long max = number(file, single, lineOf, "tick.max.ms", Math.max(start, 3_600_000), start, 86_400_000);
-        long timeout = number(file, single, lineOf, "request.timeout.ms", 5000, 1, 3_600_000);
-        double growth = 1.05;
-        if (single.containsKey("tick.growth")) {
-            try {
-                growth = Double.parseDouble(single.get("tick.growth"));
-            } catch (NumberFormatException e) {
-                growth = Double.NaN;
-            }
-            if (!(growth >= 1 && growth <= 10)) {
-                throw error(file, lineOf.get("tick.growth"), "tick.growth must be a number from 1 to 10");
-            }
-        }
-        return new NodeFile(file, instance, single.getOrDefault("decider", "streamlette"),
-                single.getOrDefault("transport", "vertx"), single.getOrDefault("storage", "mapdb"),
-                single.getOrDefault("crypto", "bc"), base.resolve(single.get("key")),
-                base.resolve(single.getOrDefault("data", "data")), listen, List.copyOf(members), start, growth, max,
-                timeout, List.copyOf(propose), Map.copyOf(options));
     }
 
     private static long number(Path file, Map<String, String> single, Map<String, Integer> lineOf, String name,

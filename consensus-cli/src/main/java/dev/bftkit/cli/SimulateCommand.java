@@ -10,6 +10,7 @@ import dev.bftkit.conformance.sim.Partition;
 import dev.bftkit.conformance.sim.Scenario;
 import dev.bftkit.conformance.sim.SimulationResult;
 import dev.bftkit.conformance.sim.Simulator;
+import dev.bftkit.conformance.sim.Roles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -157,7 +159,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         DeciderProvider provider = Plugins.decider(algorithm);
-        Roles roles = roles();
+        Cast roles = cast();
         Scenario scenario = scenario(roles);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
@@ -193,9 +195,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private GraphSummary render(Graphs g) {
-        Optional<Path> dot = Graphs.graphviz();
-        int svg = dot.map(g::renderSvg).orElse(0);
-        return new GraphSummary(g.dir(), g.written().size(), svg, dot.isPresent());
+        OptionalInt svg = g.renderSvg();
+        return new GraphSummary(g.dir(), g.written().size(), svg.orElse(0), svg.isPresent());
     }
 
     private void validate() {
@@ -262,34 +263,13 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Which nodes are Byzantine, which crash, and the side the twins' first half serves: all from the seed. */
-    record Roles(TreeMap<Integer, String> byzantine, TreeMap<Integer, CrashPlan> crashed, Set<Integer> sideA) {
+    record Cast(TreeMap<Integer, String> byzantine, TreeMap<Integer, CrashPlan> crashed, Set<Integer> sideA) {
     }
 
-    /** @return the node indexes in a seeded order: the first K are Byzantine, the next ones crash */
-    static List<Integer> drawOrder(int nodes, SeededRandom r) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
-        return idx;
-    }
-
-    /** @return a seeded half of {@code honest}, the side that twins, withholding, stale and adversaries treat apart */
-    static Set<Integer> sideA(List<Integer> honest, SeededRandom r) {
-        List<Integer> sorted = new ArrayList<>(new TreeSet<>(honest));
-        r.shuffle(sorted);
-        return new TreeSet<>(sorted.subList(0, sorted.size() / 2));
-    }
-
-    /** @return the random stream roles are drawn from for {@code seed} */
-    static SeededRandom roleRandom(long seed) {
-        return new SeededRandom(SeededRandom.mix(seed ^ 0xc11L));
-    }
-
-    private Roles roles() {
-        SeededRandom r = roleRandom(seed);
-        List<Integer> idx = drawOrder(nodes, r);
+    /** The run's cast, drawn from its seed: the first K of the role order are Byzantine, the next ones crash. */
+    private Cast cast() {
+        SeededRandom r = Roles.random(seed);
+        List<Integer> idx = Roles.order(nodes, r);
         TreeMap<Integer, String> byz = new TreeMap<>();
         for (int i : idx.subList(0, byzantine)) {
             byz.put(i, behaviour);
@@ -301,10 +281,10 @@ final class SimulateCommand implements Callable<Integer> {
             long restart = at + tickMs + r.nextLong(4 * tickMs);
             crashes.put(i, new CrashPlan(i, at, restart));
         }
-        return new Roles(byz, crashes, sideA(honest, r));
+        return new Cast(byz, crashes, Roles.half(honest, r));
     }
 
-    private Scenario scenario(Roles roles) {
+    private Scenario scenario(Cast roles) {
         Scenario.Builder b = Scenario.builder(nodes, seed).clock(tickMs, growth).drift(drift)
                 .network(new NetworkModel(delay.min(), delay.max(), loss, duplication)).maxTicks(maxTicks)
                 .values(values);
@@ -321,7 +301,7 @@ final class SimulateCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private List<String> warnings(DeciderProvider provider, Roles roles) {
+    private List<String> warnings(DeciderProvider provider, Cast roles) {
         List<String> w = new ArrayList<>();
         long total = 0;
         long faulty = 0;

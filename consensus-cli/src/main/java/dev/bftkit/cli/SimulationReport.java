@@ -47,6 +47,17 @@ final class SimulationReport {
 
     String text() {
         StringBuilder sb = new StringBuilder();
+        header(sb);
+        sb.append(nodeTable().render()).append('\n');
+        traffic(sb);
+        sb.append('\n');
+        verdict(sb);
+        sb.append("seed ").append(s.seed()).append("; replay: ").append(replay).append('\n');
+        return sb.toString();
+    }
+
+    /** The committee, the mode, the network and the clock. */
+    private void header(StringBuilder sb) {
         long f = sim.committee().maxFaultyWeight();
         boolean equal = sim.committee().totalWeight() == s.nodes();
         sb.append(algorithm).append(" · ").append(s.nodes()).append(" nodes (tolerates ")
@@ -64,6 +75,10 @@ final class SimulationReport {
                     : " partitions");
         }
         sb.append("\n\n");
+    }
+
+    /** A row per node: its role, whether and when it decided, and its first value. */
+    private Text.Table nodeTable() {
         Text.Table t = new Text.Table("node", "id", "role", "decided", "tick", "time", "value");
         for (int i = 0; i < s.nodes(); i++) {
             String id = sim.nodeId(i).toString();
@@ -79,7 +94,11 @@ final class SimulationReport {
             t.row(i, id, role(i), ds.isEmpty() ? "no" : ds.size() == 1 ? "yes" : ds.size() + " values",
                     tick < 0 ? "-" : tick, time < 0 ? "-" : Text.millis(time), value);
         }
-        sb.append(t.render()).append('\n');
+        return t;
+    }
+
+    /** Messages, fault logs, the run's times and trace hash, and the graphs written. */
+    private void traffic(StringBuilder sb) {
         sb.append("messages    ").append(Text.count(r.requests())).append(" requests + ")
                 .append(Text.count(r.responses())).append(" responses, ").append(Text.count(r.bytes()))
                 .append(" bytes\n");
@@ -102,7 +121,10 @@ final class SimulationReport {
             }
             sb.append('\n');
         }
-        sb.append('\n');
+    }
+
+    /** The invariants that held, or each one that broke. */
+    private void verdict(StringBuilder sb) {
         if (r.ok()) {
             sb.append("✓ invariants held: agreement, validity, integrity, proofs, fault logs")
                     .append(s.livenessMode() ? ", termination" : "").append('\n');
@@ -117,8 +139,6 @@ final class SimulationReport {
                 sb.append("  - ").append(v).append('\n');
             }
         }
-        sb.append("seed ").append(s.seed()).append("; replay: ").append(replay).append('\n');
-        return sb.toString();
     }
 
     private String hash() {

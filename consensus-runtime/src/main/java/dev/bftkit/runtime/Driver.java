@@ -76,6 +76,8 @@ public final class Driver {
     private long phaseTick = -1;
     private int phase;
     private StorageException failedWrite;
+    /** Writes begun and not yet returned: while one is, nothing may leave the node (checked with {@code -ea}). */
+    private int writing;
 
     /**
      * Drives a Decider.
@@ -167,8 +169,10 @@ public final class Driver {
      */
     public byte[] request(NodeId from, byte[] request) {
         Step step = input(() -> decider.onRequest(from, request));
-        return step.reply().orElseThrow(() -> new IllegalStateException(
+        byte[] reply = step.reply().orElseThrow(() -> new IllegalStateException(
                 "the Decider answered a request with neither a reply nor a rejection"));
+        assertDurable("a reply");
+        return reply;
     }
 
     /**
@@ -202,22 +206,19 @@ public final class Driver {
             throw failedWrite;
         }
         Step step = call.get();
-        if (!step.persist().isEmpty()) {
-            try {
-                storage.write(step.persist());
-            } catch (StorageException e) {
-                failedWrite = e;
-                throw e;
-            }
-        }
+        persist(step);
         List<Outbound> send = step.send();
         for (int i = 0; i < Math.min(send.size(), MAX_OUTBOUND_PER_INPUT); i++) {
+            assertDurable("a request");
             host.send(send.get(i));
         }
         if (send.size() > MAX_OUTBOUND_PER_INPUT) {
             host.outboundCapped(MAX_OUTBOUND_PER_INPUT);
         }
-        step.decisions().forEach(host::decided);
+        for (Decision d : step.decisions()) {
+            assertDurable("a decision");
+            host.decided(d);
+        }
         if (!step.faults().isEmpty()) {
             host.faulted(step.faults());
         }
@@ -225,5 +226,30 @@ public final class Driver {
             throw step.rejected().get();
         }
         return step;
+    }
+
+    /** Makes the step's writes durable; a write that fails stops the driver. */
+    private void persist(Step step) {
+        if (step.persist().isEmpty()) {
+            return;
+        }
+        writing++;
+        try {
+            storage.write(step.persist());
+        } catch (StorageException e) {
+            failedWrite = e;
+            throw e;
+        } finally {
+            writing--;
+        }
+    }
+
+    /**
+     * The Decider contract's safety rule: nothing of a step leaves the node before its writes, and those of every
+     * step before it, are durable. A storage that calls back into the driver while it writes (so that a later step
+     * would be handed out before an earlier one is durable) breaks it.
+     */
+    private void assertDurable(String what) {
+        assert writing == 0 : what + " would leave the node while a step's write is not yet durable";
     }
 }

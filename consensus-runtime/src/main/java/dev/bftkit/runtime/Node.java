@@ -264,6 +264,14 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private void closeStorage() {
+        try {
+            config.storage().close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing the storage of " + transport.self() + " failed: " + e.getMessage());
+        }
+    }
+
     /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
@@ -271,7 +279,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Stops serving, stops the clock, completes subscribers and an undecided {@link #decide()} future, closes the
-     * Decider (and the transport if configured), and waits for the node's thread to end. Idempotent.
+     * Decider (then the storage and the transport, each if configured), and waits for the node's thread to end.
+     * Idempotent.
      *
      * <p>It may be called from any thread. On the node's own thread (from a {@link NodeListener}) it cannot wait
      * for that thread: it queues the shutdown, closes the transport if configured, and returns; the thread ends once
@@ -295,6 +304,9 @@ public final class Node implements AutoCloseable {
                     first.completeExceptionally(new IllegalStateException("node closed before deciding"));
                     publisher.finish(null);
                     decider.close();
+                    if (config.closeStorage()) {
+                        closeStorage();
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 // already shut down

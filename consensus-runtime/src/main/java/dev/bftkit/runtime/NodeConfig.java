@@ -16,25 +16,30 @@ import java.util.Objects;
  * @param clock the tick schedule
  * @param requestTimeout how long to wait for a peer's response
  * @param closeTransport whether {@link Node#close()} also closes the transport (false when instances share one)
+ * @param closeStorage whether {@link Node#close()} also closes the storage (false when instances share one, or its
+ *     opener closes it)
  * @param maxRetainedDecisions how many decisions {@link Node#decisions()} keeps for subscribers that have not read
  *     them yet; a subscriber that falls further behind gets an error
  * @param listener observes ticks and decisions
  */
 public record NodeConfig(Decider decider, Storage storage, Transport transport, TickClock clock, Duration requestTimeout,
-                         boolean closeTransport, int maxRetainedDecisions, NodeListener listener) {
+                         boolean closeTransport, boolean closeStorage, int maxRetainedDecisions,
+                         NodeListener listener) {
 
     /**
      * Validates. {@link #of(Decider, Storage, Transport)} fills in defaults for everything but the Decider, storage
      * and transport.
      *
      * @param decider the Decider to drive; the node becomes its only caller, on the node's own thread
-     * @param storage the node's open store (the node does not close it)
+     * @param storage the node's open store
      * @param transport the transport to gossip on; the node serves the Decider's instance id on it as channel
      * @param clock the tick schedule; {@link TickClock#REFERENCE} is Streamlette's
      * @param requestTimeout how long to wait for a peer's response before telling the Decider that the request
      *     failed; positive
      * @param closeTransport true if {@link Node#close()} also closes {@code transport}; false when several nodes
      *     (instances) share one transport and its owner closes it
+     * @param closeStorage true if {@link Node#close()} also closes {@code storage}, once the Decider is closed; false
+     *     when several nodes share one store or its opener closes it
      * @param maxRetainedDecisions how many decisions {@link Node#decisions()} buffers for subscribers that have not
      *     read them yet, at least 1; a subscriber that falls further behind gets an error
      * @param listener observes phases, decisions and rejected messages; not null ({@code new NodeListener() { }}
@@ -58,8 +63,8 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
     }
 
     /**
-     * Defaults: the reference clock (1 s × 1.05), 5 s request timeout, the node closes the transport, 65,536
-     * retained decisions, no listener.
+     * Defaults: the reference clock (1 s × 1.05), 5 s request timeout, the node closes the transport but not the
+     * storage, 65,536 retained decisions, no listener.
      *
      * @param decider the Decider
      * @param storage the store the Decider read and the node writes its steps to
@@ -67,8 +72,8 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @return the config
      */
     public static NodeConfig of(Decider decider, Storage storage, Transport transport) {
-        return new NodeConfig(decider, storage, transport, TickClock.REFERENCE, Duration.ofSeconds(5), true, 65_536,
-                new NodeListener() { });
+        return new NodeConfig(decider, storage, transport, TickClock.REFERENCE, Duration.ofSeconds(5), true, false,
+                65_536, new NodeListener() { });
     }
 
     /**
@@ -77,8 +82,8 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @param clock another tick schedule
      */
     public NodeConfig withClock(TickClock clock) {
-        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
-                listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, closeStorage,
+                maxRetainedDecisions, listener);
     }
 
     /**
@@ -88,7 +93,8 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public NodeConfig withRequestTimeout(Duration timeout) {
-        return new NodeConfig(decider, storage, transport, clock, timeout, closeTransport, maxRetainedDecisions, listener);
+        return new NodeConfig(decider, storage, transport, clock, timeout, closeTransport, closeStorage,
+                maxRetainedDecisions, listener);
     }
 
     /**
@@ -97,8 +103,8 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @param listener another listener
      */
     public NodeConfig withListener(NodeListener listener) {
-        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, maxRetainedDecisions,
-                listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, closeStorage,
+                maxRetainedDecisions, listener);
     }
 
     /**
@@ -107,7 +113,18 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @param close whether closing the node closes the transport
      */
     public NodeConfig withCloseTransport(boolean close) {
-        return new NodeConfig(decider, storage, transport, clock, requestTimeout, close, maxRetainedDecisions, listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, close, closeStorage,
+                maxRetainedDecisions, listener);
+    }
+
+    /**
+     * {@return a copy of this configuration in which closing the node closes the storage only if {@code close}}
+     *
+     * @param close whether closing the node closes the storage, once its Decider is closed
+     */
+    public NodeConfig withCloseStorage(boolean close) {
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, close,
+                maxRetainedDecisions, listener);
     }
 
     /**
@@ -117,6 +134,7 @@ public record NodeConfig(Decider decider, Storage storage, Transport transport, 
      * @throws IllegalArgumentException if {@code max} is less than 1
      */
     public NodeConfig withMaxRetainedDecisions(int max) {
-        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, max, listener);
+        return new NodeConfig(decider, storage, transport, clock, requestTimeout, closeTransport, closeStorage, max,
+                listener);
     }
 }

@@ -29,7 +29,8 @@ class DriverTest {
             host.add("persist " + batch.size());
         }
     };
-    private final Driver driver = new Driver(decider, storage, CLOCK, new Driver.Host() {
+    /** Records what the driver hands out, in order. */
+    private final Driver.Host recording = new Driver.Host() {
         @Override
         public void send(Outbound request) {
             host.add("send " + new String(request.request()));
@@ -44,7 +45,8 @@ class DriverTest {
         public void outboundCapped(int max) {
             host.add("capped " + max);
         }
-    });
+    };
+    private final Driver driver = new Driver(decider, storage, CLOCK, recording);
 
     private Decision decision(long position) {
         return new Decision(decider.instance, position, new byte[] {1}, new byte[0]);
@@ -89,6 +91,30 @@ class DriverTest {
         assertThatThrownBy(driver::phase).isInstanceOf(StorageException.class);
         assertThat(host).isEmpty();
         assertThat(storage.written).isEmpty();
+    }
+
+    @Test
+    void handingOutWhileAnEarlierWriteIsNotYetDurableTripsTheAssertion() {
+        // a store that feeds the driver a second input while it writes the first step's batch: the second step's
+        // request would leave the node before the first step is durable
+        Driver[] driven = new Driver[1];
+        ListStorage reentrant = new ListStorage() {
+            private boolean inside;
+
+            @Override
+            public synchronized void write(WriteBatch batch) {
+                super.write(batch);
+                if (!inside) {
+                    inside = true;
+                    driven[0].phase();
+                }
+            }
+        };
+        decider.writeOnNextStep = true;
+        driven[0] = new Driver(decider, reentrant, CLOCK, recording);
+        assertThatThrownBy(driven[0]::phase).isInstanceOf(AssertionError.class)
+                .hasMessage("a request would leave the node while a step's write is not yet durable");
+        assertThat(host).isEmpty();
     }
 
     @Test

@@ -6,20 +6,15 @@ import dev.bftkit.api.Decision;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
-import dev.bftkit.api.spi.Decider;
-import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.api.spi.Storage;
-import dev.bftkit.api.spi.TransportConfig;
-import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.conformance.checks.LoopbackNetwork;
 import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.conformance.sim.Scenario;
 import dev.bftkit.conformance.sim.SimulationResult;
 import dev.bftkit.conformance.sim.Simulator;
+import dev.bftkit.runtime.NodeAssembly;
 import dev.bftkit.runtime.Node;
-import dev.bftkit.runtime.NodeConfig;
 import dev.bftkit.runtime.TickClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -83,13 +78,11 @@ class DriverParityTest {
                 peers.put(sim.nodeId(j), addresses.get(j));
             }
         }
-        TransportConfig transport = new TransportConfig(sim.nodeId(i), sim.key(i), crypto, addresses.get(i), peers,
-                TransportLimits.DEFAULT);
-        Storage storage = Doubles.memoryStorage();
-        Decider decider = provider.create(new DeciderConfig(sim.instance(), sim.committee(), sim.key(i), crypto,
-                storage, application("v:" + i + ":" + Long.toHexString(SEED)), SEED + i, Map.of()));
-        Node node = Node.start(NodeConfig.of(decider, storage, Plugins.transport("vertx").open(transport))
-                .withClock(TickClock.of(Duration.ofMillis(scenario.tickStartMs()), scenario.tickGrowth())));
+        Node node = new NodeAssembly().decider(provider).transport("vertx").storage(Doubles.memoryStorage())
+                .crypto(crypto).instance(sim.instance()).committee(sim.committee()).key(sim.key(i))
+                .listen(addresses.get(i)).peers(peers)
+                .application(application("v:" + i + ":" + Long.toHexString(SEED))).seed(SEED + i)
+                .clock(TickClock.of(Duration.ofMillis(scenario.tickStartMs()), scenario.tickGrowth())).start();
         node.submit(("s:" + i + ":0").getBytes(StandardCharsets.UTF_8));
         return node;
     }

@@ -6,18 +6,14 @@ import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
-import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
-import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
-import dev.bftkit.api.spi.TransportConfig;
-import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.conformance.checks.LoopbackNetwork;
 import dev.bftkit.runtime.Node;
-import dev.bftkit.runtime.NodeConfig;
+import dev.bftkit.runtime.NodeAssembly;
 import dev.bftkit.runtime.TickClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,36 +34,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "Use it from Java" example is the body of this class's {@link #startMember} word for word, and it works: four
- * members, each running it on its own thread with real keys, MapDB files and Vert.x sockets, decide one value.
+ * members, each running it on its own thread with real keys, MapDB files and Vert.x sockets, decide one value;
+ * closing a node closes its store.
  */
 class EmbeddingExampleTest {
     private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "integration",
             "EmbeddingExampleTest.java");
     private static final Path README = Path.of("..", "README.md");
 
-    /** A running member: close the node, then its storage. */
-    record Member(Storage storage, Node node, Decision decision) {
+    /** A running member: closing the node closes its transport and storage. */
+    record Member(Node node, Decision decision) {
     }
 
     /** Starts one committee member and waits for its decision; it keeps serving peers until closed. */
     static Member startMember(SigningKey key, List<NodeId> members, InetSocketAddress listen,
-                              Map<NodeId, InetSocketAddress> peers, Path dataDir, byte[] proposal, long seed)
+                              Map<NodeId, InetSocketAddress> peers, Path dataDir, byte[] proposal)
             throws Exception {
         // README:begin
-        Crypto crypto = Plugins.crypto("bc").create();                   // Ed25519 + SHA-256
-        Committee committee = Committee.equalWeights(members);           // members: their public keys
-        Storage storage = Plugins.storage("mapdb").open(StorageConfig.at(dataDir));
-        Node node = Node.start(NodeConfig.of(
-                Plugins.decider("streamlette").create(new DeciderConfig(InstanceId.of("block-42"), committee,
-                        key, crypto, storage, Application.proposing(proposal), seed, Map.of())),
-                storage,                                                 // the node writes, the Decider reads
-                Plugins.transport("vertx").open(new TransportConfig(key.publicKey().nodeId(), key, crypto,
-                        listen, peers, TransportLimits.DEFAULT)))
-                .withClock(new TickClock(Duration.ofMillis(100), 1.05, Duration.ofSeconds(5))));
+        Node node = new NodeAssembly()
+                .decider("streamlette").transport("vertx").storage("mapdb").crypto("bc")  // plugins, by name
+                .instance(InstanceId.of("block-42"))
+                .committee(Committee.equalWeights(members))     // members: their public keys
+                .key(key).listen(listen).peers(peers)           // this member's key and address, the others'
+                .storageDir(dataDir)
+                .propose(proposal)
+                .clock(new TickClock(Duration.ofMillis(100), 1.05, Duration.ofSeconds(5)))
+                .start();
         Decision decision = node.decide().get(1, TimeUnit.MINUTES);     // the same on every honest node
-        // keep the node open while peers may still pull from it; at shutdown: node.close(), storage.close()
+        // keep the node open while peers may still pull from it; node.close() closes its transport and storage
         // README:end
-        return new Member(storage, node, decision);
+        return new Member(node, decision);
     }
 
     @Test
@@ -108,7 +104,7 @@ class EmbeddingExampleTest {
                 Path data = Files.createDirectories(dir.resolve("node-" + i));
                 byte[] proposal = ("value-" + i).getBytes(StandardCharsets.UTF_8);
                 started.add(pool.submit(() -> startMember(keys.get(me), members, addresses.get(me), peers, data,
-                        proposal, me)));
+                        proposal)));
             }
             List<Decision> decisions = new ArrayList<>();
             for (Future<Member> f : started) {
@@ -124,15 +120,16 @@ class EmbeddingExampleTest {
             for (Future<Member> f : started) {
                 if (f.isDone() && !f.isCancelled()) {
                     try {
-                        Member m = f.get();
-                        m.node().close();
-                        m.storage().close();
+                        f.get().node().close();
                     } catch (java.util.concurrent.ExecutionException e) {
                         // the assertion above reports it
                     }
                 }
             }
             pool.shutdownNow();
+        }
+        try (Storage reopened = Plugins.storage("mapdb").open(StorageConfig.at(dir.resolve("node-0")))) {
+            assertThat(reopened.scan(new byte[0])).as("closing the node closed its store, votes and all").isNotEmpty();
         }
     }
 }

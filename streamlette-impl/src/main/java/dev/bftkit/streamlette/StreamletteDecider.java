@@ -452,7 +452,22 @@ final class StreamletteDecider implements Decider, GraphView {
             }
             unsigned = new Proposal(instance, t, value.get(), self, new byte[0]);
         }
-        insertOwn(signed(unsigned));
+        insertOwn(signOwn(t, unsigned));
+    }
+
+    /**
+     * Signs a leader message or vote of ours as an honest member, which signs at most one leader message and one vote
+     * in each tick of an instance, whatever it reloaded from storage: checked (with {@code -ea}) against the tree,
+     * which holds every message we signed, those reloaded included. A faulty member's shadow signs through
+     * {@link #signAndStore} instead.
+     *
+     * @param tick the leader message's tick, or the tick of the leader message a vote is for
+     */
+    Message signOwn(long tick, Message unsigned) {
+        assert !(unsigned instanceof Vote ? tree.hasVoted(tick, self) : tree.hasLeaderMessage(tick, self))
+                : "Streamlette would sign a second " + (unsigned instanceof Vote ? "vote" : "leader message")
+                        + " in tick " + tick + " of instance " + instance;
+        return signed(unsigned);
     }
 
     private Message signed(Message unsigned) {
@@ -517,7 +532,7 @@ final class StreamletteDecider implements Decider, GraphView {
                     : tree.isLncTip(e.parent);
             if (eligible && e.tick > lastVotedTick && !tree.hasVoted(e.tick, self)) {
                 lastVotedTick = e.tick;
-                insertOwn(signed(new Vote(instance, e.key.bytes(), self, new byte[0])));
+                insertOwn(signOwn(e.tick, new Vote(instance, e.key.bytes(), self, new byte[0])));
             }
         }
     }

@@ -133,6 +133,34 @@ class StreamletteDeciderTest {
     }
 
     @Test
+    void signingASecondLeaderMessageInATickTripsTheAssertion() {
+        Fixture f = new Fixture(4);
+        int leader = f.leader(0);
+        StreamletteDecider d = new StreamletteDecider(f.config(leader, Doubles.memoryStorage(), "first"), Mutations.NONE);
+        d.tick(); // phase 0 of tick 0: signs its proposal
+        assertThat(d.toDot()).contains("P t=0");
+        // no input gets an honest node past its checks, so the test asks it to sign a second proposal directly
+        Message second = new Message.Proposal(f.instance, 0, "second".getBytes(), f.ids[leader], new byte[0]);
+        assertThatThrownBy(() -> d.signOwn(0, second)).isInstanceOf(AssertionError.class)
+                .hasMessage("Streamlette would sign a second leader message in tick 0 of instance unit");
+    }
+
+    @Test
+    void signingASecondVoteInATickTripsTheAssertion() {
+        Fixture f = new Fixture(4);
+        int leader = f.leader(0);
+        int voter = (leader + 1) % 4;
+        StreamletteDecider d = new StreamletteDecider(f.config(voter, Doubles.memoryStorage(), "x"), Mutations.NONE);
+        Message a = f.proposal(leader, 0, "a");
+        d.onResponse(f.ids[leader], Wire.diff(List.of(Wire.encode(a))));
+        assertThat(d.toDot()).as("voted for a").contains("votes 1 (w=1)");
+        Message b = f.proposal(leader, 0, "b"); // the leader equivocates
+        Message vote = new Message.Vote(f.instance, f.hash(b), f.ids[voter], new byte[0]);
+        assertThatThrownBy(() -> d.signOwn(0, vote)).isInstanceOf(AssertionError.class)
+                .hasMessage("Streamlette would sign a second vote in tick 0 of instance unit");
+    }
+
+    @Test
     void ownVotesAreWrittenAtOnceAndPeersMessagesWaitForTheNextWrite() {
         Fixture f = new Fixture(4);
         int leader = f.leader(0);

@@ -3,22 +3,18 @@ package dev.bftkit.conformance.checks;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InstanceId;
-import dev.bftkit.api.spi.Application;
+import dev.bftkit.runtime.Node;
+import dev.bftkit.runtime.NodeAssembly;
+import dev.bftkit.runtime.NodeListener;
+import dev.bftkit.runtime.TickClock;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.CryptoProvider;
-import dev.bftkit.api.spi.Decider;
-import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.DeciderProvider.Capability;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.StorageProvider;
-import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.api.spi.TransportProvider;
-import dev.bftkit.runtime.Node;
-import dev.bftkit.runtime.NodeConfig;
-import dev.bftkit.runtime.NodeListener;
-import dev.bftkit.runtime.TickClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -130,7 +125,7 @@ public final class ClusterChecks {
                 if (!r.phases.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
                     return Optional.of(combination + ": node " + r.index + " ran no phase within " + patience);
                 }
-                r.node.close(); // closes its transport too
+                r.node.close(); // closes the transport it opened, not the store it was handed
                 if (combination.storage().durable()) {
                     r.storage.close();
                     r.storage = combination.storage().open(StorageConfig.at(r.dir));
@@ -159,16 +154,17 @@ public final class ClusterChecks {
 
     private void start(Member m, LoopbackNetwork net, Committee committee, Crypto crypto, InstanceId instance,
                        long seed) {
-        Decider d = combination.decider().create(new DeciderConfig(instance, committee, net.key(m.index), crypto,
-                m.storage, Application.proposing(("v:cluster-" + m.index).getBytes()), seed + m.index, Map.of()));
         NodeListener listener = new NodeListener() {
             @Override
             public void onPhase(long tick, int phase, long phaseNanos) {
                 m.phases.countDown();
             }
         };
-        m.node = Node.start(NodeConfig.of(d, m.storage, net.open(combination.transport(), m.index, TransportLimits.DEFAULT))
-                .withClock(clock).withRequestTimeout(Duration.ofSeconds(2)).withListener(listener));
+        m.node = new NodeAssembly().decider(combination.decider()).transport(combination.transport())
+                .storage(m.storage).crypto(crypto).instance(instance).committee(committee).key(net.key(m.index))
+                .listen(net.address(m.index)).peers(net.peersOf(m.index))
+                .propose(("v:cluster-" + m.index).getBytes()).seed(seed + m.index)
+                .clock(clock).requestTimeout(Duration.ofSeconds(2)).listener(listener).start();
         m.node.decisions().subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {

@@ -11,6 +11,7 @@ import dev.bftkit.conformance.adversary.Behaviours;
 import dev.bftkit.conformance.sim.CrashPlan;
 import dev.bftkit.conformance.sim.NetworkModel;
 import dev.bftkit.conformance.sim.Partition;
+import dev.bftkit.conformance.sim.Roles;
 import dev.bftkit.conformance.sim.Scenario;
 import dev.bftkit.conformance.sim.SimulationResult;
 import dev.bftkit.conformance.sim.Simulator;
@@ -418,13 +419,7 @@ public final class DeciderChecks {
 
     /** {@return ⌊(n−1)/3⌋ faulty indexes, picked by seed} */
     private static List<Integer> faultyIndexes(int n, long seed) {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0xb12L));
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
-        return idx.subList(0, maxFaulty(n));
+        return Roles.order(n, new SeededRandom(SeededRandom.mix(seed ^ 0xb12L))).subList(0, maxFaulty(n));
     }
 
     /** Picks the faulty indexes by seed ({@link #faultyIndexes}); the honest rest split into two sides. */
@@ -502,14 +497,9 @@ public final class DeciderChecks {
             total += x;
         }
         long budget = (total - 1) / 3;
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
         List<Integer> faulty = new ArrayList<>();
         long used = 0;
-        for (int i : idx) {
+        for (int i : Roles.order(n, r)) {
             if (used + w[i] <= budget) {
                 faulty.add(i);
                 used += w[i];

@@ -8,22 +8,20 @@ import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
 import dev.bftkit.api.spi.TransportProvider;
-import java.io.IOException;
+import dev.bftkit.runtime.LocalCluster;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
- * A committee of {@code n} members on 127.0.0.1, for tests on real sockets: deterministic keys from a seed, a free
- * loopback port per member, each member's {@link TransportConfig}, and the transports opened from them, all closed
- * with the network. {@code TransportVerification} and whole-cluster verifications share it.
+ * A committee of {@code n} members on 127.0.0.1, for tests on real sockets: deterministic keys from a seed (those of
+ * a {@link LocalCluster} of that seed), a free loopback port per member, each member's {@link TransportConfig}, and
+ * the transports opened from them, all closed with the network. {@code TransportVerification} and whole-cluster
+ * verifications share it.
  *
  * <p>Ports are found by binding port 0 and releasing it, so another process may take one before the transport binds
  * it; {@link #openAll} therefore retries with fresh ports when an open fails.
@@ -56,12 +54,7 @@ public final class LoopbackNetwork implements AutoCloseable {
         if (size < 1) {
             throw new IllegalArgumentException("a network needs at least one member");
         }
-        List<SigningKey> keys = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < size; i++) {
-            keys.add(keyFrom(crypto, random));
-        }
-        return new LoopbackNetwork(crypto, keys);
+        return new LoopbackNetwork(crypto, LocalCluster.keys(crypto, size, seed));
     }
 
     /**
@@ -72,13 +65,7 @@ public final class LoopbackNetwork implements AutoCloseable {
      * @return the key
      */
     public static SigningKey key(Crypto crypto, long seed) {
-        return keyFrom(crypto, new SplittableRandom(seed));
-    }
-
-    private static SigningKey keyFrom(Crypto crypto, SplittableRandom random) {
-        byte[] seedBytes = new byte[crypto.seedLength()];
-        random.nextBytes(seedBytes);
-        return crypto.keyFromSeed(seedBytes);
+        return LocalCluster.keys(crypto, 1, seed).get(0);
     }
 
     /**
@@ -87,11 +74,7 @@ public final class LoopbackNetwork implements AutoCloseable {
      * @throws UncheckedIOException if no port can be bound
      */
     public static InetSocketAddress freeLoopbackAddress() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
+        return LocalCluster.freeLoopbackAddress();
     }
 
     private synchronized void allocatePorts() {

@@ -2,6 +2,7 @@ package dev.bftkit.conformance.checks;
 
 import dev.bftkit.api.SeededRandom;
 import dev.bftkit.conformance.sim.Partition;
+import dev.bftkit.conformance.sim.Roles;
 import dev.bftkit.conformance.sim.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +22,13 @@ final class ScenarioParts {
 
     /** A seeded half of the nodes {@code 0..n-1} not in {@code exclude}. */
     static Set<Integer> side(int n, long seed, List<Integer> exclude) {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x51deL));
         List<Integer> honest = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (!exclude.contains(i)) {
                 honest.add(i);
             }
         }
-        r.shuffle(honest);
-        return new TreeSet<>(honest.subList(0, honest.size() / 2));
+        return Roles.half(honest, new SeededRandom(SeededRandom.mix(seed ^ 0x51deL)));
     }
 
     /** Adds random two-sided partitions, one after another, until {@link #HEAL_AT_MS}. */

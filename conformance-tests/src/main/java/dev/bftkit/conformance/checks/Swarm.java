@@ -7,6 +7,7 @@ import dev.bftkit.conformance.adversary.Behaviour;
 import dev.bftkit.conformance.adversary.Behaviours;
 import dev.bftkit.conformance.sim.CrashPlan;
 import dev.bftkit.conformance.sim.NetworkModel;
+import dev.bftkit.conformance.sim.Roles;
 import dev.bftkit.conformance.sim.Scenario;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class Swarm {
      * @param seed the seed
      */
     public Run run(int n, long seed) {
-        SeededRandom r = new SeededRandom(SeededRandom.mix(seed ^ 0x5a4e3L));
+        SeededRandom r = Roles.random(seed);
         List<String> kinds = new ArrayList<>();
         int size = n + r.nextInt(2);
         kinds.add(size % 3 == 1 ? "3f+1" : size % 3 == 2 ? "3f+2" : "3f+3");
@@ -164,14 +165,9 @@ public final class Swarm {
         if (r.nextInt(4) == 0) {
             budget = r.nextLong(budget + 1);
         }
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < w.length; i++) {
-            idx.add(i);
-        }
-        r.shuffle(idx);
         List<Integer> out = new ArrayList<>();
         long used = 0;
-        for (int i : idx) {
+        for (int i : Roles.order(w.length, r)) {
             if (used + w[i] <= budget && out.size() < (w.length - 1) / 3) {
                 out.add(i);
                 used += w[i];
