@@ -1,6 +1,7 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.parsec.golden.DotFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class BenchmarkGraphs {
             core.addOwnInitialAndGenesis(new byte[0]);
             cores.add(core);
         }
-        ParsecDecider.SplitMix64 random = new ParsecDecider.SplitMix64(seed);
+        SeededRandom random = new SeededRandom(seed);
         int perStep = Math.max(1, payloads / 16);
         int voted = 0;
         for (int step = 0; step < 100_000; step++) {
@@ -56,11 +57,10 @@ public final class BenchmarkGraphs {
             }
             for (int i = 0; i < n; i++) {
                 ParsecCore src = cores.get(i);
-                List<NodeId> recipients = src.gossipRecipients();
-                if (recipients.isEmpty()) {
+                NodeId peer = src.gossipRecipient(random);
+                if (peer == null) {
                     continue;
                 }
-                NodeId peer = recipients.get(random.nextInt(recipients.size()));
                 ParsecCore dst = cores.get(ids.indexOf(peer));
                 List<Event> response = dst.handleRequest(ids.get(i), copy(src, src.createGossip(peer)));
                 src.handleResponse(peer, copy(dst, response));

@@ -1,6 +1,7 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -391,6 +392,24 @@ final class ParsecCore {
             out.add(peers.get(i).id);
         }
         return out;
+    }
+
+    /**
+     * A peer to send our next gossip to, drawn from the stream among {@link #gossipRecipients()} ({@link #draw});
+     * null, and nothing drawn, if we may gossip to nobody.
+     */
+    NodeId gossipRecipient(SeededRandom random) {
+        List<NodeId> recipients = gossipRecipients();
+        return recipients.isEmpty() ? null : recipients.get(draw(random, recipients.size()));
+    }
+
+    /**
+     * An index below {@code bound} drawn from the stream as PARSEC has always drawn it: the unsigned remainder of its
+     * next 64 bits by the bound. That is slightly biased where {@link SeededRandom#nextInt} is not, but it keeps every
+     * seed's runs and generated graphs as they were.
+     */
+    static int draw(SeededRandom random, int bound) {
+        return (int) Long.remainderUnsigned(random.nextLong(), bound);
     }
 
     // ------------------------------------------------------------------------------------------- peer states

@@ -11,6 +11,7 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.InvalidMessageException.Reason;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
@@ -79,7 +80,8 @@ final class ParsecDecider implements Decider, GraphView {
     private final byte[] prefix;
     private final FaultLog faults = new FaultLog();
     private final Set<NodeId> loggedSenders = new java.util.HashSet<>();
-    private final SplitMix64 random;
+    /** Which peer to gossip to ({@link ParsecCore#gossipRecipient}): seeded, so a seed replays a run. */
+    private final SeededRandom random;
     private final Map<NodeId, PublicKey> keys = new HashMap<>();
     private final ArrayDeque<Decision> ready = new ArrayDeque<>();
     private final ParsecCore core;
@@ -105,7 +107,7 @@ final class ParsecDecider implements Decider, GraphView {
         this.stored = config.stored();
         this.prefix = new Encoder().bytes("parsec".getBytes(StandardCharsets.US_ASCII)).bytes(instance.bytes())
                 .toByteArray();
-        this.random = new SplitMix64(config.seed());
+        this.random = new SeededRandom(config.seed());
         checkCommittee(committee);
         Map<NodeId, String> names = new HashMap<>();
         for (int i = 0; i < committee.size(); i++) {
@@ -369,12 +371,11 @@ final class ParsecDecider implements Decider, GraphView {
             return null;
         }
         gossipDue = false;
-        List<NodeId> recipients = core.gossipRecipients();
-        if (recipients.isEmpty() || core.graph.size() >= maxGraphEvents) {
+        if (core.graph.size() >= maxGraphEvents) {
             return null;
         }
-        NodeId peer = recipients.get(random.nextInt(recipients.size()));
-        if (core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
+        NodeId peer = core.gossipRecipient(random);
+        if (peer == null || core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
             return null;
         }
         List<Event> events;
@@ -577,25 +578,5 @@ final class ParsecDecider implements Decider, GraphView {
     @Override
     public long maxMessageBytes() {
         return WireCodec.maxMessageBytes(limits, instance);
-    }
-
-    /** Seeded choices (which peer to gossip to): SplitMix64, so a seed replays a run on any JVM. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            this.state = seed;
-        }
-
-        long nextLong() {
-            long z = state += 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        int nextInt(int bound) {
-            return (int) Long.remainderUnsigned(nextLong(), bound);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.bftkit.parsec;
 import dev.bftkit.api.Fault;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,11 +24,11 @@ final class CoreNetwork {
     final Map<NodeId, List<Fault>> faults = new HashMap<>();
     final Map<NodeId, List<Block>> blocks = new HashMap<>();
     final List<String> errors = new ArrayList<>();
-    final ParsecDecider.SplitMix64 random;
+    final SeededRandom random;
     private int turn;
 
     CoreNetwork(int n, long seed, boolean single) {
-        random = new ParsecDecider.SplitMix64(seed);
+        random = new SeededRandom(seed);
         for (int i = 0; i < n; i++) {
             ids.add(NodeId.of(("node" + i).getBytes(StandardCharsets.UTF_8)));
         }
@@ -127,13 +128,12 @@ final class CoreNetwork {
         for (NodeId id : ids) {
             List<ParsecCore> twins = nodes.get(id);
             ParsecCore src = twins.get(turn % twins.size());
-            List<NodeId> recipients = src.gossipRecipients();
-            if (recipients.isEmpty() || src.peers.ourState() == PeerState.INACTIVE) {
+            NodeId peer = src.gossipRecipient(random);
+            if (peer == null || src.peers.ourState() == PeerState.INACTIVE) {
                 continue;
             }
-            NodeId peer = recipients.get(random.nextInt(recipients.size()));
             List<ParsecCore> targets = nodes.get(peer);
-            ParsecCore dst = targets.get(random.nextInt(targets.size()));
+            ParsecCore dst = targets.get(ParsecCore.draw(random, targets.size()));
             List<Event> request;
             try {
                 request = src.createGossip(peer);

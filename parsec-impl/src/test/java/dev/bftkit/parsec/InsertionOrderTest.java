@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
@@ -46,7 +47,7 @@ class InsertionOrderTest {
         assertThat(graph.forkingCreators()).as("the graph of %s holds a fork", replay).isNotEmpty();
         List<String> reference = graph.historyAfterReload(graph.stored);
         assertThat(reference).as("decisions of %s", replay).isNotEmpty();
-        ParsecDecider.SplitMix64 random = new ParsecDecider.SplitMix64(seed * 0x9E3779B97F4A7C15L);
+        SeededRandom random = new SeededRandom(seed * 0x9E3779B97F4A7C15L);
         int accepted = 0;
         for (int o = 0; o < 4 * ORDERS && accepted < ORDERS; o++) {
             List<byte[]> order = graph.randomTopologicalOrder(random, o);
@@ -61,7 +62,7 @@ class InsertionOrderTest {
             }
             accepted++;
             assertThat(history).as("history of order %d of %s", o, replay).isEqualTo(reference);
-            for (int cut : List.of(random.nextInt(order.size()), random.nextInt(order.size()))) {
+            for (int cut : List.of(ParsecCore.draw(random, order.size()), ParsecCore.draw(random, order.size()))) {
                 List<String> partial = graph.historyAfterReload(order.subList(0, cut));
                 assertThat(partial).as("history after a restart holding the first %d events of order %d of %s",
                         cut, o, replay).isEqualTo(reference.subList(0, Math.min(partial.size(), reference.size())));
@@ -151,7 +152,7 @@ class InsertionOrderTest {
          * branch of every fork (the first child's, or the second's) while anything else can be placed, so the
          * branches arrive in both orders.
          */
-        List<byte[]> randomTopologicalOrder(ParsecDecider.SplitMix64 random, int order) {
+        List<byte[]> randomTopologicalOrder(SeededRandom random, int order) {
             Set<Integer> heldBack = order % 3 == 0 ? Set.of() : branch(order % 3 - 1);
             List<byte[]> out = new ArrayList<>(stored.subList(0, 2));
             Set<ByteBuffer> placed = new HashSet<>();
@@ -171,7 +172,7 @@ class InsertionOrderTest {
                 }
                 List<Integer> preferred = ready.stream().filter(i -> !heldBack.contains(i)).toList();
                 List<Integer> from = preferred.isEmpty() ? ready : preferred;
-                int pick = from.get(random.nextInt(from.size()));
+                int pick = from.get(ParsecCore.draw(random, from.size()));
                 left.remove(Integer.valueOf(pick));
                 placed.add(ByteBuffer.wrap(events.get(pick).hash()));
                 out.add(stored.get(pick));
