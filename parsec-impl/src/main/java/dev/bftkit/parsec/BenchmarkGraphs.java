@@ -74,8 +74,8 @@ public final class BenchmarkGraphs {
     }
 
     /** Events as a peer receives them. */
-    private static List<ParsecCore.Incoming> copy(ParsecCore from, List<Event> events) {
-        List<ParsecCore.Incoming> out = new ArrayList<>(events.size());
+    private static List<Incoming> copy(ParsecCore from, List<Event> events) {
+        List<Incoming> out = new ArrayList<>(events.size());
         for (Event e : events) {
             out.add(from.toIncoming(e));
         }

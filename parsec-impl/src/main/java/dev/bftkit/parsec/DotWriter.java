@@ -270,7 +270,7 @@ final class DotWriter {
     private String contentList(List<ObservationKey> keys) {
         List<String> out = new ArrayList<>();
         for (ObservationKey k : keys) {
-            ParsecCore.ObservationInfo info = core.observations.get(k);
+            GraphState.ObservationInfo info = core.observations.get(k);
             out.add(info == null ? Bytes.hex(k.hash()) : describe(info.observation));
         }
         return "[" + String.join(", ", out) + "]";
@@ -278,7 +278,7 @@ final class DotWriter {
 
     private String name(NodeId id) {
         int i = core.peers.indexOf(id);
-        return i >= 0 ? core.peers.get(i).name : core.nameOf(id);
+        return i >= 0 ? core.peers.get(i).name : core.state.nameOf(id);
     }
 
     /** An observation as the reference prints it. */

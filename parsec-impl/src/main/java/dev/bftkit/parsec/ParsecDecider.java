@@ -127,13 +127,13 @@ final class ParsecDecider implements Decider, GraphView {
         List<Storage.Entry> events = stored.scan(key(EVENTS));
         ParsecCore.EventSealer sealer = new Sealer();
         ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
-        ParsecCore.SignatureCheck check = this::verify;
+        GraphState.SignatureCheck check = this::verify;
         java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
         checkSetup(events.isEmpty());
         core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-        core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
+        core.malice = new MaliceDetector(core.state, faults::add, this::decodeCarried);
         core.mutations = mutations;
-        core.admission = new Admission(core, committee.size());
+        core.admission = new Admission(core.peers, committee.size(), mutations);
         if (events.isEmpty()) {
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
@@ -261,7 +261,7 @@ final class ParsecDecider implements Decider, GraphView {
     }
 
     /** Decodes the bytes of a rejected event that an accusation carries; null if they are no event. */
-    private ParsecCore.Incoming decodeCarried(byte[] wire) {
+    private Incoming decodeCarried(byte[] wire) {
         try {
             return WireCodec.decodeEvent(wire, limits, crypto::hash);
         } catch (InvalidMessageException e) {
@@ -275,7 +275,7 @@ final class ParsecDecider implements Decider, GraphView {
         return keys.computeIfAbsent(id, k -> crypto.decodePublicKey(k.bytes()).orElse(null));
     }
 
-    private boolean verify(ParsecCore.Incoming in) {
+    private boolean verify(Incoming in) {
         PublicKey pk = publicKey(in.creator());
         if (pk == null || !crypto.verify(pk, WireCodec.eventSigningBytes(instance, in.hash()), in.signature())) {
             return false;
@@ -412,7 +412,7 @@ final class ParsecDecider implements Decider, GraphView {
     }
 
     private byte[] answer(NodeId from, byte[] request) {
-        List<ParsecCore.Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
+        List<Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
         List<Event> response;
         try {
             response = core.handleRequest(from, events);
@@ -430,7 +430,7 @@ final class ParsecDecider implements Decider, GraphView {
     public Step onResponse(NodeId from, byte[] response) {
         Step.Builder out = Step.builder();
         try {
-            List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
+            List<Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
             core.handleResponse(from, events);
         } catch (ParsecError e) {
             out.reject(rejected(from, e, response));
@@ -440,7 +440,7 @@ final class ParsecDecider implements Decider, GraphView {
         return step(out);
     }
 
-    private List<ParsecCore.Incoming> receive(NodeId from, byte[] message, int kind) {
+    private List<Incoming> receive(NodeId from, byte[] message, int kind) {
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, "gossip from " + from + ", not a committee member");
         }
@@ -455,7 +455,7 @@ final class ParsecDecider implements Decider, GraphView {
             throw new InvalidMessageException(Reason.TOO_LARGE, "the gossip graph would exceed its limit of "
                     + maxGraphEvents + " events");
         }
-        List<ParsecCore.Incoming> events = new ArrayList<>(wires.size());
+        List<Incoming> events = new ArrayList<>(wires.size());
         for (byte[] w : wires) {
             try {
                 events.add(WireCodec.decodeEvent(w, limits, crypto::hash));

@@ -33,7 +33,7 @@ public final class RecordedReplay {
     private final NodeId our;
     private final List<NodeId> genesis;
     private final List<Action> actions;
-    private final List<ParsecCore.Incoming> rest;
+    private final List<Incoming> rest;
     private DotEvent last;
 
     RecordedReplay(DotFile file) {
@@ -195,7 +195,7 @@ public final class RecordedReplay {
      * @param indexByCreator our event's index, to check the replay made it
      */
     private record Action(DotCause.Kind kind, Observation observation, NodeId peer,
-                          List<ParsecCore.Incoming> message, int indexByCreator) {
+                          List<Incoming> message, int indexByCreator) {
     }
 
     /** Turns the recording node's events into its actions, as the reference's {@code Record::from} does. */
@@ -228,7 +228,7 @@ public final class RecordedReplay {
                 case REQUEST:
                 case RESPONSE: {
                     DotEvent otherParent = byId.get(e.otherParent());
-                    List<ParsecCore.Incoming> message = new ArrayList<>();
+                    List<Incoming> message = new ArrayList<>();
                     for (DotEvent a : unknownAncestors(otherParent, known)) {
                         message.add(incoming(a));
                     }
@@ -244,8 +244,8 @@ public final class RecordedReplay {
     }
 
     /** The events no action delivered, then a Requesting from the last one's creator to us (the reference's). */
-    private List<ParsecCore.Incoming> rest(Set<String> known) {
-        List<ParsecCore.Incoming> out = new ArrayList<>();
+    private List<Incoming> rest(Set<String> known) {
+        List<Incoming> out = new ArrayList<>();
         for (DotEvent e : order) {
             if (known.add(e.id())) {
                 out.add(incoming(e));
@@ -253,7 +253,7 @@ public final class RecordedReplay {
             }
         }
         if (last != null) {
-            out.add(new ParsecCore.Incoming(standInHash(last.creator(), last.indexByCreator() + 1, 0),
+            out.add(new Incoming(standInHash(last.creator(), last.indexByCreator() + 1, 0),
                     GoldenHashing.idOf(last.creator()), Cause.REQUESTING,
                     standInHash(last.creator(), last.indexByCreator(), last.forkIndex()), null, our, null,
                     new byte[0], new byte[0], null));
@@ -315,12 +315,12 @@ public final class RecordedReplay {
         return out;
     }
 
-    private ParsecCore.Incoming incoming(DotEvent e) {
+    private Incoming incoming(DotEvent e) {
         Map<String, DotEvent> byId = file.events();
         DotEvent sp = e.selfParent() == null ? null : byId.get(e.selfParent());
         DotEvent op = e.otherParent() == null ? null : byId.get(e.otherParent());
         DotCause c = e.cause();
-        return new ParsecCore.Incoming(standInHash(e.creator(), e.indexByCreator(), e.forkIndex()),
+        return new Incoming(standInHash(e.creator(), e.indexByCreator(), e.forkIndex()),
                 GoldenHashing.idOf(e.creator()), Cause.values()[c.kind().ordinal()],
                 sp == null ? null : standInHash(sp.creator(), sp.indexByCreator(), sp.forkIndex()),
                 op == null ? null : standInHash(op.creator(), op.indexByCreator(), op.forkIndex()),

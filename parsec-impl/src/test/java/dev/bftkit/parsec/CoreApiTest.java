@@ -52,7 +52,7 @@ class CoreApiTest {
         ParsecCore a = net.core(net.ids.get(0));
         ParsecCore b = net.core(net.ids.get(1));
         List<Event> gossip = a.createGossip(net.ids.get(1));
-        List<ParsecCore.Incoming> reversed = new ArrayList<>(CoreNetwork.incoming(gossip));
+        List<Incoming> reversed = new ArrayList<>(CoreNetwork.incoming(gossip));
         java.util.Collections.reverse(reversed);
         assertThatThrownBy(() -> b.handleRequest(net.ids.get(0), reversed)).isInstanceOfSatisfying(
                 ParsecError.class, e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.UNKNOWN_SELF_PARENT));

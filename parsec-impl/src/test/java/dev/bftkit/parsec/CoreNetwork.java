@@ -49,7 +49,7 @@ final class CoreNetwork {
                         blocks.get(id).addAll(b);
                     }
                 });
-        core.malice = new MaliceDetector(core, f -> faults.get(id).add(f), CoreNetwork::decodeOrNull);
+        core.malice = new MaliceDetector(core.state, f -> faults.get(id).add(f), CoreNetwork::decodeOrNull);
         return core;
     }
 
@@ -74,11 +74,11 @@ final class CoreNetwork {
     }
 
     /** An event of ours, signed by nobody, as a peer receives it. */
-    static ParsecCore.Incoming incoming(byte[] wire) {
+    static Incoming incoming(byte[] wire) {
         return WireCodec.decodeEvent(wire, LIMITS, TestCrypto.INSTANCE::hash);
     }
 
-    static ParsecCore.Incoming decodeOrNull(byte[] wire) {
+    static Incoming decodeOrNull(byte[] wire) {
         try {
             return incoming(wire);
         } catch (dev.bftkit.api.InvalidMessageException e) {
@@ -86,8 +86,8 @@ final class CoreNetwork {
         }
     }
 
-    static List<ParsecCore.Incoming> incoming(List<Event> events) {
-        List<ParsecCore.Incoming> out = new ArrayList<>();
+    static List<Incoming> incoming(List<Event> events) {
+        List<Incoming> out = new ArrayList<>();
         for (Event e : events) {
             out.add(incoming(e.wire));
         }

@@ -76,7 +76,7 @@ class InsertionOrderTest {
         final TestNetwork net;
         final NodeId holder;
         final List<byte[]> stored = new ArrayList<>();
-        final List<ParsecCore.Incoming> events = new ArrayList<>();
+        final List<Incoming> events = new ArrayList<>();
         /** Observation hash (hex) → what a history shows for it. */
         final Map<String, String> names = new HashMap<>();
 
@@ -86,7 +86,7 @@ class InsertionOrderTest {
             byte[] prefix = eventPrefix(net.storages.get(holder));
             for (Storage.Entry e : net.storages.get(holder).scan(prefix)) {
                 stored.add(e.value());
-                ParsecCore.Incoming in = decode(e.value());
+                Incoming in = decode(e.value());
                 events.add(in);
                 if (in.observation() != null) {
                     names.put(Bytes.hex(CoreNetwork.hash(in.observation())), describe(in.observation()));
@@ -130,14 +130,14 @@ class InsertionOrderTest {
             return p;
         }
 
-        static ParsecCore.Incoming decode(byte[] wire) {
+        static Incoming decode(byte[] wire) {
             return WireCodec.decodeEvent(wire, new WireCodec.Limits(1 << 16, 1 << 20, 32), TestCrypto.INSTANCE::hash);
         }
 
         Set<NodeId> forkingCreators() {
             Map<String, Integer> seen = new HashMap<>();
             Set<NodeId> out = new HashSet<>();
-            for (ParsecCore.Incoming e : events) {
+            for (Incoming e : events) {
                 String slot = e.creator() + "/" + (e.selfParent() == null ? "-" : Bytes.hex(e.selfParent()));
                 if (seen.merge(slot, 1, Integer::sum) > 1) {
                     out.add(e.creator());
@@ -165,7 +165,7 @@ class InsertionOrderTest {
             while (!left.isEmpty()) {
                 List<Integer> ready = new ArrayList<>();
                 for (int i : left) {
-                    ParsecCore.Incoming e = events.get(i);
+                    Incoming e = events.get(i);
                     if (placedOrNull(placed, e.selfParent()) && placedOrNull(placed, e.otherParent())) {
                         ready.add(i);
                     }
@@ -184,7 +184,7 @@ class InsertionOrderTest {
         private Set<Integer> branch(int k) {
             Map<String, List<Integer>> children = new HashMap<>();
             for (int i = 0; i < events.size(); i++) {
-                ParsecCore.Incoming e = events.get(i);
+                Incoming e = events.get(i);
                 if (e.selfParent() != null) {
                     children.computeIfAbsent(Bytes.hex(e.selfParent()), h -> new ArrayList<>()).add(i);
                 }
@@ -195,11 +195,11 @@ class InsertionOrderTest {
                     roots.add(ByteBuffer.wrap(events.get(c.get(k % c.size())).hash()));
                 }
             }
-            Map<ByteBuffer, ParsecCore.Incoming> byHash = new HashMap<>();
+            Map<ByteBuffer, Incoming> byHash = new HashMap<>();
             events.forEach(e -> byHash.put(ByteBuffer.wrap(e.hash()), e));
             Set<Integer> out = new HashSet<>();
             for (int i = 0; i < events.size(); i++) {
-                for (ParsecCore.Incoming e = events.get(i); e != null;
+                for (Incoming e = events.get(i); e != null;
                         e = e.selfParent() == null ? null : byHash.get(ByteBuffer.wrap(e.selfParent()))) {
                     if (roots.contains(ByteBuffer.wrap(e.hash()))) {
                         out.add(i);
