@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The module graph is a star around {@code dev.bftkit.api}: no implementation module requires another bftkit
  * module at run time, and only the CLI brings them together. An algorithm module may require the conformance kit
- * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}
- * (PARSEC also exports the replay of the reference's recorded graphs). Checked on the real module descriptors of the boot layer.
+ * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}.
+ * PARSEC's golden tools ({@code dev.bftkit.parsec.golden}) are a tool module like the CLI: they require PARSEC, which
+ * exports its algorithm package to them alone. Checked on the real module descriptors of the boot layer.
  */
 class ModuleGraphTest {
     static final List<String> PLUGINS = List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb",
@@ -66,9 +67,16 @@ class ModuleGraphTest {
         }
         assertThat(descriptor("dev.bftkit.streamlette").exports()).as("only its adversaries for the kit")
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.bftkit.streamlette.adversary");
-        assertThat(descriptor("dev.bftkit.parsec").exports()).as("its adversaries and the recorded-graph replay")
-                .extracting(ModuleDescriptor.Exports::source)
-                .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary", "dev.bftkit.parsec.replay");
+        assertThat(descriptor("dev.bftkit.parsec").exports()).as("its adversaries, and its entry point for the golden"
+                + " tools to them alone").extracting(e -> e.source() + " to " + e.targets())
+                .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary to []",
+                        "dev.bftkit.parsec to [dev.bftkit.parsec.golden]");
+    }
+
+    @Test
+    void theGoldenToolsRequireOnlyTheApiAndParsec() {
+        assertThat(bftkitRequires(descriptor("dev.bftkit.parsec.golden")))
+                .containsExactlyInAnyOrder("dev.bftkit.api", "dev.bftkit.parsec");
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.TreeSet;
  * Writes the gossip graph as Graphviz DOT in the reference's annotated {@code dump-graphs} format: a {@code ///}
  * header (our id, peer states, consensus mode), one cluster per peer with self-parent edges, other-parent edges,
  * node labels (cyan for votes, crimson for interesting events with their content, orange for observers, meta-vote
- * tables), each node's cause and last ancestors, and a meta-elections section. The reference's dot parser and our
- * {@link dev.bftkit.parsec.golden.DotFile} read it back.
+ * tables), each node's cause and last ancestors, and a meta-elections section. The reference's dot parser reads it
+ * back, and so does the golden tools' ({@code parsec-golden}).
  */
 final class DotWriter {
     private final ParsecCore core;

@@ -276,8 +276,8 @@ final class MetaVote {
     }
 
     /**
-     * The reference's coin: common but predictable (the reference marks {@code toss_coin} as to be replaced). Needed to replay recorded
-     * graphs; an adversary that controls the scheduler can use it to delay decisions.
+     * The reference's coin: common but predictable (the reference marks {@code toss_coin} as to be replaced). Needed
+     * to replay recorded graphs; an adversary that controls the scheduler can use it to delay decisions.
      */
     static boolean tossCoin(int round) {
         return round % 2 != 0;

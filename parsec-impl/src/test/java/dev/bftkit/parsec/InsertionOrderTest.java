@@ -11,7 +11,6 @@ import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
 import dev.bftkit.conformance.Kit;
-import dev.bftkit.parsec.golden.DotFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -227,7 +226,7 @@ class InsertionOrderTest {
         /**
          * Writes the events into a fresh copy of the holder's storage in this order and starts a Decider from it.
          *
-         * @return its whole consensus history (payloads and accusations), as its graph dump records it
+         * @return its whole consensus history (payloads and accusations)
          */
         List<String> historyAfterReload(List<byte[]> order) {
             Storage original = net.storages.get(holder);
@@ -249,8 +248,9 @@ class InsertionOrderTest {
                     net.committee, net.keys.get(k), TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]),
                     1, net.options));
             List<String> history = new ArrayList<>();
-            for (byte[] h : DotFile.parse(d.toDot()).consensusHistory()) {
-                history.add(names.getOrDefault(Bytes.hex(h), Bytes.hex(h)));
+            for (ObservationKey key : d.core().meta.consensusHistory) {
+                String hex = Bytes.hex(key.hash());
+                history.add(names.getOrDefault(hex, hex));
             }
             return history;
         }

@@ -1,8 +1,10 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.SeededRandom;
-import dev.bftkit.parsec.golden.DotFile;
+import dev.bftkit.parsec.ParsecReplica;
+import dev.bftkit.parsec.ParsecReplica.GraphEvent;
+import dev.bftkit.parsec.ParsecReplica.Vote;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,8 @@ import java.util.List;
  * Generates gossip graphs like the reference's benchmark inputs: {@code n} peers gossip with seeded random peers
  * while {@code payloads} opaque votes are interleaved with the gossip (Supermajority: every peer votes every
  * payload; Single: each payload is voted by one peer, in turn), until the first peer has decided them all. The
- * result is the first peer's graph in the reference's dump format, replayable like a recorded graph.
- * Module-internal: for the benchmarks.
+ * result is the first peer's graph in the reference's dump format, replayable like a recorded graph. For the
+ * benchmarks.
  */
 public final class BenchmarkGraphs {
     private BenchmarkGraphs() {
@@ -31,54 +33,38 @@ public final class BenchmarkGraphs {
         for (int i = 0; i < n; i++) {
             ids.add(GoldenHashing.idOf(String.format("P%02d", i)));
         }
-        List<ParsecCore> cores = new ArrayList<>();
+        List<ParsecReplica> replicas = new ArrayList<>();
         for (NodeId id : ids) {
-            String name = GoldenHashing.nameOf(id);
-            ParsecCore core = ParsecCore.forGenesis(id, ids, single, new RecordedReplay.StandInSealer(name),
-                    GoldenHashing.INSTANCE, in -> true, GoldenHashing::nameOf, new ParsecCore.Listener() {
-                    });
-            core.processing = cores.isEmpty();
-            core.addOwnInitialAndGenesis(new byte[0]);
-            cores.add(core);
+            replicas.add(ParsecReplica.fromGenesis(id, ids, single, GoldenHashing.INSTANCE, replicas.isEmpty()));
         }
         SeededRandom random = new SeededRandom(seed);
         int perStep = Math.max(1, payloads / 16);
         int voted = 0;
         for (int step = 0; step < 100_000; step++) {
             for (int v = 0; v < perStep && voted < payloads; v++, voted++) {
-                Observation o = new Observation.Opaque(("p" + voted).getBytes(StandardCharsets.UTF_8));
+                Vote vote = new Vote.Opaque(("p" + voted).getBytes(StandardCharsets.UTF_8));
                 if (single) {
-                    cores.get(voted % n).voteFor(o);
+                    replicas.get(voted % n).vote(vote);
                 } else {
-                    for (ParsecCore c : cores) {
-                        c.voteFor(o);
+                    for (ParsecReplica r : replicas) {
+                        r.vote(vote);
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                ParsecCore src = cores.get(i);
-                NodeId peer = src.gossipRecipient(random);
+                ParsecReplica src = replicas.get(i);
+                NodeId peer = src.gossipPeer(random);
                 if (peer == null) {
                     continue;
                 }
-                ParsecCore dst = cores.get(ids.indexOf(peer));
-                List<Event> response = dst.handleRequest(ids.get(i), copy(src, src.createGossip(peer)));
-                src.handleResponse(peer, copy(dst, response));
+                List<GraphEvent> response = replicas.get(ids.indexOf(peer)).onRequest(ids.get(i), src.gossipTo(peer));
+                src.onResponse(peer, response);
             }
-            int decided = cores.get(0).meta.consensusHistory.size() - 1;
+            int decided = replicas.get(0).decisions().size() - 1;
             if (voted == payloads && decided >= payloads) {
-                return DotFile.parse(DotWriter.write(cores.get(0)));
+                return DotFile.parse(replicas.get(0).toDot());
             }
         }
         throw new IllegalStateException("the generated graph did not decide its " + payloads + " payloads");
-    }
-
-    /** Events as a peer receives them. */
-    private static List<Incoming> copy(ParsecCore from, List<Event> events) {
-        List<Incoming> out = new ArrayList<>(events.size());
-        for (Event e : events) {
-            out.add(from.toIncoming(e));
-        }
-        return out;
     }
 }
