@@ -10,6 +10,8 @@ module dev.bftkit.conformance {
     requires static org.junit.jupiter.api;
     requires static org.junit.jupiter.params;
     requires static org.assertj.core;
+    // SimBench times the simulating thread's CPU
+    requires java.management;
 
     exports dev.bftkit.conformance;
 

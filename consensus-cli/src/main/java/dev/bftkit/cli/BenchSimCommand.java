@@ -5,6 +5,7 @@ import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.conformance.NetworkModel;
 import dev.bftkit.conformance.Scenario;
+import dev.bftkit.conformance.SimBench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
