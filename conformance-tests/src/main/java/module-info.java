@@ -20,6 +20,8 @@ module dev.bftkit.conformance {
     requires static org.junit.jupiter.api;
     requires static org.junit.jupiter.params;
     requires static org.assertj.core;
+    // SimBench times the simulating thread's CPU
+    requires java.management;
 
     exports dev.bftkit.conformance.junit;
     exports dev.bftkit.conformance.checks;

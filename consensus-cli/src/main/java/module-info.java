@@ -13,6 +13,8 @@ module dev.bftkit.cli {
     requires dev.bftkit.transport.vertx;
     requires dev.bftkit.streamlette;
     requires dev.bftkit.parsec;
+    // parsec-replay: the reference's recorded graphs
+    requires dev.bftkit.parsec.golden;
 
     // picocli reads the command annotations reflectively
     opens dev.bftkit.cli to info.picocli;

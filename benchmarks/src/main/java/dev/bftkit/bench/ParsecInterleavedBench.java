@@ -1,8 +1,8 @@
 package dev.bftkit.bench;
 
-import dev.bftkit.parsec.BenchmarkGraphs;
-import dev.bftkit.parsec.RecordedReplay;
+import dev.bftkit.parsec.golden.BenchmarkGraphs;
 import dev.bftkit.parsec.golden.DotFile;
+import dev.bftkit.parsec.golden.RecordedReplay;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ public class ParsecInterleavedBench {
     @Setup
     public void generate() {
         DotFile graph = BenchmarkGraphs.generate(n, 1024, mode.equals("single"), 1);
-        System.out.println("# generated graph: n=" + n + " " + mode + ", " + graph.events().size() + " events");
+        System.out.println("# generated graph: n=" + n + " " + mode + ", " + RecordedReplay.eventCount(graph) + " events");
         replay = RecordedReplay.prepare(graph);
     }
 

@@ -1,7 +1,7 @@
 package dev.bftkit.bench;
 
-import dev.bftkit.parsec.RecordedReplay;
 import dev.bftkit.parsec.golden.DotFile;
+import dev.bftkit.parsec.golden.RecordedReplay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.conformance.sim.NetworkModel;
 import dev.bftkit.conformance.sim.Scenario;
 import dev.bftkit.conformance.sim.Roles;
+import dev.bftkit.conformance.sim.SimBench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

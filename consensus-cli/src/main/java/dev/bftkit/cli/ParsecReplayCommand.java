@@ -1,7 +1,7 @@
 package dev.bftkit.cli;
 
 import dev.bftkit.api.Bytes;
-import dev.bftkit.parsec.replay.GoldenReplay;
+import dev.bftkit.parsec.golden.GoldenReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The module graph is a star around {@code dev.bftkit.api}: no implementation module requires another bftkit
  * module at run time, and only the CLI brings them together. An algorithm module may require the conformance kit
- * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}
- * (PARSEC also exports the replay of the reference's recorded graphs). The kit registers no plugin: its test doubles
- * are opt-in. Checked on the real module descriptors, read from the {@code module-info.class} of each bftkit
- * module on this test's class path. (That the CLI starts on the module path alone, so that no {@code requires} is
- * missing, the CLI module's build checks by running it so.)
+ * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}.
+ * PARSEC's golden tools ({@code dev.bftkit.parsec.golden}) are a tool module like the CLI: they require PARSEC, which
+ * exports its algorithm package to them alone. The kit registers no plugin: its test doubles are opt-in. Checked on
+ * the real module descriptors, read from the {@code module-info.class} of each bftkit module on this test's class
+ * path. (That the CLI starts on the module path alone, so that no {@code requires} is missing, the CLI module's build
+ * checks by running it so.)
  */
 class ModuleGraphTest {
     static final List<String> PLUGINS = List.of("dev.bftkit.crypto.bc", "dev.bftkit.storage.mapdb",
@@ -124,9 +125,16 @@ class ModuleGraphTest {
         }
         assertThat(descriptor("dev.bftkit.streamlette").exports()).as("only its adversaries for the kit")
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.bftkit.streamlette.adversary");
-        assertThat(descriptor("dev.bftkit.parsec").exports()).as("its adversaries and the recorded-graph replay")
-                .extracting(ModuleDescriptor.Exports::source)
-                .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary", "dev.bftkit.parsec.replay");
+        assertThat(descriptor("dev.bftkit.parsec").exports()).as("its adversaries, and its entry point for the golden"
+                + " tools to them alone").extracting(e -> e.source() + " to " + e.targets())
+                .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary to []",
+                        "dev.bftkit.parsec to [dev.bftkit.parsec.golden]");
+    }
+
+    @Test
+    void theGoldenToolsRequireOnlyTheApiAndParsec() {
+        assertThat(bftkitRequires(descriptor("dev.bftkit.parsec.golden")))
+                .containsExactlyInAnyOrder("dev.bftkit.api", "dev.bftkit.parsec");
     }
 
     @Test

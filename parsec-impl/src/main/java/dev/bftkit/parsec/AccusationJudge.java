@@ -59,17 +59,17 @@ final class AccusationJudge {
 
     private static final Open NEVER = new Open(List.of());
     /** Accusations of accusations nest through events; deeper chains are left open. */
-    private static final int MAX_DEPTH = 2 * MaliceDetector.MAX_DEPTH;
+    private static final int MAX_DEPTH = 2 * Malice.MAX_DEPTH;
 
-    private final ParsecCore core;
-    private final Function<byte[], ParsecCore.Incoming> unpack;
+    private final GraphState state;
+    private final Function<byte[], Incoming> unpack;
 
     /**
-     * @param core the graph
+     * @param state the core's graph and peers, read only
      * @param unpack decodes a rejected event's bytes, or returns null if they are no event
      */
-    AccusationJudge(ParsecCore core, Function<byte[], ParsecCore.Incoming> unpack) {
-        this.core = core;
+    AccusationJudge(GraphState state, Function<byte[], Incoming> unpack) {
+        this.state = state;
         this.unpack = unpack;
     }
 
@@ -79,7 +79,7 @@ final class AccusationJudge {
     }
 
     private Verdict judge(NodeId offender, Malice malice, int depth) {
-        int o = core.peers.indexOf(offender);
+        int o = state.peers.indexOf(offender);
         if (o < 0) {
             return new Disproven("it accuses a non-member");
         }
@@ -112,7 +112,7 @@ final class AccusationJudge {
             case FORK -> children(e) >= 2 ? new Proven() : NEVER;
             case UNEXPECTED_GENESIS -> unexpectedGenesis(e);
             case MISSING_GENESIS -> e.indexByCreator == 1 && !(e.observation instanceof Observation.Genesis)
-                    && core.genesisGroup().contains(offender) ? new Proven()
+                    && state.genesisGroup().contains(offender) ? new Proven()
                     : new Disproven("the event it names is no genesis member's second event without Genesis");
             case INVALID_ACCUSATION -> invalidAccusation(e, depth);
             default -> accomplice(e, malice.inner(), depth);
@@ -122,7 +122,7 @@ final class AccusationJudge {
     private List<byte[]> missing(List<byte[]> hashes) {
         List<byte[]> out = new ArrayList<>();
         for (byte[] h : hashes) {
-            if (!core.graph.contains(h)) {
+            if (!state.graph.contains(h)) {
                 out.add(h);
             }
         }
@@ -133,9 +133,9 @@ final class AccusationJudge {
     List<Event> named(Malice malice) {
         List<Event> out = new ArrayList<>();
         for (byte[] h : malice.events()) {
-            int i = core.graph.indexOf(h);
+            int i = state.graph.indexOf(h);
             if (i >= 0) {
-                out.add(core.graph.get(i));
+                out.add(state.graph.get(i));
             }
         }
         return out;
@@ -144,8 +144,8 @@ final class AccusationJudge {
     /** @return how many events of its creator in our graph have this event as self-parent */
     private int children(Event parent) {
         int n = 0;
-        for (int child : core.peers.get(parent.creator).eventsAt(parent.indexByCreator + 1)) {
-            if (core.graph.get(child).selfParent == parent.index) {
+        for (int child : state.peers.get(parent.creator).eventsAt(parent.indexByCreator + 1)) {
+            if (state.graph.get(child).selfParent == parent.index) {
                 n++;
             }
         }
@@ -156,8 +156,8 @@ final class AccusationJudge {
         if (!(e.observation instanceof Observation.Genesis g)) {
             return new Disproven("the event it names votes for no Genesis");
         }
-        boolean notMember = !g.group().contains(core.peers.get(e.creator).id);
-        boolean notAfterInitial = e.selfParent < 0 || core.graph.get(e.selfParent).cause != Cause.INITIAL;
+        boolean notMember = !g.group().contains(state.peers.get(e.creator).id);
+        boolean notAfterInitial = e.selfParent < 0 || state.graph.get(e.selfParent).cause != Cause.INITIAL;
         return notMember || notAfterInitial ? new Proven()
                 : new Disproven("the Genesis vote it names is a member's, right after its Initial event");
     }
@@ -194,7 +194,7 @@ final class AccusationJudge {
         if (accusedBefore(e, innerOffender)) {
             return new Disproven("the creator had accused that offender before the event it names");
         }
-        Verdict v = judge(core.peers.get(innerOffender).id, inner, depth + 1);
+        Verdict v = judge(state.peers.get(innerOffender).id, inner, depth + 1);
         return v instanceof Disproven ? new Disproven("the malice it builds on is none") : v instanceof Open ? v : NEVER;
     }
 
@@ -217,8 +217,8 @@ final class AccusationJudge {
         }
         Event parent = named.get(0);
         int branches = 0;
-        for (int child : core.peers.get(parent.creator).eventsAt(parent.indexByCreator + 1)) {
-            Event c = core.graph.get(child);
+        for (int child : state.peers.get(parent.creator).eventsAt(parent.indexByCreator + 1)) {
+            Event c = state.graph.get(child);
             if (c.selfParent == parent.index && event.isDescendantOf(c)) {
                 branches++;
             }
@@ -228,9 +228,9 @@ final class AccusationJudge {
 
     /** Whether a self-ancestor of the event (or the event) accuses the offender. */
     private boolean accusedBefore(Event event, int offender) {
-        NodeId id = core.peers.get(offender).id;
-        for (int i = event.index; i >= 0; i = core.graph.get(i).selfParent) {
-            if (core.graph.get(i).observation instanceof Observation.Accusation a && a.offender().equals(id)) {
+        NodeId id = state.peers.get(offender).id;
+        for (int i = event.index; i >= 0; i = state.graph.get(i).selfParent) {
+            if (state.graph.get(i).observation instanceof Observation.Accusation a && a.offender().equals(id)) {
                 return true;
             }
         }
@@ -241,19 +241,19 @@ final class AccusationJudge {
         if (!malice.events().isEmpty() || malice.inner() != null || malice.packedEvent().length == 0) {
             return new Disproven("it is malformed for a " + malice.name());
         }
-        ParsecCore.Incoming in = unpack.apply(malice.packedEvent());
+        Incoming in = unpack.apply(malice.packedEvent());
         if (in == null) {
             return new Disproven("the bytes it carries are no event");
         }
-        if (!in.creator().equals(core.peers.get(offender).id)) {
+        if (!in.creator().equals(state.peers.get(offender).id)) {
             return new Disproven("the event it carries is another creator's");
         }
-        if (!core.verifies(in)) {
+        if (!state.verifies(in)) {
             return new Disproven("the event it carries is not signed by its creator");
         }
         return switch (malice.kind()) {
             case INCORRECT_GENESIS -> in.observation() instanceof Observation.Genesis g
-                    && !g.group().equals(core.genesisGroup()) ? new Proven()
+                    && !g.group().equals(state.genesisGroup()) ? new Proven()
                     : new Disproven("the event it carries votes for no other Genesis");
             case OTHER_PARENT_BY_SAME_CREATOR -> parentBy(in.otherParent(), offender, true);
             case SELF_PARENT_BY_DIFFERENT_CREATOR -> parentBy(in.selfParent(), offender, false);
@@ -267,11 +267,11 @@ final class AccusationJudge {
         if (parent == null) {
             return new Disproven("the event it carries has no such parent");
         }
-        int i = core.graph.indexOf(parent);
+        int i = state.graph.indexOf(parent);
         if (i < 0) {
             return new Open(List.of(parent));
         }
-        return (core.graph.get(i).creator == offender) == sameCreator ? new Proven()
+        return (state.graph.get(i).creator == offender) == sameCreator ? new Proven()
                 : new Disproven("the parent of the event it carries has the right creator");
     }
 
@@ -279,18 +279,18 @@ final class AccusationJudge {
      * InvalidRequest and InvalidResponse: the carried event must have that cause, and is a well-formed answer (which
      * only a second answer, perhaps unseen, would make invalid) when {@code answers} holds for its other-parent.
      */
-    private Verdict invalidAnswer(ParsecCore.Incoming in, Cause cause, Predicate<Event> answers) {
+    private Verdict invalidAnswer(Incoming in, Cause cause, Predicate<Event> answers) {
         if (in.cause() != cause) {
             return new Disproven("the event it carries is no " + cause);
         }
         if (in.otherParent() == null) {
             return new Proven();
         }
-        int i = core.graph.indexOf(in.otherParent());
+        int i = state.graph.indexOf(in.otherParent());
         if (i < 0) {
             return new Open(List.of(in.otherParent()));
         }
-        return answers.test(core.graph.get(i)) ? NEVER : new Proven();
+        return answers.test(state.graph.get(i)) ? NEVER : new Proven();
     }
 
     /** Whether a Request with this other-parent answers a Requesting addressed to the offender. */
@@ -300,8 +300,8 @@ final class AccusationJudge {
 
     /** Whether a Response with this other-parent answers a Request to the offender's Requesting. */
     private boolean answersRequest(Event otherParent, int offender) {
-        Event request = otherParent.isSync() ? otherParent : core.graph.selfSyncParent(otherParent);
+        Event request = otherParent.isSync() ? otherParent : state.graph.selfSyncParent(otherParent);
         return request != null && request.cause == Cause.REQUEST && request.otherParent >= 0
-                && core.graph.get(request.otherParent).creator == offender;
+                && state.graph.get(request.otherParent).creator == offender;
     }
 }

@@ -61,26 +61,33 @@ final class Admission {
     /** The height cap's allowance: how far an honest chain may run ahead of the (f + 1)-th longest. */
     static final int BETA = 256;
 
-    private final ParsecCore core;
+    private final PeerList peers;
+    private final Mutations mutations;
     private final int members;
     private final int faulty;
     /** (carrier << 32 | creator) → events of creator taken on carrier's events; looked up only, never iterated. */
     private final Map<Long, Integer> carried = new HashMap<>();
-    private List<ParsecCore.Incoming> message = List.of();
+    private List<Incoming> message = List.of();
     private BitSet[] carriers;
     private long cap;
 
-    Admission(ParsecCore core, int members) {
-        this.core = core;
+    /**
+     * @param peers the core's peer list, read only
+     * @param members the committee size, n
+     * @param mutations planted defects ({@link Mutations#NONE} but in mutation tests)
+     */
+    Admission(PeerList peers, int members, Mutations mutations) {
+        this.peers = peers;
+        this.mutations = mutations;
         this.members = members;
         this.faulty = (members - 1) / 3;
     }
 
     /** @return M, the (f + 1)-th longest chain in our graph (0 while fewer than f + 1 creators have events) */
     long honestProgress() {
-        int[] lengths = new int[core.peers.size()];
+        int[] lengths = new int[peers.size()];
         for (int p = 0; p < lengths.length; p++) {
-            lengths[p] = core.peers.get(p).chainLength();
+            lengths[p] = peers.get(p).chainLength();
         }
         Arrays.sort(lengths);
         int at = lengths.length - 1 - faulty;
@@ -98,7 +105,7 @@ final class Admission {
     }
 
     /** A received message starts; its events are then offered to {@link #admit} in order. */
-    void begin(List<ParsecCore.Incoming> events) {
+    void begin(List<Incoming> events) {
         message = events;
         carriers = null;
         cap = heightCap();
@@ -119,14 +126,14 @@ final class Admission {
         }
         if (indexByCreator > cap && indexByCreator > (cap = heightCap())) {
             throw new Refused(ParsecError.Kind.OVER_LIMIT, "event " + indexByCreator + " by "
-                    + core.peers.get(c).name + " runs beyond " + cap + ", the height our honest progress admits");
+                    + peers.get(c).name + " runs beyond " + cap + ", the height our honest progress admits");
         }
-        if (forkIndex < 2 || core.mutations.unboundedForks()) {
+        if (forkIndex < 2 || mutations.unboundedForks()) {
             return;
         }
         int d = carrier(position, c);
         if (d < 0) {
-            throw new Refused(ParsecError.Kind.UNCARRIED_FORK, "a further fork of " + core.peers.get(c).name
+            throw new Refused(ParsecError.Kind.UNCARRIED_FORK, "a further fork of " + peers.get(c).name
                     + " at " + indexByCreator + ", which holds " + forkIndex + " of its events already, that no other"
                     + " non-forking creator's event in the message builds on");
         }
@@ -145,7 +152,7 @@ final class Admission {
         BitSet ds = carriers[position];
         long limit = 2 * (cap + 1);
         for (int d = ds.nextSetBit(0); d >= 0; d = ds.nextSetBit(d + 1)) {
-            if (d != c && !core.peers.get(d).hasFork() && carried.getOrDefault(key(d, c), 0) < limit) {
+            if (d != c && !peers.get(d).hasFork() && carried.getOrDefault(key(d, c), 0) < limit) {
                 return d;
             }
         }
@@ -164,8 +171,8 @@ final class Admission {
         }
         BitSet ds = carriers[position];
         for (int d = ds.nextSetBit(0); d >= 0; d = ds.nextSetBit(d + 1)) {
-            if (d != c && d != PeerList.OUR && PeerState.contains(core.peers.get(d).state, PeerState.SEND)
-                    && !core.peers.get(d).hasFork()) {
+            if (d != c && d != PeerList.OUR && PeerState.contains(peers.get(d).state, PeerState.SEND)
+                    && !peers.get(d).hasFork()) {
                 return true;
             }
         }
@@ -173,7 +180,7 @@ final class Admission {
     }
 
     /** For each event of the message, the peer indices of the creators of its descendants later in the message. */
-    private BitSet[] descendantCreators(List<ParsecCore.Incoming> events) {
+    private BitSet[] descendantCreators(List<Incoming> events) {
         Map<ByteBuffer, Integer> at = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             at.putIfAbsent(ByteBuffer.wrap(events.get(i).hash()), i);
@@ -181,9 +188,9 @@ final class Admission {
         BitSet[] out = new BitSet[events.size()];
         for (int i = events.size() - 1; i >= 0; i--) {
             out[i] = out[i] == null ? new BitSet() : out[i];
-            ParsecCore.Incoming e = events.get(i);
+            Incoming e = events.get(i);
             BitSet mine = (BitSet) out[i].clone();
-            int creator = core.peers.indexOf(e.creator());
+            int creator = peers.indexOf(e.creator());
             if (creator >= 0) {
                 mine.set(creator);
             }

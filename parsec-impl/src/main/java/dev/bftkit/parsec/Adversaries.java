@@ -153,7 +153,7 @@ public final class Adversaries {
             }
         }
 
-        static ParsecCore.Incoming decode(ByzantineContext ctx, byte[] wire) {
+        static Incoming decode(ByzantineContext ctx, byte[] wire) {
             return WireCodec.decodeEvent(wire, unlimited(ctx), ctx.crypto()::hash);
         }
 
@@ -327,7 +327,7 @@ public final class Adversaries {
             }
             List<byte[]> out = new ArrayList<>();
             for (int i = 0; i < in.size(); i++) {
-                ParsecCore.Incoming e = decode(ctx, in.get(i));
+                Incoming e = decode(ctx, in.get(i));
                 if (e.creator().equals(ctx.self()) && i != newest && withheld(ctx, to, e)) {
                     continue;
                 }
@@ -336,7 +336,7 @@ public final class Adversaries {
             return message(ctx, kind, out);
         }
 
-        private boolean withheld(ByzantineContext ctx, NodeId to, ParsecCore.Incoming e) {
+        private boolean withheld(ByzantineContext ctx, NodeId to, Incoming e) {
             long at = signedAt.computeIfAbsent(ByteBuffer.wrap(e.hash()), h -> phase);
             int index = core(ctx).graph.indexOf(e.hash());
             boolean odd = index >= 0 && core(ctx).graph.get(index).indexByCreator % 2 == 1;

@@ -1,7 +1,10 @@
 package dev.bftkit.parsec;
 
-/** Why an event was created; the ordinal is the reference's bincode tag. */
-enum Cause {
+/**
+ * Why an event was created; the ordinal is the reference's bincode tag. Public for {@link ParsecReplica}, whose
+ * events carry it.
+ */
+public enum Cause {
     /** We are about to send gossip to the recipient: self-parent only. */
     REQUESTING,
     /** We received a request: self-parent and the sender's last event as other-parent. */

@@ -13,8 +13,8 @@ import java.util.TreeSet;
  * Writes the gossip graph as Graphviz DOT in the reference's annotated {@code dump-graphs} format: a {@code ///}
  * header (our id, peer states, consensus mode), one cluster per peer with self-parent edges, other-parent edges,
  * node labels (cyan for votes, crimson for interesting events with their content, orange for observers, meta-vote
- * tables), each node's cause and last ancestors, and a meta-elections section. The reference's dot parser and our
- * {@link dev.bftkit.parsec.golden.DotFile} read it back.
+ * tables), each node's cause and last ancestors, and a meta-elections section. The reference's dot parser reads it
+ * back, and so does the golden tools' ({@code parsec-golden}).
  */
 final class DotWriter {
     private final ParsecCore core;
@@ -270,7 +270,7 @@ final class DotWriter {
     private String contentList(List<ObservationKey> keys) {
         List<String> out = new ArrayList<>();
         for (ObservationKey k : keys) {
-            ParsecCore.ObservationInfo info = core.observations.get(k);
+            GraphState.ObservationInfo info = core.observations.get(k);
             out.add(info == null ? Bytes.hex(k.hash()) : describe(info.observation));
         }
         return "[" + String.join(", ", out) + "]";
@@ -278,7 +278,7 @@ final class DotWriter {
 
     private String name(NodeId id) {
         int i = core.peers.indexOf(id);
-        return i >= 0 ? core.peers.get(i).name : core.nameOf(id);
+        return i >= 0 ? core.peers.get(i).name : core.state.nameOf(id);
     }
 
     /** An observation as the reference prints it. */

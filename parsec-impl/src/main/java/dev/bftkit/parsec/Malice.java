@@ -14,6 +14,8 @@ import java.util.List;
  * @param inner for an accomplice, the malice it built on; else null
  */
 record Malice(Kind kind, List<byte[]> events, byte[] packedEvent, Malice inner) {
+    /** Accomplice accusations nest; we never make one deeper than this (the wire format allows twice as deep). */
+    static final int MAX_DEPTH = 8;
 
     /** The kinds, with the reference's names. */
     enum Kind {
@@ -80,6 +82,11 @@ record Malice(Kind kind, List<byte[]> events, byte[] packedEvent, Malice inner) 
 
     String name() {
         return kind.label;
+    }
+
+    /** @return 1, plus the depth of the malice an accomplice built on */
+    int depth() {
+        return inner == null ? 1 : 1 + inner.depth();
     }
 
     /** @return true if both describe the same misbehaviour */

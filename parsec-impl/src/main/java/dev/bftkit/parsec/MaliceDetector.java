@@ -29,9 +29,6 @@ final class MaliceDetector {
         }
     }
 
-    /** Accomplice accusations nest; we never make one deeper than this (the wire format allows twice as deep). */
-    static final int MAX_DEPTH = 8;
-
     /**
      * At most this many events we lack may hold back the judging of one accuser's accusations (more of its
      * accusations stay unjudged), so no accuser can crowd out another's. An honest accuser raises at most one
@@ -41,7 +38,7 @@ final class MaliceDetector {
     /** What an awaited entry holds besides the hash we lack: the waiting accusation's index. */
     private static final long AWAITED_ENTRY_BYTES = Integer.BYTES;
 
-    private final ParsecCore core;
+    private final GraphState state;
     private final Consumer<Fault> faults;
     private final AccusationJudge judge;
     private final List<Pending> pending = new ArrayList<>();
@@ -55,14 +52,14 @@ final class MaliceDetector {
     private long awaitedBytes;
 
     /**
-     * @param core the graph
+     * @param state the core's graph, peers and observations, read only
      * @param faults receives each fault found
      * @param unpack decodes the bytes of a rejected event that an accusation carries, or returns null
      */
-    MaliceDetector(ParsecCore core, Consumer<Fault> faults, Function<byte[], ParsecCore.Incoming> unpack) {
-        this.core = core;
+    MaliceDetector(GraphState state, Consumer<Fault> faults, Function<byte[], Incoming> unpack) {
+        this.state = state;
         this.faults = faults;
-        this.judge = new AccusationJudge(core, unpack);
+        this.judge = new AccusationJudge(state, unpack);
     }
 
     /**
@@ -75,11 +72,11 @@ final class MaliceDetector {
         Set<Integer> waiting = awaitedBy.remove(ByteBuffer.wrap(e.hash));
         if (waiting != null) {
             for (int a : waiting) {
-                awaitedPerAccuser.merge(core.graph.get(a).creator, -1, Integer::sum);
+                awaitedPerAccuser.merge(state.graph.get(a).creator, -1, Integer::sum);
                 awaited--;
                 awaitedBytes -= e.hash.length + AWAITED_ENTRY_BYTES;
             }
-            waiting.forEach(a -> judgeAccusation(core.graph.get(a)));
+            waiting.forEach(a -> judgeAccusation(state.graph.get(a)));
         }
         if (e.creator != PeerList.OUR && e.observation instanceof Observation.Accusation) {
             judgeAccusation(e);
@@ -96,7 +93,7 @@ final class MaliceDetector {
         AccusationJudge.Verdict v = judge.judge(a.offender(), a.malice());
         if (v instanceof AccusationJudge.Disproven d) {
             accuse(e.creator, Malice.of(Malice.Kind.INVALID_ACCUSATION, e.hash.clone()),
-                    "accused " + core.nameOf(a.offender()) + " of " + a.malice().name() + " falsely: " + d.why(),
+                    "accused " + state.nameOf(a.offender()) + " of " + a.malice().name() + " falsely: " + d.why(),
                     List.of(wireOf(e)));
         } else if (v instanceof AccusationJudge.Open o) {
             for (byte[] h : o.awaiting()) {
@@ -143,7 +140,7 @@ final class MaliceDetector {
             awaiting.add(e.index);
             awaiting.remove(e.otherParent);
         } else if (e.cause == Cause.RESPONSE) {
-            Event request = selfSyncAncestor(core.graph.get(e.otherParent));
+            Event request = selfSyncAncestor(state.graph.get(e.otherParent));
             if (request != null) {
                 awaiting.remove(request.index);
             }
@@ -151,7 +148,7 @@ final class MaliceDetector {
     }
 
     private Event selfSyncAncestor(Event e) {
-        return e.isSync() ? e : core.graph.selfSyncParent(e);
+        return e.isSync() ? e : state.graph.selfSyncParent(e);
     }
 
     /** The reference's {@code Graph::is_valid_sync_event}; true for events that are not Request or Response. */
@@ -160,7 +157,7 @@ final class MaliceDetector {
             if (event.otherParent < 0) {
                 return false;
             }
-            Event requesting = core.graph.get(event.otherParent);
+            Event requesting = state.graph.get(event.otherParent);
             return requesting.cause == Cause.REQUESTING && requesting.recipient == event.creator
                     && awaiting.contains(requesting.index);
         }
@@ -168,11 +165,11 @@ final class MaliceDetector {
             if (event.otherParent < 0) {
                 return false;
             }
-            Event request = selfSyncAncestor(core.graph.get(event.otherParent));
+            Event request = selfSyncAncestor(state.graph.get(event.otherParent));
             if (request == null || request.otherParent < 0) {
                 return false;
             }
-            Event requesting = core.graph.get(request.otherParent);
+            Event requesting = state.graph.get(request.otherParent);
             return request.cause == Cause.REQUEST && requesting.creator == event.creator
                     && awaiting.contains(request.index);
         }
@@ -191,34 +188,26 @@ final class MaliceDetector {
         detectFork(event);
     }
 
-    private Observation payload(Event e) {
-        if (e.payloadKey == null) {
-            return null;
-        }
-        ParsecCore.ObservationInfo info = core.observations.get(e.payloadKey);
-        return info == null ? null : info.observation;
-    }
-
     private static byte[] wireOf(Event e) {
         return e.wire == null ? e.hash.clone() : e.wire.clone();
     }
 
     private void detectIncorrectGenesis(Event event) {
-        if (!(payload(event) instanceof Observation.Genesis g) || g.group().equals(core.genesisGroup())) {
+        if (!(state.payload(event) instanceof Observation.Genesis g) || g.group().equals(state.genesisGroup())) {
             return;
         }
         reject(event, Malice.rejected(Malice.Kind.INCORRECT_GENESIS, wireOf(event)), "its Genesis differs from ours");
     }
 
     private void detectOtherParentBySameCreator(Event event) {
-        if (event.otherParent < 0 || core.graph.get(event.otherParent).creator != event.creator) {
+        if (event.otherParent < 0 || state.graph.get(event.otherParent).creator != event.creator) {
             return;
         }
         reject(event, Malice.rejected(Malice.Kind.OTHER_PARENT_BY_SAME_CREATOR, wireOf(event)), "its other-parent has the same creator");
     }
 
     private void detectSelfParentByDifferentCreator(Event event) {
-        if (event.selfParent < 0 || core.graph.get(event.selfParent).creator == event.creator) {
+        if (event.selfParent < 0 || state.graph.get(event.selfParent).creator == event.creator) {
             return;
         }
         reject(event, Malice.rejected(Malice.Kind.SELF_PARENT_BY_DIFFERENT_CREATOR, wireOf(event)),
@@ -237,16 +226,16 @@ final class MaliceDetector {
     private void reject(Event event, Malice malice, String why) {
         accuse(event.creator, malice, why, List.of(wireOf(event)));
         throw new ParsecError(ParsecError.Kind.INVALID_EVENT,
-                "event by " + core.peers.get(event.creator).name + " rejected: " + why);
+                "event by " + state.peers.get(event.creator).name + " rejected: " + why);
     }
 
     private void detectUnexpectedGenesis(Event event) {
-        if (!(payload(event) instanceof Observation.Genesis g)) {
+        if (!(state.payload(event) instanceof Observation.Genesis g)) {
             return;
         }
-        boolean notMember = !g.group().contains(core.peers.get(event.creator).id);
+        boolean notMember = !g.group().contains(state.peers.get(event.creator).id);
         boolean notAfterInitial = event.selfParent < 0
-                || core.graph.get(event.selfParent).cause != Cause.INITIAL;
+                || state.graph.get(event.selfParent).cause != Cause.INITIAL;
         if (notMember || notAfterInitial) {
             accuse(event.creator, Malice.of(Malice.Kind.UNEXPECTED_GENESIS, event.hash.clone()),
                     notMember ? "Genesis by a non-member" : "Genesis not right after the Initial event",
@@ -255,10 +244,10 @@ final class MaliceDetector {
     }
 
     private void detectMissingGenesis(Event event) {
-        if (event.indexByCreator != 1 || payload(event) instanceof Observation.Genesis) {
+        if (event.indexByCreator != 1 || state.payload(event) instanceof Observation.Genesis) {
             return;
         }
-        if (core.genesisGroup().contains(core.peers.get(event.creator).id)) {
+        if (state.genesisGroup().contains(state.peers.get(event.creator).id)) {
             accuse(event.creator, Malice.of(Malice.Kind.MISSING_GENESIS, event.hash.clone()),
                     "a genesis member's second event does not vote for Genesis", List.of(wireOf(event)));
         }
@@ -269,9 +258,9 @@ final class MaliceDetector {
             return;
         }
         List<Event> duplicates = new ArrayList<>();
-        List<Integer> theirs = core.peers.get(event.creator).allEvents();
+        List<Integer> theirs = state.peers.get(event.creator).allEvents();
         for (int i = theirs.size() - 1; i >= 0 && duplicates.size() < 2; i--) {
-            Event other = core.graph.get(theirs.get(i));
+            Event other = state.graph.get(theirs.get(i));
             if (event.payloadKey.equals(other.payloadKey)) {
                 duplicates.add(other);
             }
@@ -289,15 +278,15 @@ final class MaliceDetector {
         }
         int sameParent = 0;
         Event sibling = null;
-        for (int i : core.peers.get(event.creator).eventsAt(event.indexByCreator)) {
-            Event other = core.graph.get(i);
+        for (int i : state.peers.get(event.creator).eventsAt(event.indexByCreator)) {
+            Event other = state.graph.get(i);
             if (other.selfParent == event.selfParent) {
                 sameParent++;
                 sibling = other;
             }
         }
         if (sameParent == 1) {
-            accuse(event.creator, Malice.of(Malice.Kind.FORK, core.graph.get(event.selfParent).hash.clone()),
+            accuse(event.creator, Malice.of(Malice.Kind.FORK, state.graph.get(event.selfParent).hash.clone()),
                     "two events with the same self-parent", List.of(wireOf(sibling), wireOf(event)));
         }
     }
@@ -312,7 +301,7 @@ final class MaliceDetector {
 
     /** After an event was inserted: does its (sync) creator build on malice we accused without accusing it? */
     void detectAccomplice(int eventIndex) {
-        Event event = core.graph.get(eventIndex);
+        Event event = state.graph.get(eventIndex);
         if (event.cause != Cause.REQUEST && event.cause != Cause.RESPONSE) {
             return;
         }
@@ -349,16 +338,16 @@ final class MaliceDetector {
         }
         for (Pending c : found) {
             accuse(creator, Malice.accomplice(event.hash.clone(), c.malice()),
-                    "built on malice by " + core.peers.get(c.offender()).name + " without accusing it",
+                    "built on malice by " + state.peers.get(c.offender()).name + " without accusing it",
                     List.of(wireOf(event)));
         }
     }
 
     private List<Pending> accusationsBy(int peer) {
         List<Pending> out = new ArrayList<>();
-        for (int i : core.peers.get(peer).allEvents()) {
-            if (payload(core.graph.get(i)) instanceof Observation.Accusation a) {
-                int offender = core.peers.indexOf(a.offender());
+        for (int i : state.peers.get(peer).allEvents()) {
+            if (state.payload(state.graph.get(i)) instanceof Observation.Accusation a) {
+                int offender = state.peers.indexOf(a.offender());
                 if (offender >= 0) {
                     out.add(new Pending(offender, a.malice()));
                 }
@@ -375,30 +364,16 @@ final class MaliceDetector {
 
     /** We vote for accusations only while we hold DKG (the reference's premature-gossip check). */
     void detectPrematureGossip() {
-        if (!PeerState.contains(core.peers.ourState(), PeerState.DKG)) {
+        if (!PeerState.contains(state.peers.ourState(), PeerState.DKG)) {
             throw new ParsecError(ParsecError.Kind.PREMATURE_GOSSIP, "gossip before we are a member");
         }
     }
 
-    /** Queues the pending accusations to be voted just before our next sync event. */
-    void createAccusationEvents(int otherParent) {
+    /** Hands over the accusations found since the last call; the core votes them just before its next sync event. */
+    List<Pending> takeAccusations() {
         List<Pending> now = new ArrayList<>(pending);
         pending.clear();
-        for (Pending p : now) {
-            core.processOrQueuePendingEvent(new ParsecCore.PendingEvent(false, otherParent, p.offender(),
-                    p.malice()));
-        }
-    }
-
-    /**
-     * Votes the accusation now, before the sync event that follows. The reference waits until the accused events
-     * are ancestors of that sync event, so that whoever judges the accusation holds them; but a fork whose
-     * branches arrived in a message we rejected midway may never become an ancestor, and an honest node whose
-     * accusation waits would then look like an accomplice of the forker. bftkit votes at once and judges others'
-     * accusations only on what its own graph proves ({@link #detectInvalidAccusations}).
-     */
-    void addAccusationEvent(int offender, Malice malice) {
-        core.addOwnObservationEvent(new Observation.Accusation(core.peers.get(offender).id, malice));
+        return now;
     }
 
     /**
@@ -406,7 +381,7 @@ final class MaliceDetector {
      * offender; more would only let two misbehaving peers accuse each other without end).
      */
     private void accuse(int offender, Malice malice, String why, List<byte[]> evidence) {
-        if (depth(malice) > MAX_DEPTH) {
+        if (malice.depth() > Malice.MAX_DEPTH) {
             return;
         }
         for (Pending p : pending) {
@@ -420,12 +395,8 @@ final class MaliceDetector {
             }
         }
         pending.add(new Pending(offender, malice));
-        faults.accept(new Fault(core.peers.get(offender).id, faultKind(malice), malice.name() + ": " + why,
+        faults.accept(new Fault(state.peers.get(offender).id, faultKind(malice), malice.name() + ": " + why,
                 evidence));
-    }
-
-    static int depth(Malice malice) {
-        return malice.inner() == null ? 1 : 1 + depth(malice.inner());
     }
 
     static Fault.Kind faultKind(Malice malice) {

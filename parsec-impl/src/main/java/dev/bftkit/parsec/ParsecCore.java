@@ -1,6 +1,9 @@
 package dev.bftkit.parsec;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
+import dev.bftkit.parsec.GraphState.ObservationInfo;
+import dev.bftkit.parsec.GraphState.SignatureCheck;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,11 +40,6 @@ final class ParsecCore {
         Sealed seal(Content content);
 
         byte[] signVote(byte[] observationHash);
-    }
-
-    /** Checks a received event's signature; called in message order, as the reference does. */
-    interface SignatureCheck {
-        boolean verify(Incoming event);
     }
 
     /** Told about every event inserted into the graph and every decided block group, in order. */
@@ -83,39 +81,6 @@ final class ParsecCore {
     record Sealed(byte[] hash, byte[] signature, byte[] wire) {
     }
 
-    /**
-     * A received event, decoded but not yet checked against the graph.
-     *
-     * @param hash its hash
-     * @param creator its creator
-     * @param cause its cause
-     * @param selfParent the self-parent's hash, or null
-     * @param otherParent the other-parent's hash, or null
-     * @param recipient the recipient of a Requesting, or null
-     * @param observation the vote's observation, or null
-     * @param voteSignature the vote's signature, or empty
-     * @param signature the event's signature
-     * @param wire its encoding, or null
-     */
-    record Incoming(byte[] hash, NodeId creator, Cause cause, byte[] selfParent, byte[] otherParent,
-                    NodeId recipient, Observation observation, byte[] voteSignature, byte[] signature,
-                    byte[] wire) {
-    }
-
-    /** What the store knows about an observation. */
-    static final class ObservationInfo {
-        final Observation observation;
-        /** The store's own key instance: events share it, so key comparisons are mostly identity checks. */
-        final ObservationKey key;
-        boolean consensused;
-        boolean createdByUs;
-
-        ObservationInfo(Observation observation, ObservationKey key) {
-            this.observation = observation;
-            this.key = key;
-        }
-    }
-
     /** Stores the observation under its key if new; @return the store's key instance */
     private ObservationKey store(ObservationKey key, Observation observation) {
         ObservationInfo info = observations.get(key);
@@ -136,13 +101,13 @@ final class ParsecCore {
     final PeerList peers;
     final Graph graph = new Graph();
     final Map<ObservationKey, ObservationInfo> observations = new HashMap<>();
+    /** The graph, peers and observations above, as the malice detector and the accusation judge read them. */
+    final GraphState state;
     final ArrayDeque<List<Block>> consensusedBlocks = new ArrayDeque<>();
     final MetaElection meta;
     final boolean singleMode;
     private final EventSealer sealer;
     private final ObservationHasher hasher;
-    private final SignatureCheck signatureCheck;
-    private final Function<NodeId, String> namer;
     private final List<PendingEvent> pendingEvents = new ArrayList<>();
     private Listener listener = new Listener() {
     };
@@ -166,12 +131,11 @@ final class ParsecCore {
     private ParsecCore(PeerList peers, Set<Integer> voters, boolean singleMode, EventSealer sealer,
                        ObservationHasher hasher, SignatureCheck signatureCheck, Function<NodeId, String> namer) {
         this.peers = peers;
+        this.state = new GraphState(peers, graph, observations, namer, signatureCheck);
         this.meta = new MetaElection(graph, voters);
         this.singleMode = singleMode;
         this.sealer = sealer;
         this.hasher = hasher;
-        this.signatureCheck = signatureCheck;
-        this.namer = namer;
     }
 
     /**
@@ -272,33 +236,8 @@ final class ParsecCore {
         return List.copyOf(new TreeSet<>(ids));
     }
 
-    /** @return the group of the first Genesis vote in the graph, or else the peers that may vote, sorted */
-    List<NodeId> genesisGroup() {
-        for (Event e : graph.events()) {
-            if (e.observation instanceof Observation.Genesis g) {
-                return g.group();
-            }
-        }
-        List<NodeId> voters = new ArrayList<>();
-        for (int i = 0; i < peers.size(); i++) {
-            if (PeerState.contains(peers.state(i), PeerState.VOTE)) {
-                voters.add(peers.get(i).id);
-            }
-        }
-        return sortedCopy(voters);
-    }
-
-    /** @return true if the event's signatures verify (see {@link SignatureCheck}) */
-    boolean verifies(Incoming event) {
-        return signatureCheck.verify(event);
-    }
-
     NodeId ourId() {
         return peers.our().id;
-    }
-
-    String nameOf(NodeId id) {
-        return namer.apply(id);
     }
 
     // ----------------------------------------------------------------------------------------------- public API
@@ -399,9 +338,7 @@ final class ParsecCore {
     List<Event> handleRequest(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
-        if (malice != null) {
-            malice.createAccusationEvents(otherParent);
-        }
+        queueAccusations(otherParent);
         Peer peer = peers.get(srcIndex);
         if (otherParent == peer.answeredRequesting) {
             int answer = peer.ourAnswer;
@@ -421,9 +358,7 @@ final class ParsecCore {
     void handleResponse(NodeId src, List<Incoming> events) {
         int srcIndex = peerIndex(src);
         int otherParent = unpackAndAddEvents(srcIndex, events);
-        if (malice != null) {
-            malice.createAccusationEvents(otherParent);
-        }
+        queueAccusations(otherParent);
         if (otherParent != peers.get(srcIndex).respondedRequest) {
             createSyncEvent(false, otherParent);
         }
@@ -450,6 +385,24 @@ final class ParsecCore {
             out.add(peers.get(i).id);
         }
         return out;
+    }
+
+    /**
+     * A peer to send our next gossip to, drawn from the stream among {@link #gossipRecipients()} ({@link #draw});
+     * null, and nothing drawn, if we may gossip to nobody.
+     */
+    NodeId gossipRecipient(SeededRandom random) {
+        List<NodeId> recipients = gossipRecipients();
+        return recipients.isEmpty() ? null : recipients.get(draw(random, recipients.size()));
+    }
+
+    /**
+     * An index below {@code bound} drawn from the stream as PARSEC has always drawn it: the unsigned remainder of its
+     * next 64 bits by the bound. That is slightly biased where {@link SeededRandom#nextInt} is not, but it keeps every
+     * seed's runs and generated graphs as they were.
+     */
+    static int draw(SeededRandom random, int bound) {
+        return (int) Long.remainderUnsigned(random.nextLong(), bound);
     }
 
     // ------------------------------------------------------------------------------------------- peer states
@@ -589,7 +542,7 @@ final class ParsecCore {
             // reference, only to save a signature check).
             return null;
         }
-        if (!signatureCheck.verify(in)) {
+        if (!state.verifies(in)) {
             throw new ParsecError(ParsecError.Kind.SIGNATURE_FAILURE, "bad signature on an event by " + in.creator());
         }
         int creator = peerIndex(in.creator());
@@ -702,7 +655,17 @@ final class ParsecCore {
         processOrQueuePendingEvent(new PendingEvent(isRequest, otherParent, -1, null));
     }
 
-    void processOrQueuePendingEvent(PendingEvent pending) {
+    /** Queues the accusations the malice detector found, to be voted just before our next sync event. */
+    private void queueAccusations(int otherParent) {
+        if (malice == null) {
+            return;
+        }
+        for (MaliceDetector.Pending p : malice.takeAccusations()) {
+            processOrQueuePendingEvent(new PendingEvent(false, otherParent, p.offender(), p.malice()));
+        }
+    }
+
+    private void processOrQueuePendingEvent(PendingEvent pending) {
         if (peers.our().lastEvent() < 0) {
             pendingEvents.add(pending);
         } else {
@@ -712,7 +675,7 @@ final class ParsecCore {
 
     private void processPendingEvent(PendingEvent pending) {
         if (pending.isAccusation()) {
-            malice.addAccusationEvent(pending.offender(), pending.malice());
+            voteAccusation(pending.offender(), pending.malice());
             return;
         }
         Event event = buildOwn(pending.isRequest() ? Cause.REQUEST : Cause.RESPONSE, ourLastEvent(),
@@ -735,7 +698,18 @@ final class ParsecCore {
         }
     }
 
-    /** Adds a voting event of ours that the malice detector built. */
+    /**
+     * Votes the accusation now, before the sync event that follows. The reference waits until the accused events
+     * are ancestors of that sync event, so that whoever judges the accusation holds them; but a fork whose
+     * branches arrived in a message we rejected midway may never become an ancestor, and an honest node whose
+     * accusation waits would then look like an accomplice of the forker. bftkit votes at once and judges others'
+     * accusations only on what its own graph proves ({@link AccusationJudge}).
+     */
+    private void voteAccusation(int offender, Malice malice) {
+        addOwnObservationEvent(new Observation.Accusation(peers.get(offender).id, malice));
+    }
+
+    /** Adds a voting event of ours (an accusation, or an adversary's vote). */
     void addOwnObservationEvent(Observation observation) {
         addEvent(newObservationEvent(ourLastEvent(), observation));
     }
@@ -856,13 +830,13 @@ final class ParsecCore {
     }
 
     private int[] handleAddPeer(NodeId id) {
-        int state = newPeerCanRecv(id) ? PeerState.VOTE | PeerState.SEND | PeerState.RECV
+        int bits = newPeerCanRecv(id) ? PeerState.VOTE | PeerState.SEND | PeerState.RECV
                 : PeerState.VOTE | PeerState.SEND;
         int index = peers.indexOf(id);
         if (index >= 0) {
-            peers.addState(index, state);
+            peers.addState(index, bits);
         } else {
-            index = peers.add(id, namer.apply(id), state);
+            index = peers.add(id, state.nameOf(id), bits);
         }
         if (index == PeerList.OUR && peers.our().chainLength() == 0) {
             addInitialEvent();
@@ -1103,14 +1077,6 @@ final class ParsecCore {
             }
         }
         m.metaVotes = votes;
-    }
-
-    /**
-     * The reference's coin: common but predictable (the reference marks {@code toss_coin} as to be replaced). Needed to replay recorded
-     * graphs; an adversary that controls the scheduler can use it to delay decisions.
-     */
-    static boolean tossCoin(int round) {
-        return round % 2 != 0;
     }
 
     private List<MetaVotes> otherVotingAncestorsMetaVotes(Event event) {

@@ -11,6 +11,7 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.InvalidMessageException.Reason;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.codec.Encoder;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
@@ -79,7 +80,8 @@ final class ParsecDecider implements Decider, GraphView {
     private final byte[] prefix;
     private final FaultLog faults = new FaultLog();
     private final Set<NodeId> loggedSenders = new java.util.HashSet<>();
-    private final SplitMix64 random;
+    /** Which peer to gossip to ({@link ParsecCore#gossipRecipient}): seeded, so a seed replays a run. */
+    private final SeededRandom random;
     private final Map<NodeId, PublicKey> keys = new HashMap<>();
     private final ArrayDeque<Decision> ready = new ArrayDeque<>();
     private final ParsecCore core;
@@ -105,7 +107,7 @@ final class ParsecDecider implements Decider, GraphView {
         this.stored = config.stored();
         this.prefix = new Encoder().bytes("parsec".getBytes(StandardCharsets.US_ASCII)).bytes(instance.bytes())
                 .toByteArray();
-        this.random = new SplitMix64(config.seed());
+        this.random = new SeededRandom(config.seed());
         checkCommittee(committee);
         Map<NodeId, String> names = new HashMap<>();
         for (int i = 0; i < committee.size(); i++) {
@@ -125,13 +127,13 @@ final class ParsecDecider implements Decider, GraphView {
         List<Storage.Entry> events = stored.scan(key(EVENTS));
         ParsecCore.EventSealer sealer = new Sealer();
         ParsecCore.ObservationHasher hasher = o -> crypto.hash(WireCodec.encodeObservation(o));
-        ParsecCore.SignatureCheck check = this::verify;
+        GraphState.SignatureCheck check = this::verify;
         java.util.function.Function<NodeId, String> namer = id -> names.getOrDefault(id, "X" + id.toHex());
         checkSetup(events.isEmpty());
         core = ParsecCore.forGenesis(self, committee.members(), single, sealer, hasher, check, namer, listener);
-        core.malice = new MaliceDetector(core, faults::add, this::decodeCarried);
+        core.malice = new MaliceDetector(core.state, faults::add, this::decodeCarried);
         core.mutations = mutations;
-        core.admission = new Admission(core, committee.size());
+        core.admission = new Admission(core.peers, committee.size(), mutations);
         if (events.isEmpty()) {
             core.addOwnInitialAndGenesis(new byte[0]);
         } else {
@@ -259,7 +261,7 @@ final class ParsecDecider implements Decider, GraphView {
     }
 
     /** Decodes the bytes of a rejected event that an accusation carries; null if they are no event. */
-    private ParsecCore.Incoming decodeCarried(byte[] wire) {
+    private Incoming decodeCarried(byte[] wire) {
         try {
             return WireCodec.decodeEvent(wire, limits, crypto::hash);
         } catch (InvalidMessageException e) {
@@ -273,7 +275,7 @@ final class ParsecDecider implements Decider, GraphView {
         return keys.computeIfAbsent(id, k -> crypto.decodePublicKey(k.bytes()).orElse(null));
     }
 
-    private boolean verify(ParsecCore.Incoming in) {
+    private boolean verify(Incoming in) {
         PublicKey pk = publicKey(in.creator());
         if (pk == null || !crypto.verify(pk, WireCodec.eventSigningBytes(instance, in.hash()), in.signature())) {
             return false;
@@ -369,12 +371,11 @@ final class ParsecDecider implements Decider, GraphView {
             return null;
         }
         gossipDue = false;
-        List<NodeId> recipients = core.gossipRecipients();
-        if (recipients.isEmpty() || core.graph.size() >= maxGraphEvents) {
+        if (core.graph.size() >= maxGraphEvents) {
             return null;
         }
-        NodeId peer = recipients.get(random.nextInt(recipients.size()));
-        if (core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
+        NodeId peer = core.gossipRecipient(random);
+        if (peer == null || core.gossipSize(peer) + 1 > limits.maxEventsPerMessage()) {
             return null;
         }
         List<Event> events;
@@ -411,7 +412,7 @@ final class ParsecDecider implements Decider, GraphView {
     }
 
     private byte[] answer(NodeId from, byte[] request) {
-        List<ParsecCore.Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
+        List<Incoming> events = receive(from, request, WireCodec.KIND_REQUEST);
         List<Event> response;
         try {
             response = core.handleRequest(from, events);
@@ -429,7 +430,7 @@ final class ParsecDecider implements Decider, GraphView {
     public Step onResponse(NodeId from, byte[] response) {
         Step.Builder out = Step.builder();
         try {
-            List<ParsecCore.Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
+            List<Incoming> events = receive(from, response, WireCodec.KIND_RESPONSE);
             core.handleResponse(from, events);
         } catch (ParsecError e) {
             out.reject(rejected(from, e, response));
@@ -439,7 +440,7 @@ final class ParsecDecider implements Decider, GraphView {
         return step(out);
     }
 
-    private List<ParsecCore.Incoming> receive(NodeId from, byte[] message, int kind) {
+    private List<Incoming> receive(NodeId from, byte[] message, int kind) {
         if (!committee.contains(from)) {
             throw new InvalidMessageException(Reason.NOT_MEMBER, "gossip from " + from + ", not a committee member");
         }
@@ -454,7 +455,7 @@ final class ParsecDecider implements Decider, GraphView {
             throw new InvalidMessageException(Reason.TOO_LARGE, "the gossip graph would exceed its limit of "
                     + maxGraphEvents + " events");
         }
-        List<ParsecCore.Incoming> events = new ArrayList<>(wires.size());
+        List<Incoming> events = new ArrayList<>(wires.size());
         for (byte[] w : wires) {
             try {
                 events.add(WireCodec.decodeEvent(w, limits, crypto::hash));
@@ -577,25 +578,5 @@ final class ParsecDecider implements Decider, GraphView {
     @Override
     public long maxMessageBytes() {
         return WireCodec.maxMessageBytes(limits, instance);
-    }
-
-    /** Seeded choices (which peer to gossip to): SplitMix64, so a seed replays a run on any JVM. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            this.state = seed;
-        }
-
-        long nextLong() {
-            long z = state += 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        int nextInt(int bound) {
-            return (int) Long.remainderUnsigned(nextLong(), bound);
-        }
     }
 }

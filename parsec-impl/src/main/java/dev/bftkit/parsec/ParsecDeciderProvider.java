@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The {@code parsec} plugin: PARSEC deciders (an ordered stream of decided payloads) and the check of their
- * proofs. Found by {@code ServiceLoader}; the module exports nothing of it.
+ * proofs. Found by {@code ServiceLoader}; public for it alone.
  */
 public final class ParsecDeciderProvider implements DeciderProvider {
     private final Mutations mutations;

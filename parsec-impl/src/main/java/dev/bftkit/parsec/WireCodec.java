@@ -38,7 +38,7 @@ final class WireCodec {
     static final String EVENT_TAG = "bftkit/parsec/v1/event";
     static final String VOTE_TAG = "bftkit/parsec/v1/vote";
     private static final int MAX_SIGNATURE = 1024;
-    private static final int MAX_MALICE_DEPTH = 2 * MaliceDetector.MAX_DEPTH;
+    private static final int MAX_MALICE_DEPTH = 2 * Malice.MAX_DEPTH;
     private static final int MAX_GENESIS = 4096;
 
     /**
@@ -92,7 +92,7 @@ final class WireCodec {
      *
      * @throws InvalidMessageException if the bytes are not one well-formed event within the limits
      */
-    static ParsecCore.Incoming decodeEvent(byte[] wire, Limits limits, java.util.function.Function<byte[], byte[]> hasher) {
+    static Incoming decodeEvent(byte[] wire, Limits limits, java.util.function.Function<byte[], byte[]> hasher) {
         if (wire.length > limits.maxEventBytes()) {
             throw new InvalidMessageException(Reason.TOO_LARGE,
                     "event of " + wire.length + " bytes exceeds " + limits.maxEventBytes());
@@ -131,7 +131,7 @@ final class WireCodec {
         byte[] signature = d.bytes(MAX_SIGNATURE);
         d.finish();
         byte[] content = java.util.Arrays.copyOf(wire, contentEnd);
-        return new ParsecCore.Incoming(hasher.apply(content), creator, cause, selfParent, otherParent, recipient,
+        return new Incoming(hasher.apply(content), creator, cause, selfParent, otherParent, recipient,
                 observation, voteSignature, signature, wire.clone());
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bftkit.api.NodeId;
-import dev.bftkit.parsec.golden.DotFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ class CoreApiTest {
         ParsecCore a = net.core(net.ids.get(0));
         ParsecCore b = net.core(net.ids.get(1));
         List<Event> gossip = a.createGossip(net.ids.get(1));
-        List<ParsecCore.Incoming> reversed = new ArrayList<>(CoreNetwork.incoming(gossip));
+        List<Incoming> reversed = new ArrayList<>(CoreNetwork.incoming(gossip));
         java.util.Collections.reverse(reversed);
         assertThatThrownBy(() -> b.handleRequest(net.ids.get(0), reversed)).isInstanceOfSatisfying(
                 ParsecError.class, e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.UNKNOWN_SELF_PARENT));
@@ -88,53 +87,46 @@ class CoreApiTest {
     }
 
     /** The shape of the reference's {@code functional_tests/sees} graph: Carol forks at index 2. */
-    private static final String FORKED = String.join("\n",
-            "/// our_id: Alice", "/// peer_list: {", "///   Alice: PeerState(VOTE|SEND|RECV)",
-            "///   Bob: PeerState(VOTE|SEND|RECV)", "///   Carol: PeerState(VOTE|SEND|RECV)", "/// }",
-            "digraph GossipGraph {",
-            "  subgraph cluster_Alice {", "    \"Alice\" -> \"A_0\" [style=invis]", "    \"A_0\" -> \"A_1\"",
-            "    \"A_1\" -> \"A_2\"", "    \"A_2\" -> \"A_3\"", "  }",
-            "  \"C_2,0\" -> \"A_2\" [constraint=false]", "  \"B_3\" -> \"A_3\" [constraint=false]",
-            "  subgraph cluster_Bob {", "    \"Bob\" -> \"B_0\" [style=invis]", "    \"B_0\" -> \"B_1\"",
-            "    \"B_1\" -> \"B_2\"", "    \"B_2\" -> \"B_3\"", "  }",
-            "  \"C_2,1\" -> \"B_2\" [constraint=false]",
-            "  subgraph cluster_Carol {", "    \"Carol\" -> \"C_0\" [style=invis]", "    \"C_0\" -> \"C_1\"",
-            "    \"C_1\" -> \"C_2,0\"", "    \"C_1\" -> \"C_2,1\"", "  }",
-            "/// ===== details of events =====",
-            "  \"A_0\" [", "/// cause: Initial", "  \"A_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
-            "  \"A_2\" [", "/// cause: Request", "  \"A_3\" [", "/// cause: Request",
-            "  \"B_0\" [", "/// cause: Initial", "  \"B_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
-            "  \"B_2\" [", "/// cause: Request", "  \"B_3\" [", "/// cause: Requesting(Alice)",
-            "  \"C_0\" [", "/// cause: Initial", "  \"C_1\" [", "/// cause: Observation(Genesis({Alice, Bob, Carol}))",
-            "  \"C_2,0\" [", "/// cause: Requesting(Alice)", "  \"C_2,1\" [", "/// cause: Requesting(Bob)",
-            "}", "/// ===== meta-elections =====", "/// consensus_history:", "");
-
     @Test
     void sees_is_fork_aware() {
-        DotFile dot = DotFile.parse(FORKED);
-        ParsecCore c = new RecordedReplay(dot).run(new ParsecCore.Listener() {
-        }, new int[1]);
-        java.util.function.Function<String, Event> ev = id -> {
-            var e = dot.events().get(id);
-            return c.graph.get(c.graph.indexOf(RecordedReplay.standInHash(e.creator(), e.indexByCreator(),
-                    e.forkIndex())));
-        };
+        List<NodeId> ids = new ArrayList<>();
+        for (String name : List.of("Alice", "Bob", "Carol")) {
+            ids.add(NodeId.of(name.getBytes(StandardCharsets.UTF_8)));
+        }
+        NodeId alice = ids.get(0);
+        NodeId bob = ids.get(1);
+        NodeId carol = ids.get(2);
+        ParsecCore core = ParsecCore.fromGenesis(alice, ids, new byte[0], false, CoreNetwork.sealer(alice),
+                CoreNetwork::hash, in -> true, id -> new String(id.bytes(), StandardCharsets.UTF_8),
+                new ParsecCore.Listener() {
+                });
+        Observation genesis = new Observation.Genesis(ids, new byte[0]);
+        Event a1 = core.graph.get(1);
+        Event b0 = add(core, bob, Cause.INITIAL, null, null, null, null, 0);
+        Event b1 = add(core, bob, Cause.OBSERVATION, b0, null, null, genesis, 1);
+        Event c0 = add(core, carol, Cause.INITIAL, null, null, null, null, 0);
+        Event c1 = add(core, carol, Cause.OBSERVATION, c0, null, null, genesis, 1);
+        Event c20 = add(core, carol, Cause.REQUESTING, c1, null, alice, null, 2);
+        Event c21 = add(core, carol, Cause.REQUESTING, c1, null, bob, null, 2);
+        Event a2 = add(core, alice, Cause.REQUEST, a1, c20, null, null, 2);
+        Event b2 = add(core, bob, Cause.REQUEST, b1, c21, null, null, 2);
+        Event b3 = add(core, bob, Cause.REQUESTING, b2, null, alice, null, 3);
+        Event a3 = add(core, alice, Cause.REQUEST, a2, b3, null, null, 3);
         // One side of the fork in the ancestry: that creator's events are seen.
-        assertThat(ev.apply("A_2").sees(ev.apply("C_2,0"))).isTrue();
-        assertThat(ev.apply("A_2").sees(ev.apply("C_1"))).isTrue();
-        assertThat(ev.apply("A_2").isDescendantOf(ev.apply("C_2,1"))).isFalse();
-        assertThat(ev.apply("B_3").sees(ev.apply("C_2,1"))).isTrue();
+        assertThat(a2.sees(c20)).isTrue();
+        assertThat(a2.sees(c1)).isTrue();
+        assertThat(a2.isDescendantOf(c21)).isFalse();
+        assertThat(b3.sees(c21)).isTrue();
         // Both sides: every event of the forking creator is hidden, others' events are not.
-        Event a3 = ev.apply("A_3");
-        assertThat(a3.isDescendantOf(ev.apply("C_2,0"))).isTrue();
-        assertThat(a3.isDescendantOf(ev.apply("C_2,1"))).isTrue();
-        assertThat(a3.sees(ev.apply("C_2,0"))).isFalse();
-        assertThat(a3.sees(ev.apply("C_2,1"))).isFalse();
-        assertThat(a3.sees(ev.apply("C_0"))).isFalse();
-        assertThat(a3.sees(ev.apply("B_2"))).isTrue();
-        assertThat(a3.sees(ev.apply("A_1"))).isTrue();
+        assertThat(a3.isDescendantOf(c20)).isTrue();
+        assertThat(a3.isDescendantOf(c21)).isTrue();
+        assertThat(a3.sees(c20)).isFalse();
+        assertThat(a3.sees(c21)).isFalse();
+        assertThat(a3.sees(c0)).isFalse();
+        assertThat(a3.sees(b2)).isTrue();
+        assertThat(a3.sees(a1)).isTrue();
         // B_2 saw one side only, and A_3 sees B_2: another creator's fork does not hide B_2.
-        assertThat(ev.apply("B_2").sees(ev.apply("C_1"))).isTrue();
+        assertThat(b2.sees(c1)).isTrue();
     }
 
     @Test
@@ -218,9 +210,15 @@ class CoreApiTest {
 
     private static Event add(ParsecCore core, NodeId creator, Cause cause, Event selfParent, Event otherParent,
                              int index) {
+        return add(core, creator, cause, selfParent, otherParent, null, null, index);
+    }
+
+    /** Restores an unsigned event into the core's graph; @return it, as the graph holds it */
+    private static Event add(ParsecCore core, NodeId creator, Cause cause, Event selfParent, Event otherParent,
+                             NodeId recipient, Observation observation, int index) {
         byte[] wire = CoreNetwork.sealer(creator).seal(new ParsecCore.Content(creator, cause,
-                selfParent == null ? null : selfParent.hash, otherParent == null ? null : otherParent.hash, null, null,
-                new byte[0], index)).wire();
+                selfParent == null ? null : selfParent.hash, otherParent == null ? null : otherParent.hash, recipient,
+                observation, new byte[0], index)).wire();
         core.restore(CoreNetwork.incoming(wire));
         return core.graph.get(core.graph.size() - 1);
     }

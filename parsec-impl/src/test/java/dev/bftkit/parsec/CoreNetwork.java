@@ -3,6 +3,7 @@ package dev.bftkit.parsec;
 import dev.bftkit.api.Fault;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,11 +24,11 @@ final class CoreNetwork {
     final Map<NodeId, List<Fault>> faults = new HashMap<>();
     final Map<NodeId, List<Block>> blocks = new HashMap<>();
     final List<String> errors = new ArrayList<>();
-    final ParsecDecider.SplitMix64 random;
+    final SeededRandom random;
     private int turn;
 
     CoreNetwork(int n, long seed, boolean single) {
-        random = new ParsecDecider.SplitMix64(seed);
+        random = new SeededRandom(seed);
         for (int i = 0; i < n; i++) {
             ids.add(NodeId.of(("node" + i).getBytes(StandardCharsets.UTF_8)));
         }
@@ -48,7 +49,7 @@ final class CoreNetwork {
                         blocks.get(id).addAll(b);
                     }
                 });
-        core.malice = new MaliceDetector(core, f -> faults.get(id).add(f), CoreNetwork::decodeOrNull);
+        core.malice = new MaliceDetector(core.state, f -> faults.get(id).add(f), CoreNetwork::decodeOrNull);
         return core;
     }
 
@@ -73,11 +74,11 @@ final class CoreNetwork {
     }
 
     /** An event of ours, signed by nobody, as a peer receives it. */
-    static ParsecCore.Incoming incoming(byte[] wire) {
+    static Incoming incoming(byte[] wire) {
         return WireCodec.decodeEvent(wire, LIMITS, TestCrypto.INSTANCE::hash);
     }
 
-    static ParsecCore.Incoming decodeOrNull(byte[] wire) {
+    static Incoming decodeOrNull(byte[] wire) {
         try {
             return incoming(wire);
         } catch (dev.bftkit.api.InvalidMessageException e) {
@@ -85,8 +86,8 @@ final class CoreNetwork {
         }
     }
 
-    static List<ParsecCore.Incoming> incoming(List<Event> events) {
-        List<ParsecCore.Incoming> out = new ArrayList<>();
+    static List<Incoming> incoming(List<Event> events) {
+        List<Incoming> out = new ArrayList<>();
         for (Event e : events) {
             out.add(incoming(e.wire));
         }
@@ -127,13 +128,12 @@ final class CoreNetwork {
         for (NodeId id : ids) {
             List<ParsecCore> twins = nodes.get(id);
             ParsecCore src = twins.get(turn % twins.size());
-            List<NodeId> recipients = src.gossipRecipients();
-            if (recipients.isEmpty() || src.peers.ourState() == PeerState.INACTIVE) {
+            NodeId peer = src.gossipRecipient(random);
+            if (peer == null || src.peers.ourState() == PeerState.INACTIVE) {
                 continue;
             }
-            NodeId peer = recipients.get(random.nextInt(recipients.size()));
             List<ParsecCore> targets = nodes.get(peer);
-            ParsecCore dst = targets.get(random.nextInt(targets.size()));
+            ParsecCore dst = targets.get(ParsecCore.draw(random, targets.size()));
             List<Event> request;
             try {
                 request = src.createGossip(peer);

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.SeededRandom;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.WriteBatch;
 import dev.bftkit.conformance.doubles.Doubles;
-import dev.bftkit.parsec.golden.DotFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ class InsertionOrderTest {
         assertThat(graph.forkingCreators()).as("the graph of %s holds a fork", replay).isNotEmpty();
         List<String> reference = graph.historyAfterReload(graph.stored);
         assertThat(reference).as("decisions of %s", replay).isNotEmpty();
-        ParsecDecider.SplitMix64 random = new ParsecDecider.SplitMix64(seed * 0x9E3779B97F4A7C15L);
+        SeededRandom random = new SeededRandom(seed * 0x9E3779B97F4A7C15L);
         int accepted = 0;
         for (int o = 0; o < 4 * ORDERS && accepted < ORDERS; o++) {
             List<byte[]> order = graph.randomTopologicalOrder(random, o);
@@ -61,7 +61,7 @@ class InsertionOrderTest {
             }
             accepted++;
             assertThat(history).as("history of order %d of %s", o, replay).isEqualTo(reference);
-            for (int cut : List.of(random.nextInt(order.size()), random.nextInt(order.size()))) {
+            for (int cut : List.of(ParsecCore.draw(random, order.size()), ParsecCore.draw(random, order.size()))) {
                 List<String> partial = graph.historyAfterReload(order.subList(0, cut));
                 assertThat(partial).as("history after a restart holding the first %d events of order %d of %s",
                         cut, o, replay).isEqualTo(reference.subList(0, Math.min(partial.size(), reference.size())));
@@ -75,7 +75,7 @@ class InsertionOrderTest {
         final TestNetwork net;
         final NodeId holder;
         final List<byte[]> stored = new ArrayList<>();
-        final List<ParsecCore.Incoming> events = new ArrayList<>();
+        final List<Incoming> events = new ArrayList<>();
         /** Observation hash (hex) → what a history shows for it. */
         final Map<String, String> names = new HashMap<>();
 
@@ -85,7 +85,7 @@ class InsertionOrderTest {
             byte[] prefix = eventPrefix(net.storages.get(holder));
             for (Storage.Entry e : net.storages.get(holder).scan(prefix)) {
                 stored.add(e.value());
-                ParsecCore.Incoming in = decode(e.value());
+                Incoming in = decode(e.value());
                 events.add(in);
                 if (in.observation() != null) {
                     names.put(Bytes.hex(CoreNetwork.hash(in.observation())), describe(in.observation()));
@@ -129,14 +129,14 @@ class InsertionOrderTest {
             return p;
         }
 
-        static ParsecCore.Incoming decode(byte[] wire) {
+        static Incoming decode(byte[] wire) {
             return WireCodec.decodeEvent(wire, new WireCodec.Limits(1 << 16, 1 << 20, 32), TestCrypto.INSTANCE::hash);
         }
 
         Set<NodeId> forkingCreators() {
             Map<String, Integer> seen = new HashMap<>();
             Set<NodeId> out = new HashSet<>();
-            for (ParsecCore.Incoming e : events) {
+            for (Incoming e : events) {
                 String slot = e.creator() + "/" + (e.selfParent() == null ? "-" : Bytes.hex(e.selfParent()));
                 if (seen.merge(slot, 1, Integer::sum) > 1) {
                     out.add(e.creator());
@@ -151,7 +151,7 @@ class InsertionOrderTest {
          * branch of every fork (the first child's, or the second's) while anything else can be placed, so the
          * branches arrive in both orders.
          */
-        List<byte[]> randomTopologicalOrder(ParsecDecider.SplitMix64 random, int order) {
+        List<byte[]> randomTopologicalOrder(SeededRandom random, int order) {
             Set<Integer> heldBack = order % 3 == 0 ? Set.of() : branch(order % 3 - 1);
             List<byte[]> out = new ArrayList<>(stored.subList(0, 2));
             Set<ByteBuffer> placed = new HashSet<>();
@@ -164,14 +164,14 @@ class InsertionOrderTest {
             while (!left.isEmpty()) {
                 List<Integer> ready = new ArrayList<>();
                 for (int i : left) {
-                    ParsecCore.Incoming e = events.get(i);
+                    Incoming e = events.get(i);
                     if (placedOrNull(placed, e.selfParent()) && placedOrNull(placed, e.otherParent())) {
                         ready.add(i);
                     }
                 }
                 List<Integer> preferred = ready.stream().filter(i -> !heldBack.contains(i)).toList();
                 List<Integer> from = preferred.isEmpty() ? ready : preferred;
-                int pick = from.get(random.nextInt(from.size()));
+                int pick = from.get(ParsecCore.draw(random, from.size()));
                 left.remove(Integer.valueOf(pick));
                 placed.add(ByteBuffer.wrap(events.get(pick).hash()));
                 out.add(stored.get(pick));
@@ -183,7 +183,7 @@ class InsertionOrderTest {
         private Set<Integer> branch(int k) {
             Map<String, List<Integer>> children = new HashMap<>();
             for (int i = 0; i < events.size(); i++) {
-                ParsecCore.Incoming e = events.get(i);
+                Incoming e = events.get(i);
                 if (e.selfParent() != null) {
                     children.computeIfAbsent(Bytes.hex(e.selfParent()), h -> new ArrayList<>()).add(i);
                 }
@@ -194,11 +194,11 @@ class InsertionOrderTest {
                     roots.add(ByteBuffer.wrap(events.get(c.get(k % c.size())).hash()));
                 }
             }
-            Map<ByteBuffer, ParsecCore.Incoming> byHash = new HashMap<>();
+            Map<ByteBuffer, Incoming> byHash = new HashMap<>();
             events.forEach(e -> byHash.put(ByteBuffer.wrap(e.hash()), e));
             Set<Integer> out = new HashSet<>();
             for (int i = 0; i < events.size(); i++) {
-                for (ParsecCore.Incoming e = events.get(i); e != null;
+                for (Incoming e = events.get(i); e != null;
                         e = e.selfParent() == null ? null : byHash.get(ByteBuffer.wrap(e.selfParent()))) {
                     if (roots.contains(ByteBuffer.wrap(e.hash()))) {
                         out.add(i);
@@ -226,7 +226,7 @@ class InsertionOrderTest {
         /**
          * Writes the events into a fresh copy of the holder's storage in this order and starts a Decider from it.
          *
-         * @return its whole consensus history (payloads and accusations), as its graph dump records it
+         * @return its whole consensus history (payloads and accusations)
          */
         List<String> historyAfterReload(List<byte[]> order) {
             Storage original = net.storages.get(holder);
@@ -248,8 +248,9 @@ class InsertionOrderTest {
                     net.committee, net.keys.get(k), TestCrypto.INSTANCE, copy, Application.proposing(new byte[0]),
                     1, net.options));
             List<String> history = new ArrayList<>();
-            for (byte[] h : DotFile.parse(d.toDot()).consensusHistory()) {
-                history.add(names.getOrDefault(Bytes.hex(h), Bytes.hex(h)));
+            for (ObservationKey key : d.core().meta.consensusHistory) {
+                String hex = Bytes.hex(key.hash());
+                history.add(names.getOrDefault(hex, hex));
             }
             return history;
         }

@@ -155,7 +155,7 @@ class MaliceTest {
         ParsecCore c = net.core(bad);
         for (NodeId h : honest(net, bad)) {
             ParsecCore hc = net.core(h);
-            List<ParsecCore.Incoming> message = CoreNetwork.incoming(c.graph.events());
+            List<Incoming> message = CoreNetwork.incoming(c.graph.events());
             message.add(CoreNetwork.incoming(wire));
             assertThatThrownBy(() -> hc.handleRequest(bad, message)).isInstanceOfSatisfying(ParsecError.class,
                     e -> assertThat(e.kind()).isEqualTo(ParsecError.Kind.INVALID_EVENT));

@@ -88,9 +88,9 @@ class MetaVoteTest {
         int next = MetaVote.increaseStep(flip, counts, MetaVote.NO_COIN);
         assertThat(MetaVote.describe(next)).isEqualTo("1/0 - - - -");
         int updated = MetaVote.update(next, MetaVote.Counts.of(next, new int[0][], 0, 4),
-                ParsecCore.tossCoin(1) ? 1 : 0);
+                MetaVote.tossCoin(1) ? 1 : 0);
         assertThat(MetaVote.est(updated)).as("round 1 is odd: coin true").isEqualTo(T);
-        assertThat(ParsecCore.tossCoin(2)).isFalse();
+        assertThat(MetaVote.tossCoin(2)).isFalse();
         assertThat(MetaVote.nextFinal(new int[] {next}, 4)).as("final votes take the coin of their rounds")
                 .containsExactly(MetaVote.of(1, FORCED_TRUE, T, EMPTY, EMPTY, EMPTY));
     }

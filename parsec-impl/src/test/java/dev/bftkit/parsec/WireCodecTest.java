@@ -21,7 +21,7 @@ class WireCodecTest {
         H2[0] = 2;
     }
 
-    private static ParsecCore.Incoming roundTrip(ParsecCore.Content c) {
+    private static Incoming roundTrip(ParsecCore.Content c) {
         byte[] wire = WireCodec.encodeEvent(WireCodec.encodeContent(c), new byte[] {7, 7});
         return WireCodec.decodeEvent(wire, CoreNetwork.LIMITS, TestCrypto.INSTANCE::hash);
     }
@@ -35,20 +35,20 @@ class WireCodecTest {
                 new Observation.Accusation(B, Malice.rejected(Malice.Kind.INVALID_REQUEST, new byte[] {9, 9})),
                 new Observation.Opaque("pay".getBytes(StandardCharsets.UTF_8)));
         for (Observation o : observations) {
-            ParsecCore.Incoming in = roundTrip(new ParsecCore.Content(A, Cause.OBSERVATION, H1, null, null, o,
+            Incoming in = roundTrip(new ParsecCore.Content(A, Cause.OBSERVATION, H1, null, null, o,
                     new byte[] {5}, 3));
             assertThat(in.cause()).isEqualTo(Cause.OBSERVATION);
             assertThat(WireCodec.encodeObservation(in.observation())).isEqualTo(WireCodec.encodeObservation(o));
             assertThat(in.voteSignature()).containsExactly(5);
             assertThat(in.signature()).containsExactly(7, 7);
         }
-        ParsecCore.Incoming req = roundTrip(new ParsecCore.Content(A, Cause.REQUESTING, H1, null, B, null,
+        Incoming req = roundTrip(new ParsecCore.Content(A, Cause.REQUESTING, H1, null, B, null,
                 new byte[0], 1));
         assertThat(req.recipient()).isEqualTo(B);
-        ParsecCore.Incoming resp = roundTrip(new ParsecCore.Content(A, Cause.RESPONSE, H1, H2, null, null,
+        Incoming resp = roundTrip(new ParsecCore.Content(A, Cause.RESPONSE, H1, H2, null, null,
                 new byte[0], 1));
         assertThat(resp.otherParent()).isEqualTo(H2);
-        ParsecCore.Incoming init = roundTrip(new ParsecCore.Content(A, Cause.INITIAL, null, null, null, null,
+        Incoming init = roundTrip(new ParsecCore.Content(A, Cause.INITIAL, null, null, null, null,
                 new byte[0], 0));
         assertThat(init.selfParent()).isNull();
         assertThat(init.hash()).isEqualTo(TestCrypto.INSTANCE.hash(WireCodec.encodeContent(

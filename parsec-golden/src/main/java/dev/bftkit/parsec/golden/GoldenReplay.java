@@ -1,10 +1,9 @@
-package dev.bftkit.parsec.replay;
+package dev.bftkit.parsec.golden;
 
-import dev.bftkit.parsec.RecordedReplay;
-import dev.bftkit.parsec.golden.DotFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -72,7 +71,7 @@ public final class GoldenReplay {
                 return false;
             }
             for (int i = 0; i < decided.size(); i++) {
-                if (!java.util.Arrays.equals(decided.get(i), recorded.get(i))) {
+                if (!Arrays.equals(decided.get(i), recorded.get(i))) {
                     return false;
                 }
             }

@@ -14,10 +14,10 @@ import java.util.Map;
  * @param forkIndex the fork index (0 unless forked)
  * @param lastAncestors the recorded last ancestors (peer name → index by creator)
  */
-public record DotEvent(String id, String creator, String selfParent, String otherParent, DotCause cause,
+record DotEvent(String id, String creator, String selfParent, String otherParent, DotCause cause,
                        int indexByCreator, int forkIndex, Map<String, Integer> lastAncestors) {
     /** Copies the map. */
-    public DotEvent {
+    DotEvent {
         lastAncestors = Map.copyOf(lastAncestors);
     }
 }

@@ -1,11 +1,9 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bftkit.api.Bytes;
-import dev.bftkit.parsec.golden.DotEvent;
-import dev.bftkit.parsec.golden.DotFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +47,8 @@ class GoldenReplayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("graphs")
     void replay_decides_the_recorded_consensus_history(String name, Path file) throws IOException {
-        assumeTrue(file != null, "the recorded graphs are absent: expected ../shared/parsec-golden next to the "
-                + "project root (or -Dbftkit.parsec.golden=DIR); skipping golden replay");
+        assumeTrue(file != null, "the recorded graphs are absent: name their folder with -Dbftkit.parsec.golden=DIR;"
+                + " skipping golden replay");
         String text = Files.readString(file, StandardCharsets.UTF_8);
         DotFile dot = DotFile.parse(text);
         List<RecordedReplay.Decided> decided = new ArrayList<>(RecordedReplay.replay(dot));
@@ -87,11 +85,10 @@ class GoldenReplayTest {
     void the_exported_entry_point_replays_a_file() throws IOException {
         Path folder = GoldenFiles.folder();
         assumeTrue(folder != null, "the recorded graphs are absent; skipping");
-        dev.bftkit.parsec.replay.GoldenReplay.Result r =
-                dev.bftkit.parsec.replay.GoldenReplay.run(folder.resolve("benches/minimal.dot"));
+        GoldenReplay.Result r = GoldenReplay.run(folder.resolve("benches/minimal.dot"));
         assertThat(r.matches()).isTrue();
         assertThat(r.events()).isEqualTo(113);
-        assertThat(hex(dev.bftkit.parsec.replay.GoldenReplay.replay(folder.resolve("benches/minimal.dot"))))
+        assertThat(hex(GoldenReplay.replay(folder.resolve("benches/minimal.dot"))))
                 .containsExactly("181acff73711013c5df11e21c5edd964e180a3e02896ba627983aebc0651e1dd",
                         "c93ff2cda7e9dd6a49b12c4fccdbaa0fe1b25b1e92421f288b06bfe53122be0f");
     }
@@ -109,7 +106,7 @@ class GoldenReplayTest {
         for (DotEvent e : dot.events().values()) {
             if (e.cause().observation() != null) {
                 try {
-                    out.add(Bytes.hex(GoldenHashing.INSTANCE.hash(RecordedReplay.observation(e.cause().observation()))));
+                    out.add(Bytes.hex(GoldenHashing.INSTANCE.voteHash(RecordedReplay.vote(e.cause().observation()))));
                 } catch (IllegalArgumentException unsupported) {
                     // not replayable; such graphs are not in this test
                 }

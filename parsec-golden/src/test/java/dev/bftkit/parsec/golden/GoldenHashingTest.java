@@ -1,14 +1,11 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.Bytes;
 import dev.bftkit.api.NodeId;
-import dev.bftkit.parsec.golden.Bincode;
-import dev.bftkit.parsec.golden.DotCause;
-import dev.bftkit.parsec.golden.DotFile;
-import dev.bftkit.parsec.golden.DotObservation;
-import dev.bftkit.parsec.golden.MockIds;
+import dev.bftkit.parsec.Cause;
+import dev.bftkit.parsec.ParsecReplica.Vote;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,7 @@ class GoldenHashingTest {
 
     @Test
     void opaque_payload_zero_hashes_as_in_the_recorded_graphs() {
-        byte[] h = GoldenHashing.INSTANCE.hash(new Observation.Opaque("0".getBytes(StandardCharsets.UTF_8)));
+        byte[] h = GoldenHashing.INSTANCE.voteHash(new Vote.Opaque("0".getBytes(StandardCharsets.UTF_8)));
         assertThat(Bytes.hex(h)).isEqualTo("c93ff2cda7e9dd6a49b12c4fccdbaa0fe1b25b1e92421f288b06bfe53122be0f");
     }
 
@@ -26,13 +23,13 @@ class GoldenHashingTest {
     void genesis_of_four_hashes_as_in_the_recorded_graphs() {
         List<NodeId> group = List.of(GoldenHashing.idOf("Alice"), GoldenHashing.idOf("Bob"),
                 GoldenHashing.idOf("Carol"), GoldenHashing.idOf("Dave"));
-        byte[] h = GoldenHashing.INSTANCE.hash(new Observation.Genesis(group, new byte[0]));
+        byte[] h = GoldenHashing.INSTANCE.voteHash(new Vote.Genesis(group));
         assertThat(Bytes.hex(h)).isEqualTo("181acff73711013c5df11e21c5edd964e180a3e02896ba627983aebc0651e1dd");
     }
 
     @Test
     void add_of_a_peer_hashes_as_in_the_dynamic_bench_graph() {
-        byte[] h = GoldenHashing.INSTANCE.hash(new Observation.Add(GoldenHashing.idOf("Dave"), new byte[0]));
+        byte[] h = GoldenHashing.INSTANCE.voteHash(new Vote.Add(GoldenHashing.idOf("Dave")));
         assertThat(Bytes.hex(h)).isEqualTo("a1622e1d81969a22f878e5c121e7153f95e4f65e97c8d6c2bb65bfe634472b61");
     }
 
@@ -54,7 +51,7 @@ class GoldenHashingTest {
 
     @Test
     void causes_and_observations_parse_from_their_dump_form() {
-        assertThat(DotCause.parse("Requesting(Bob)")).isEqualTo(new DotCause(DotCause.Kind.REQUESTING, "Bob", null));
+        assertThat(DotCause.parse("Requesting(Bob)")).isEqualTo(new DotCause(Cause.REQUESTING, "Bob", null));
         assertThat(DotCause.parse("Observation(Genesis({Alice, Bob}))").observation())
                 .isEqualTo(new DotObservation.Genesis(List.of("Alice", "Bob")));
         assertThat(DotObservation.parse("DkgMessage(Part)")).isInstanceOf(DotObservation.Unsupported.class);

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * The reference's mock peer identities ({@code src/mock.rs}): a peer is its name with a key pair whose public and
  * secret halves are both SHA3-256 of the name. Bincode writes the name, the public key and the secret key.
  */
-public final class MockIds {
+final class MockIds {
     private MockIds() {
     }
 
@@ -14,7 +14,7 @@ public final class MockIds {
      * @param name a peer name
      * @return its mock public (and secret) key
      */
-    public static byte[] key(String name) {
+    static byte[] key(String name) {
         return Bincode.sha3(name.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -25,7 +25,7 @@ public final class MockIds {
      * @param name the peer's name
      * @return the encoder
      */
-    public static Bincode writePeerId(Bincode out, String name) {
+    static Bincode writePeerId(Bincode out, String name) {
         byte[] key = key(name);
         return out.string(name).raw(key).raw(key);
     }

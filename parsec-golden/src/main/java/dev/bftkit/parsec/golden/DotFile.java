@@ -57,7 +57,7 @@ public final class DotFile {
     }
 
     /** @return the events by id, in file order */
-    public Map<String, DotEvent> events() {
+    Map<String, DotEvent> events() {
         return Collections.unmodifiableMap(events);
     }
 
@@ -86,99 +86,148 @@ public final class DotFile {
      * @throws IllegalArgumentException if it is not a graph dump
      */
     public static DotFile parse(String text) {
-        String[] lines = text.split("\r?\n", -1);
-        String our = null;
-        TreeMap<String, Integer> peers = new TreeMap<>();
-        boolean single = false;
-        int i = 0;
-        for (; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.startsWith("/// our_id: ")) {
-                our = line.substring("/// our_id: ".length()).trim();
-            } else if (line.startsWith("/// peer_list: {")) {
-                for (i++; i < lines.length && !lines[i].trim().equals("/// }"); i++) {
-                    Matcher m = PEER.matcher(lines[i]);
-                    if (!m.matches()) {
-                        throw new IllegalArgumentException("line " + (i + 1) + ": bad peer entry: " + lines[i]);
-                    }
-                    peers.put(m.group(1), parseState(m.group(2)));
-                }
-            } else if (line.startsWith("/// consensus_mode: ")) {
-                single = line.substring("/// consensus_mode: ".length()).trim().equals("Single");
-            } else if (line.startsWith("digraph GossipGraph")) {
-                break;
-            }
-        }
-        if (our == null || peers.isEmpty() || i >= lines.length) {
-            throw new IllegalArgumentException("not a gossip graph dump: missing our_id, peer_list or digraph");
-        }
-        Map<String, String> creatorOf = new LinkedHashMap<>();
-        Map<String, String> selfParent = new LinkedHashMap<>();
-        Map<String, String> otherParent = new LinkedHashMap<>();
-        Map<String, String> cause = new LinkedHashMap<>();
-        Map<String, Map<String, Integer>> lastAncestors = new LinkedHashMap<>();
-        List<byte[]> history = new ArrayList<>();
-        String cluster = null;
-        String current = null;
-        boolean details = false;
-        for (i++; i < lines.length; i++) {
-            String line = lines[i];
-            String trimmed = line.trim();
-            if (trimmed.startsWith("/// ===== details of events")) {
-                details = true;
-                continue;
-            }
-            if (trimmed.startsWith("/// ===== meta-elections")) {
-                for (i++; i < lines.length; i++) {
-                    if (lines[i].startsWith("/// consensus_history:")) {
-                        for (i++; i < lines.length; i++) {
-                            Matcher m = HASH.matcher(lines[i]);
-                            if (!m.matches()) {
-                                break;
-                            }
-                            history.add(HexFormat.of().parseHex(m.group(1).toLowerCase(java.util.Locale.ROOT)));
-                        }
-                        break;
-                    }
-                }
-                break;
-            }
-            if (!details) {
-                if (trimmed.startsWith("subgraph cluster_")) {
-                    cluster = trimmed.substring("subgraph cluster_".length()).replace("{", "").trim();
-                    continue;
-                }
-                if (cluster != null && trimmed.equals("}")) {
-                    cluster = null;
-                    continue;
-                }
-                Matcher m = EDGE.matcher(line);
-                if (m.matches()) {
-                    String from = m.group(1);
-                    String to = m.group(2);
-                    if (cluster != null) {
-                        creatorOf.put(to, cluster);
-                        if (!from.equals(cluster)) {
-                            selfParent.put(to, from);
-                        }
-                    } else if (m.group(3).contains("constraint=false")) {
-                        otherParent.put(to, from);
-                    }
-                }
-            } else {
-                Matcher m = NODE.matcher(line);
-                if (m.matches() && !line.startsWith("///")) {
-                    current = m.group(1);
-                } else if (line.startsWith("/// cause: ") && current != null) {
-                    cause.put(current, line.substring("/// cause: ".length()).trim());
-                } else if (line.startsWith("/// last_ancestors: ") && current != null) {
-                    lastAncestors.put(current, parseLastAncestors(line.substring("/// last_ancestors: ".length())));
-                }
-            }
-        }
+        Lines lines = new Lines(text.split("\r?\n", -1));
+        Header header = Header.parse(lines);
+        Body body = Body.parse(lines);
         Map<String, DotEvent> events = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : creatorOf.entrySet()) {
-            String id = e.getKey();
+        for (String id : body.creatorOf.keySet()) {
+            events.put(id, body.event(id, header.peers()));
+        }
+        return new DotFile(header.our(), header.peers(), header.single(), events, body.history);
+    }
+
+    /** The lines of a dump, read from the first on. */
+    private static final class Lines {
+        final String[] lines;
+        int i;
+
+        Lines(String[] lines) {
+            this.lines = lines;
+        }
+
+        boolean more() {
+            return i < lines.length;
+        }
+
+        String current() {
+            return lines[i];
+        }
+    }
+
+    /** The {@code ///} header: our id, the peer list and the consensus mode, up to the {@code digraph} line. */
+    private record Header(String our, TreeMap<String, Integer> peers, boolean single) {
+        static Header parse(Lines in) {
+            String our = null;
+            TreeMap<String, Integer> peers = new TreeMap<>();
+            boolean single = false;
+            for (; in.more(); in.i++) {
+                String line = in.current();
+                if (line.startsWith("/// our_id: ")) {
+                    our = line.substring("/// our_id: ".length()).trim();
+                } else if (line.startsWith("/// peer_list: {")) {
+                    for (in.i++; in.more() && !in.current().trim().equals("/// }"); in.i++) {
+                        Matcher m = PEER.matcher(in.current());
+                        if (!m.matches()) {
+                            throw new IllegalArgumentException("line " + (in.i + 1) + ": bad peer entry: "
+                                    + in.current());
+                        }
+                        peers.put(m.group(1), parseState(m.group(2)));
+                    }
+                } else if (line.startsWith("/// consensus_mode: ")) {
+                    single = line.substring("/// consensus_mode: ".length()).trim().equals("Single");
+                } else if (line.startsWith("digraph GossipGraph")) {
+                    break;
+                }
+            }
+            if (our == null || peers.isEmpty() || !in.more()) {
+                throw new IllegalArgumentException("not a gossip graph dump: missing our_id, peer_list or digraph");
+            }
+            return new Header(our, peers, single);
+        }
+    }
+
+    /** The graph after the header: edges by cluster, each event's details, and the consensus history. */
+    private static final class Body {
+        final Map<String, String> creatorOf = new LinkedHashMap<>();
+        final Map<String, String> selfParent = new LinkedHashMap<>();
+        final Map<String, String> otherParent = new LinkedHashMap<>();
+        final Map<String, String> cause = new LinkedHashMap<>();
+        final Map<String, Map<String, Integer>> lastAncestors = new LinkedHashMap<>();
+        final List<byte[]> history = new ArrayList<>();
+        private String cluster;
+        private String current;
+
+        static Body parse(Lines in) {
+            Body body = new Body();
+            boolean details = false;
+            for (in.i++; in.more(); in.i++) {
+                String line = in.current();
+                String trimmed = line.trim();
+                if (trimmed.startsWith("/// ===== details of events")) {
+                    details = true;
+                } else if (trimmed.startsWith("/// ===== meta-elections")) {
+                    body.readHistory(in);
+                    break;
+                } else if (details) {
+                    body.readDetail(line);
+                } else {
+                    body.readEdge(line, trimmed);
+                }
+            }
+            return body;
+        }
+
+        private void readEdge(String line, String trimmed) {
+            if (trimmed.startsWith("subgraph cluster_")) {
+                cluster = trimmed.substring("subgraph cluster_".length()).replace("{", "").trim();
+                return;
+            }
+            if (cluster != null && trimmed.equals("}")) {
+                cluster = null;
+                return;
+            }
+            Matcher m = EDGE.matcher(line);
+            if (m.matches()) {
+                String from = m.group(1);
+                String to = m.group(2);
+                if (cluster != null) {
+                    creatorOf.put(to, cluster);
+                    if (!from.equals(cluster)) {
+                        selfParent.put(to, from);
+                    }
+                } else if (m.group(3).contains("constraint=false")) {
+                    otherParent.put(to, from);
+                }
+            }
+        }
+
+        private void readDetail(String line) {
+            Matcher m = NODE.matcher(line);
+            if (m.matches() && !line.startsWith("///")) {
+                current = m.group(1);
+            } else if (line.startsWith("/// cause: ") && current != null) {
+                cause.put(current, line.substring("/// cause: ".length()).trim());
+            } else if (line.startsWith("/// last_ancestors: ") && current != null) {
+                lastAncestors.put(current, parseLastAncestors(line.substring("/// last_ancestors: ".length())));
+            }
+        }
+
+        private void readHistory(Lines in) {
+            for (in.i++; in.more(); in.i++) {
+                if (in.current().startsWith("/// consensus_history:")) {
+                    for (in.i++; in.more(); in.i++) {
+                        Matcher m = HASH.matcher(in.current());
+                        if (!m.matches()) {
+                            break;
+                        }
+                        history.add(HexFormat.of().parseHex(m.group(1).toLowerCase(java.util.Locale.ROOT)));
+                    }
+                    break;
+                }
+            }
+        }
+
+        DotEvent event(String id, TreeMap<String, Integer> peers) {
             String c = cause.get(id);
             if (c == null) {
                 throw new IllegalArgumentException("event " + id + " has no cause line");
@@ -197,11 +246,9 @@ public final class DotFile {
             } catch (NumberFormatException ex) {
                 throw new IllegalArgumentException("bad event id " + id, ex);
             }
-            events.put(id, new DotEvent(id, resolvePeer(peers, e.getValue()), selfParent.get(id),
-                    otherParent.get(id), DotCause.parse(c), indexByCreator, forkIndex,
-                    lastAncestors.getOrDefault(id, Map.of())));
+            return new DotEvent(id, resolvePeer(peers, creatorOf.get(id)), selfParent.get(id), otherParent.get(id),
+                    DotCause.parse(c), indexByCreator, forkIndex, lastAncestors.getOrDefault(id, Map.of()));
         }
-        return new DotFile(our, peers, single, events, history);
     }
 
     /**

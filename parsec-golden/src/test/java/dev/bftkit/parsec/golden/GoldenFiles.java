@@ -1,4 +1,4 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,26 +8,22 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Finds the reference's recorded graphs: {@code ../shared/parsec-golden} next to the project root. */
+/**
+ * Finds the reference's recorded graphs (GPL data, not shipped here): the folder that {@code -Dbftkit.parsec.golden=DIR}
+ * names. Without it the golden tests skip.
+ */
 final class GoldenFiles {
     private GoldenFiles() {
     }
 
-    /** @return the folder, or null if absent */
+    /** @return the folder, or null if none is named or it does not exist */
     static Path folder() {
         String configured = System.getProperty("bftkit.parsec.golden");
-        if (configured != null && !configured.isBlank()) {
-            Path p = Paths.get(configured);
-            return Files.isDirectory(p) ? p : null;
+        if (configured == null || configured.isBlank()) {
+            return null;
         }
-        Path dir = Paths.get("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path p = dir.resolve("../shared/parsec-golden").normalize();
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return null;
+        Path p = Paths.get(configured);
+        return Files.isDirectory(p) ? p : null;
     }
 
     /** @return every recorded graph except those that need distributed key generation, sorted */

@@ -1,4 +1,4 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,10 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import dev.bftkit.api.NodeId;
-import dev.bftkit.parsec.golden.Bincode;
-import dev.bftkit.parsec.golden.DotCause;
-import dev.bftkit.parsec.golden.DotEvent;
-import dev.bftkit.parsec.golden.DotFile;
-import dev.bftkit.parsec.golden.DotObservation;
+import dev.bftkit.parsec.Cause;
+import dev.bftkit.parsec.ParsecReplica;
+import dev.bftkit.parsec.ParsecReplica.GraphEvent;
+import dev.bftkit.parsec.ParsecReplica.Vote;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,10 +21,9 @@ import java.util.TreeSet;
  * for the recording node, then that node's own actions in their recorded order (votes, gossip requests, and the
  * requests and responses it received, each carrying the unknown ancestors of its other-parent), and finally one
  * request bringing whatever is left. The events of other peers go through the same consensus processing as live
- * gossip; only their signatures are not checked (the recorded mock signatures cannot be reproduced, and the hashes
- * here are stand-ins derived from each event's creator and position).
- *
- * <p>Module-internal entry point of {@link dev.bftkit.parsec.replay.GoldenReplay}.
+ * gossip, in a {@link ParsecReplica}; only their signatures are not checked (the recorded mock signatures cannot be
+ * reproduced, and the hashes here are stand-ins derived from each event's creator and position,
+ * {@link GoldenHashing}).
  */
 public final class RecordedReplay {
     private final DotFile file;
@@ -33,7 +31,7 @@ public final class RecordedReplay {
     private final NodeId our;
     private final List<NodeId> genesis;
     private final List<Action> actions;
-    private final List<ParsecCore.Incoming> rest;
+    private final List<GraphEvent> rest;
     private DotEvent last;
 
     RecordedReplay(DotFile file) {
@@ -67,8 +65,7 @@ public final class RecordedReplay {
      * @return the number of observations decided
      */
     public int play() {
-        return run(new ParsecCore.Listener() {
-        }, new int[1]).meta.consensusHistory.size();
+        return run(new int[1]).decisions().size();
     }
 
     /**
@@ -103,21 +100,10 @@ public final class RecordedReplay {
     public static List<Decided> replay(DotFile file) {
         RecordedReplay replay = new RecordedReplay(file);
         int[] lastRecorded = {Integer.MAX_VALUE};
-        List<Integer> at = new ArrayList<>();
-        List<List<ObservationKey>> groups = new ArrayList<>();
-        ParsecCore core = replay.run(new ParsecCore.Listener() {
-            @Override
-            public void decided(int eventIndex, List<ObservationKey> keys, List<Block> blocks) {
-                at.add(eventIndex);
-                groups.add(List.copyOf(keys));
-            }
-        }, lastRecorded);
+        ParsecReplica replica = replay.run(lastRecorded);
         List<Decided> out = new ArrayList<>();
-        for (int g = 0; g < groups.size(); g++) {
-            for (ObservationKey k : groups.get(g)) {
-                out.add(new Decided(k.hash(), describe(core.observations.get(k).observation),
-                        at.get(g) == lastRecorded[0]));
-            }
+        for (ParsecReplica.Decided d : replica.decisions()) {
+            out.add(new Decided(d.hash(), describe(d.vote()), d.eventIndex() == lastRecorded[0]));
         }
         return out;
     }
@@ -130,72 +116,68 @@ public final class RecordedReplay {
         return file.events().size();
     }
 
-    static String describe(Observation o) {
-        if (o instanceof Observation.Genesis g) {
+    static String describe(Vote v) {
+        if (v instanceof Vote.Genesis g) {
             List<String> names = new ArrayList<>();
             for (NodeId id : g.group()) {
                 names.add(GoldenHashing.nameOf(id));
             }
             return "Genesis({" + String.join(", ", names) + "})";
-        } else if (o instanceof Observation.Add a) {
+        } else if (v instanceof Vote.Add a) {
             return "Add(" + GoldenHashing.nameOf(a.peer()) + ")";
-        } else if (o instanceof Observation.Remove r) {
+        } else if (v instanceof Vote.Remove r) {
             return "Remove(" + GoldenHashing.nameOf(r.peer()) + ")";
-        } else if (o instanceof Observation.Opaque p) {
-            return "OpaquePayload(" + new String(p.payload(), StandardCharsets.UTF_8) + ")";
         }
-        return String.valueOf(o);
+        return "OpaquePayload(" + new String(((Vote.Opaque) v).payload(), StandardCharsets.UTF_8) + ")";
     }
 
     /**
      * Runs the replay.
      *
-     * @param listener told about the core's events and decisions
      * @param lastRecordedIndex receives the graph index of the recorded graph's last event
-     * @return the core with the whole replay applied
+     * @return the replica with the whole replay applied
      */
-    ParsecCore run(ParsecCore.Listener listener, int[] lastRecordedIndex) {
-        ParsecCore core = ParsecCore.fromGenesis(our, genesis, new byte[0], file.singleMode(),
-                new StandInSealer(file.ourId()), GoldenHashing.INSTANCE, e -> true, GoldenHashing::nameOf, listener);
-        expectOurs(core, 0, DotCause.Kind.INITIAL);
-        expectOurs(core, 1, DotCause.Kind.OBSERVATION);
+    ParsecReplica run(int[] lastRecordedIndex) {
+        ParsecReplica replica = ParsecReplica.fromGenesis(our, genesis, file.singleMode(), GoldenHashing.INSTANCE,
+                true);
+        expectOurs(replica, 0, Cause.INITIAL);
+        expectOurs(replica, 1, Cause.OBSERVATION);
         for (Action a : actions) {
             switch (a.kind()) {
                 case OBSERVATION:
-                    core.voteFor(a.observation());
+                    replica.vote(a.vote());
                     break;
                 case REQUESTING:
-                    core.createGossip(a.peer());
+                    replica.gossipTo(a.peer());
                     break;
                 case REQUEST:
-                    core.handleRequest(a.peer(), a.message());
+                    replica.onRequest(a.peer(), a.message());
                     break;
                 default:
-                    core.handleResponse(a.peer(), a.message());
+                    replica.onResponse(a.peer(), a.message());
                     break;
             }
-            expectOurs(core, a.indexByCreator(), a.kind());
+            expectOurs(replica, a.indexByCreator(), a.kind());
         }
         if (last == null) {
-            lastRecordedIndex[0] = core.graph.size() - 1;
+            lastRecordedIndex[0] = replica.graphSize() - 1;
         } else {
-            lastRecordedIndex[0] = core.graph.size() + rest.size() - 2;
-            core.handleRequest(GoldenHashing.idOf(last.creator()), rest);
+            lastRecordedIndex[0] = replica.graphSize() + rest.size() - 2;
+            replica.onRequest(GoldenHashing.idOf(last.creator()), rest);
         }
-        return core;
+        return replica;
     }
 
     /**
      * One action of the recording node, as the reference's {@code Record} holds it.
      *
      * @param kind what our event was
-     * @param observation the vote, for an Observation
+     * @param vote the vote, for an Observation
      * @param peer the recipient (Requesting) or the sender (Request, Response)
      * @param message the events received, for a Request or Response
      * @param indexByCreator our event's index, to check the replay made it
      */
-    private record Action(DotCause.Kind kind, Observation observation, NodeId peer,
-                          List<ParsecCore.Incoming> message, int indexByCreator) {
+    private record Action(Cause kind, Vote vote, NodeId peer, List<GraphEvent> message, int indexByCreator) {
     }
 
     /** Turns the recording node's events into its actions, as the reference's {@code Record::from} does. */
@@ -218,7 +200,7 @@ public final class RecordedReplay {
             }
             switch (e.cause().kind()) {
                 case OBSERVATION:
-                    out.add(new Action(e.cause().kind(), observation(e.cause().observation()), null, null,
+                    out.add(new Action(e.cause().kind(), vote(e.cause().observation()), null, null,
                             e.indexByCreator()));
                     break;
                 case REQUESTING:
@@ -228,7 +210,7 @@ public final class RecordedReplay {
                 case REQUEST:
                 case RESPONSE: {
                     DotEvent otherParent = byId.get(e.otherParent());
-                    List<ParsecCore.Incoming> message = new ArrayList<>();
+                    List<GraphEvent> message = new ArrayList<>();
                     for (DotEvent a : unknownAncestors(otherParent, known)) {
                         message.add(incoming(a));
                     }
@@ -244,8 +226,8 @@ public final class RecordedReplay {
     }
 
     /** The events no action delivered, then a Requesting from the last one's creator to us (the reference's). */
-    private List<ParsecCore.Incoming> rest(Set<String> known) {
-        List<ParsecCore.Incoming> out = new ArrayList<>();
+    private List<GraphEvent> rest(Set<String> known) {
+        List<GraphEvent> out = new ArrayList<>();
         for (DotEvent e : order) {
             if (known.add(e.id())) {
                 out.add(incoming(e));
@@ -253,30 +235,24 @@ public final class RecordedReplay {
             }
         }
         if (last != null) {
-            out.add(new ParsecCore.Incoming(standInHash(last.creator(), last.indexByCreator() + 1, 0),
-                    GoldenHashing.idOf(last.creator()), Cause.REQUESTING,
-                    standInHash(last.creator(), last.indexByCreator(), last.forkIndex()), null, our, null,
-                    new byte[0], new byte[0], null));
+            out.add(new GraphEvent(GoldenHashing.standInHash(last.creator(), last.indexByCreator() + 1, 0),
+                    GoldenHashing.idOf(last.creator()), Cause.REQUESTING, hashOf(last), null, our, null));
         }
         return out;
     }
 
-    private void expectOurs(ParsecCore core, int indexByCreator, DotCause.Kind kind) {
-        int[] at = core.peers.our().eventsAt(indexByCreator);
-        if (at.length != 1 || core.graph.get(at[0]).cause.ordinal() != kind.ordinal()) {
+    private static void expectOurs(ParsecReplica replica, int indexByCreator, Cause kind) {
+        List<Cause> at = replica.ourEventsAt(indexByCreator);
+        if (at.size() != 1 || at.get(0) != kind) {
             throw new IllegalStateException("replay diverged: our event " + indexByCreator + " should be " + kind
-                    + " but is " + (at.length == 0 ? "missing" : core.graph.get(at[0]).cause));
+                    + " but is " + (at.isEmpty() ? "missing" : at.get(0)));
         }
     }
 
     private List<NodeId> genesisGroup() {
         for (DotEvent e : order) {
             if (e.cause().observation() instanceof DotObservation.Genesis g) {
-                List<NodeId> ids = new ArrayList<>();
-                for (String name : g.group()) {
-                    ids.add(GoldenHashing.idOf(name));
-                }
-                return List.copyOf(new TreeSet<>(ids));
+                return sortedIds(g.group());
             }
         }
         throw new IllegalArgumentException("no event carries Genesis");
@@ -315,58 +291,41 @@ public final class RecordedReplay {
         return out;
     }
 
-    private ParsecCore.Incoming incoming(DotEvent e) {
+    private GraphEvent incoming(DotEvent e) {
         Map<String, DotEvent> byId = file.events();
         DotEvent sp = e.selfParent() == null ? null : byId.get(e.selfParent());
         DotEvent op = e.otherParent() == null ? null : byId.get(e.otherParent());
         DotCause c = e.cause();
-        return new ParsecCore.Incoming(standInHash(e.creator(), e.indexByCreator(), e.forkIndex()),
-                GoldenHashing.idOf(e.creator()), Cause.values()[c.kind().ordinal()],
-                sp == null ? null : standInHash(sp.creator(), sp.indexByCreator(), sp.forkIndex()),
-                op == null ? null : standInHash(op.creator(), op.indexByCreator(), op.forkIndex()),
-                c.recipient() == null ? null : GoldenHashing.idOf(c.recipient()),
-                c.observation() == null ? null : observation(c.observation()), new byte[0], new byte[0], null);
+        return new GraphEvent(hashOf(e), GoldenHashing.idOf(e.creator()), c.kind(), sp == null ? null : hashOf(sp),
+                op == null ? null : hashOf(op), c.recipient() == null ? null : GoldenHashing.idOf(c.recipient()),
+                c.observation() == null ? null : vote(c.observation()));
     }
 
-    static Observation observation(DotObservation o) {
+    /** The stand-in hash of a recorded event. */
+    private static byte[] hashOf(DotEvent e) {
+        return GoldenHashing.standInHash(e.creator(), e.indexByCreator(), e.forkIndex());
+    }
+
+    static Vote vote(DotObservation o) {
         if (o instanceof DotObservation.Genesis g) {
-            List<NodeId> ids = new ArrayList<>();
-            for (String name : g.group()) {
-                ids.add(GoldenHashing.idOf(name));
-            }
-            return new Observation.Genesis(List.copyOf(new TreeSet<>(ids)), new byte[0]);
+            return new Vote.Genesis(sortedIds(g.group()));
         } else if (o instanceof DotObservation.Add a) {
-            return new Observation.Add(GoldenHashing.idOf(a.peer()), new byte[0]);
+            return new Vote.Add(GoldenHashing.idOf(a.peer()));
         } else if (o instanceof DotObservation.Remove r) {
-            return new Observation.Remove(GoldenHashing.idOf(r.peer()), new byte[0]);
+            return new Vote.Remove(GoldenHashing.idOf(r.peer()));
         } else if (o instanceof DotObservation.Opaque p) {
-            return new Observation.Opaque(p.text().getBytes(StandardCharsets.UTF_8));
+            return new Vote.Opaque(p.text().getBytes(StandardCharsets.UTF_8));
         }
         throw new IllegalArgumentException("cannot replay " + o);
     }
 
-    /** A stand-in event hash: SHA3-256 of the creator's name and the event's position. */
-    static byte[] standInHash(String creator, int indexByCreator, int forkIndex) {
-        return Bincode.sha3((creator + ":" + indexByCreator + ":" + forkIndex).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Our events get the same stand-in hashes, so recorded events can name them as parents. */
-    static final class StandInSealer implements ParsecCore.EventSealer {
-        private final String our;
-
-        StandInSealer(String our) {
-            this.our = our;
+    /** The ids of the named peers, sorted. */
+    private static List<NodeId> sortedIds(List<String> names) {
+        List<NodeId> ids = new ArrayList<>();
+        for (String name : names) {
+            ids.add(GoldenHashing.idOf(name));
         }
-
-        @Override
-        public ParsecCore.Sealed seal(ParsecCore.Content content) {
-            return new ParsecCore.Sealed(standInHash(our, content.indexByCreator(), 0), new byte[0], null);
-        }
-
-        @Override
-        public byte[] signVote(byte[] observationHash) {
-            return new byte[0];
-        }
+        return List.copyOf(new TreeSet<>(ids));
     }
 
     /**

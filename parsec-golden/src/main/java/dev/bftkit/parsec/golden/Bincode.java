@@ -9,18 +9,18 @@ import java.security.NoSuchAlgorithmException;
  * The subset of Rust's bincode 1.x encoding the reference uses for observation hashes: little-endian integers,
  * {@code u32} enum tags, {@code u64} length prefixes, raw fixed-size arrays. Not thread-safe.
  */
-public final class Bincode {
+final class Bincode {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** An empty encoder. */
-    public Bincode() {
+    Bincode() {
     }
 
     /**
      * @param v a value written as 4 little-endian bytes (enum tags)
      * @return this
      */
-    public Bincode u32(int v) {
+    Bincode u32(int v) {
         for (int i = 0; i < 4; i++) {
             out.write(v >>> (8 * i));
         }
@@ -31,7 +31,7 @@ public final class Bincode {
      * @param v a value written as 8 little-endian bytes (lengths)
      * @return this
      */
-    public Bincode u64(long v) {
+    Bincode u64(long v) {
         for (int i = 0; i < 8; i++) {
             out.write((int) (v >>> (8 * i)));
         }
@@ -42,7 +42,7 @@ public final class Bincode {
      * @param bytes written with no length (fixed-size arrays)
      * @return this
      */
-    public Bincode raw(byte[] bytes) {
+    Bincode raw(byte[] bytes) {
         out.writeBytes(bytes);
         return this;
     }
@@ -51,7 +51,7 @@ public final class Bincode {
      * @param bytes a {@code Vec<u8>}: u64 length, then the bytes
      * @return this
      */
-    public Bincode bytes(byte[] bytes) {
+    Bincode bytes(byte[] bytes) {
         return u64(bytes.length).raw(bytes);
     }
 
@@ -59,12 +59,12 @@ public final class Bincode {
      * @param s a {@code String}: u64 length of its UTF-8, then the UTF-8
      * @return this
      */
-    public Bincode string(String s) {
+    Bincode string(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return the bytes written */
-    public byte[] toByteArray() {
+    byte[] toByteArray() {
         return out.toByteArray();
     }
 
@@ -72,7 +72,7 @@ public final class Bincode {
      * @param data bytes
      * @return their SHA3-256 digest (the JDK's {@code SHA3-256})
      */
-    public static byte[] sha3(byte[] data) {
+    static byte[] sha3(byte[] data) {
         return SHA3.get().digest(data);
     }
 

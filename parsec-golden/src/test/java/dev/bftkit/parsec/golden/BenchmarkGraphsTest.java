@@ -1,8 +1,8 @@
-package dev.bftkit.parsec;
+package dev.bftkit.parsec.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bftkit.parsec.golden.DotFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,5 +16,15 @@ class BenchmarkGraphsTest {
         assertThat(GoldenReplayTest.hex(RecordedReplay.replay(dot).stream().map(RecordedReplay.Decided::hash)
                 .toList()).subList(0, dot.consensusHistory().size()))
                 .isEqualTo(GoldenReplayTest.hex(dot.consensusHistory()));
+    }
+
+    @Test
+    void the_dump_of_a_generated_graph_reads_back() {
+        DotFile dot = BenchmarkGraphs.generate(4, 2, false, 1);
+        assertThat(dot.ourId()).isEqualTo("P00");
+        assertThat(dot.peers()).containsOnlyKeys("P00", "P01", "P02", "P03");
+        assertThat(dot.singleMode()).isFalse();
+        assertThat(dot.consensusHistory()).as("Genesis and the two payloads").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(dot.events().values()).extracting(DotEvent::creator).contains("P00", "P01", "P02", "P03");
     }
 }

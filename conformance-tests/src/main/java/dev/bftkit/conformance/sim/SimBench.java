@@ -1,11 +1,8 @@
-package dev.bftkit.cli;
+package dev.bftkit.conformance.sim;
 
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.DeciderProvider;
-import dev.bftkit.conformance.sim.Scenario;
-import dev.bftkit.conformance.sim.SimulationResult;
-import dev.bftkit.conformance.sim.Simulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -15,9 +12,9 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * Figures of seeded simulation runs: ticks to decide, traffic per decision, and how fast the simulator runs.
- * {@code consensus bench sim} and the benchmarks module's {@code StreamletteFigures} both measure through it. Every
- * figure but the speed is a function of the scenarios alone: the same seeds give the same figures.
+ * Figures of seeded simulation runs: ticks to decide, traffic per decision, and how fast the simulator runs. The
+ * {@code consensus bench sim} command and the benchmarks measure through it. Every figure but the speed is a function
+ * of the scenarios alone: the same seeds give the same figures.
  */
 public final class SimBench {
     private SimBench() {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An observation as written in a dump. Distributed key generation observations are {@link Unsupported}. */
-public sealed interface DotObservation {
+sealed interface DotObservation {
 
     /**
      * @param text for example {@code Genesis({Alice, Bob})}, {@code Add(Dave)} or {@code OpaquePayload(0)}
