@@ -1,19 +1,26 @@
 package dev.bftkit.conformance.junit;
 
+import static dev.bftkit.conformance.junit.TransportChannels.CHANNEL_A;
+import static dev.bftkit.conformance.junit.TransportChannels.expectTagged;
+import static dev.bftkit.conformance.junit.TransportChannels.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
+import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Transport;
 import dev.bftkit.api.spi.TransportConfig;
 import dev.bftkit.api.spi.TransportLimits;
+import dev.bftkit.api.spi.TransportProvider;
 import dev.bftkit.conformance.checks.LoopbackNetwork;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +33,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
- * The bodies of {@link TransportVerification}'s adversary rules: a Byzantine committee member that has passed the
+ * The bodies of {@code TransportVerification}'s adversary rules: a Byzantine committee member that has passed the
  * handshake with its own key and then misbehaves on the connection ({@link AuthenticatedTap}), and callers that
  * press {@link Transport#request} against peers that do not read. The node under test is always member 0, an
  * honest member 1 talks to it throughout, and member 2 is the Byzantine one (its own transport is never opened).
@@ -54,10 +62,49 @@ final class TransportAttacks {
     private static final byte CUT = 'T';
     private static final byte FLOOD = 'F';
 
-    private final TransportVerification kit;
+    private final Kit kit;
 
-    TransportAttacks(TransportVerification kit) {
+    TransportAttacks(Kit kit) {
         this.kit = kit;
+    }
+
+    /**
+     * What the rules take from the verification that runs them: its hooks (a transport author's overrides, asked
+     * each time as the verification asks them) and its helpers, bound to the running test. Each method is the
+     * verification's own of that name.
+     */
+    interface Kit {
+        // the hooks
+        TransportProvider provider();
+
+        Crypto crypto();
+
+        TransportLimits limits();
+
+        Duration attackHandshakeTimeout();
+
+        Duration patience();
+
+        long seed();
+
+        AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException;
+
+        long maxHeldRequestBytesPerPeer(TransportLimits limits);
+
+        // the helpers
+        LoopbackNetwork network(int size);
+
+        void own(Closeable socket);
+
+        Thread startHelper(String name, Runnable body);
+
+        byte[] await(CompletionStage<byte[]> stage);
+
+        TransportException failure(CompletionStage<byte[]> stage, String expectation);
+
+        void eventually(String what, BooleanSupplier condition);
+
+        void awaitClosedByServer(Socket s, String what);
     }
 
     // ------------------------------------------------------------------------------------------------- the rules
@@ -191,7 +238,7 @@ final class TransportAttacks {
         TransportLimits limits = kit.limits();
         Transport server = net.open(kit.provider(), HONEST, new TransportLimits(limits.maxFrameBytes(), 1,
                 limits.connectTimeout(), limits.handshakeTimeout()));
-        server.serve(TransportVerification.CHANNEL_A, (from, request) -> new CompletableFuture<>());
+        server.serve(CHANNEL_A, (from, request) -> new CompletableFuture<>());
         ServerSocket mute = new ServerSocket();
         kit.own(mute);
         mute.setReuseAddress(true);
@@ -216,7 +263,7 @@ final class TransportAttacks {
             for (int k = 0; k < calls.size(); k++) {
                 NodeId peer = net.id(k < toMute ? BYZANTINE : HONEST);
                 byte[] request = k < toMute || k == pending ? new byte[] {(byte) k} : big;
-                CompletableFuture<byte[]> stage = caller.request(peer, TransportVerification.CHANNEL_A, request,
+                CompletableFuture<byte[]> stage = caller.request(peer, CHANNEL_A, request,
                         kit.patience()).toCompletableFuture();
                 synchronized (stages) {
                     stages.add(stage);
@@ -291,21 +338,21 @@ final class TransportAttacks {
             this.limits = limits;
             this.server = net.open(kit.provider(), SERVER, limits);
             this.honest = net.open(kit.provider(), HONEST, limits);
-            server.serve(TransportVerification.CHANNEL_A, recorder);
-            honest.serve(TransportVerification.CHANNEL_A, TransportVerification.tagged("a"));
+            server.serve(CHANNEL_A, recorder);
+            honest.serve(CHANNEL_A, tagged("a"));
             honestTraffic(-1); // the honest handshakes are done before any attack
         }
 
         /** Requests between member 0 and honest member 1, both ways, each answered under the right id. */
         void honestTraffic(int round) {
             byte[] request = {'h', (byte) round};
-            assertThat(kit.await(honest.request(net.id(SERVER), TransportVerification.CHANNEL_A, request,
+            assertThat(kit.await(honest.request(net.id(SERVER), CHANNEL_A, request,
                     kit.patience()))).as("honest member 1's request to member 0 (the server under test), answered "
-                    + "with the id member 0 authenticated").isEqualTo(TransportVerification.expectTagged("a",
+                    + "with the id member 0 authenticated").isEqualTo(expectTagged("a",
                     net.id(HONEST), request));
-            assertThat(kit.await(server.request(net.id(HONEST), TransportVerification.CHANNEL_A, request,
+            assertThat(kit.await(server.request(net.id(HONEST), CHANNEL_A, request,
                     kit.patience()))).as("member 0's own request to honest member 1").isEqualTo(
-                    TransportVerification.expectTagged("a", net.id(SERVER), request));
+                    expectTagged("a", net.id(SERVER), request));
         }
 
         /** Opens member 2's authenticated connection and checks it works: a request on it is served as member 2's. */
@@ -358,12 +405,12 @@ final class TransportAttacks {
             }
         }
 
-        java.net.Socket socket() {
+        Socket socket() {
             return raw.socket();
         }
 
         synchronized byte[] frame(byte[] payload, NodeId claimed) {
-            return raw.requestFrame(nextId++, TransportVerification.CHANNEL_A, payload, claimed);
+            return raw.requestFrame(nextId++, CHANNEL_A, payload, claimed);
         }
 
         /** Writes a request, failing the rule if the connection is closed. */
@@ -447,7 +494,7 @@ final class TransportAttacks {
                 mostHeldBytes = Math.max(mostHeldBytes, heldBytes);
                 return answer;
             }
-            return CompletableFuture.completedFuture(TransportVerification.expectTagged("a", from, request));
+            return CompletableFuture.completedFuture(expectTagged("a", from, request));
         }
 
         private synchronized void released(int bytes) {

@@ -1,5 +1,7 @@
 package dev.bftkit.conformance.junit;
 
+import static dev.bftkit.conformance.junit.TransportChannels.expectTagged;
+import static dev.bftkit.conformance.junit.TransportChannels.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -81,9 +83,9 @@ public abstract class TransportVerification {
      */
     private static final Duration CLOSE_IN_CALLBACK_BOUND = Duration.ofSeconds(10);
     /** Channel A. */
-    protected static final InstanceId CHANNEL_A = InstanceId.of("kit/transport/a");
+    protected static final InstanceId CHANNEL_A = TransportChannels.CHANNEL_A;
     /** Channel B. */
-    protected static final InstanceId CHANNEL_B = InstanceId.of("kit/transport/b");
+    protected static final InstanceId CHANNEL_B = TransportChannels.CHANNEL_B;
 
     private final List<LoopbackNetwork> networks = new CopyOnWriteArrayList<>();
     private final List<Closeable> sockets = new CopyOnWriteArrayList<>();
@@ -235,7 +237,7 @@ public abstract class TransportVerification {
     }
 
     /** Closes a socket (or anything else) the test opened when the test ends. */
-    final void own(Closeable socket) {
+    private void own(Closeable socket) {
         sockets.add(socket);
     }
 
@@ -244,7 +246,7 @@ public abstract class TransportVerification {
      *
      * @return the started thread
      */
-    final Thread startHelper(String name, Runnable body) {
+    private Thread startHelper(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         helpers.add(t);
@@ -252,14 +254,9 @@ public abstract class TransportVerification {
         return t;
     }
 
-    /** A handler answering {@code from}'s id bytes followed by the request, which proves who the server saw. */
-    static Transport.RequestHandler tagged(String tag) {
-        byte[] t = tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return (from, request) -> CompletableFuture.completedFuture(Bytes.concat(t, from.bytes(), request));
-    }
-
-    static byte[] expectTagged(String tag, NodeId from, byte[] request) {
-        return Bytes.concat(tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII), from.bytes(), request);
+    /** The adversary rules' bodies, run against this verification's hooks and helpers. */
+    private TransportAttacks attacks() {
+        return new TransportAttacks(new AttackKit());
     }
 
     private static Transport.RequestHandler echo() {
@@ -702,7 +699,7 @@ public abstract class TransportVerification {
     }
 
     /** Reads until the server closes the connection (end of stream or reset); fails after {@link #patience()}. */
-    final void awaitClosedByServer(Socket s, String what) {
+    private void awaitClosedByServer(Socket s, String what) {
         byte[] sink = new byte[4096];
         try {
             InputStream in = s.getInputStream();
@@ -759,7 +756,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_truncatedFrameIsCutOff() {
-        new TransportAttacks(this).truncatedFrameIsCutOff();
+        attacks().truncatedFrameIsCutOff();
     }
 
     /**
@@ -867,7 +864,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_claimedSenderIsNeverTrusted() {
-        new TransportAttacks(this).claimedSenderIsNeverTrusted();
+        attacks().claimedSenderIsNeverTrusted();
     }
 
     /**
@@ -877,7 +874,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_memberFrameOverTheLimitIsRefused() {
-        new TransportAttacks(this).frameOverTheLimitIsRefused();
+        attacks().frameOverTheLimitIsRefused();
     }
 
     /**
@@ -887,7 +884,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_memberRequestFloodIsBounded() {
-        new TransportAttacks(this).requestFloodIsBounded();
+        attacks().requestFloodIsBounded();
     }
 
     /**
@@ -898,7 +895,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_memberByteFloodIsBounded() {
-        new TransportAttacks(this).byteFloodIsBounded();
+        attacks().byteFloodIsBounded();
     }
 
     /**
@@ -912,7 +909,7 @@ public abstract class TransportVerification {
      */
     @Test
     public void required_requestNeverBlocksItsCaller() throws IOException {
-        new TransportAttacks(this).requestNeverBlocksItsCaller();
+        attacks().requestNeverBlocksItsCaller();
     }
 
     /**
@@ -1180,6 +1177,84 @@ public abstract class TransportVerification {
             assertThat(interruptedByClose).as("close() called from inside %s left the calling thread interrupted; "
                     + "the callback goes on after close() returns, and its next blocking call would fail", where)
                     .isFalse();
+        }
+    }
+
+    /** What {@link TransportAttacks} takes from this verification: each method is this class's own of that name. */
+    private final class AttackKit implements TransportAttacks.Kit {
+        @Override
+        public TransportProvider provider() {
+            return TransportVerification.this.provider();
+        }
+
+        @Override
+        public Crypto crypto() {
+            return TransportVerification.this.crypto();
+        }
+
+        @Override
+        public TransportLimits limits() {
+            return TransportVerification.this.limits();
+        }
+
+        @Override
+        public Duration attackHandshakeTimeout() {
+            return TransportVerification.this.attackHandshakeTimeout();
+        }
+
+        @Override
+        public Duration patience() {
+            return TransportVerification.this.patience();
+        }
+
+        @Override
+        public long seed() {
+            return TransportVerification.this.seed();
+        }
+
+        @Override
+        public AuthenticatedTap authenticatedTap(TransportConfig member, NodeId target) throws IOException {
+            return TransportVerification.this.authenticatedTap(member, target);
+        }
+
+        @Override
+        public long maxHeldRequestBytesPerPeer(TransportLimits limits) {
+            return TransportVerification.this.maxHeldRequestBytesPerPeer(limits);
+        }
+
+        @Override
+        public LoopbackNetwork network(int size) {
+            return TransportVerification.this.network(size);
+        }
+
+        @Override
+        public void own(Closeable socket) {
+            TransportVerification.this.own(socket);
+        }
+
+        @Override
+        public Thread startHelper(String name, Runnable body) {
+            return TransportVerification.this.startHelper(name, body);
+        }
+
+        @Override
+        public byte[] await(CompletionStage<byte[]> stage) {
+            return TransportVerification.this.await(stage);
+        }
+
+        @Override
+        public TransportException failure(CompletionStage<byte[]> stage, String expectation) {
+            return TransportVerification.this.failure(stage, expectation);
+        }
+
+        @Override
+        public void eventually(String what, BooleanSupplier condition) {
+            TransportVerification.this.eventually(what, condition);
+        }
+
+        @Override
+        public void awaitClosedByServer(Socket s, String what) {
+            TransportVerification.this.awaitClosedByServer(s, what);
         }
     }
 
