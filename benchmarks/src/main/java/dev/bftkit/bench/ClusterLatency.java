@@ -41,7 +41,8 @@ public final class ClusterLatency {
     public static void main(String[] args) throws Exception {
         String storageName = args.length > 0 ? args[0] : "mapdb";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        NodeAssembly plugins = LocalCluster.assembly().decider("streamlette").transport("vertx").storage(Plugins.storage(storageName, Doubles.storageProviders()))
+        NodeAssembly plugins = LocalCluster.assembly().decider("streamlette").transport("vertx")
+                .storage(Plugins.storage(storageName, Doubles.storageProviders()))
                 .crypto("bc");
         double[] cold = new double[rounds];
         double[] warm = new double[rounds];

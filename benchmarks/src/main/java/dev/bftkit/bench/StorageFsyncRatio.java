@@ -4,6 +4,7 @@ import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.WriteBatch;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -83,7 +84,8 @@ public final class StorageFsyncRatio {
         try {
             for (int puts : sizes) {
                 Path dir = root.resolve("p" + puts);
-                all.add(new Sides(puts, valueBytes, random, Plugins.storage(storage).open(StorageConfig.at(dir)),
+                Storage store = Plugins.storage(storage, Doubles.storageProviders()).open(StorageConfig.at(dir));
+                all.add(new Sides(puts, valueBytes, random, store,
                         FileChannel.open(root.resolve("plain" + puts + ".log"), StandardOpenOption.CREATE,
                                 StandardOpenOption.WRITE)));
             }
@@ -91,35 +93,8 @@ public final class StorageFsyncRatio {
                 s.forces(millis * 2);
                 s.batches(millis * 2);
             }
-            for (int round = 0; round < rounds; round++) {
-                for (Sides s : all) {
-                    Turn force;
-                    Turn batch;
-                    if (round % 2 == 0) {
-                        force = s.forces(millis);
-                        batch = s.batches(millis);
-                    } else {
-                        batch = s.batches(millis);
-                        force = s.forces(millis);
-                    }
-                    s.rounds.add(new double[] {force.perSecond(), batch.perSecond(),
-                        batch.perSecond() / force.perSecond(), force.cpuMillisEach(), batch.cpuMillisEach()});
-                    System.out.printf(Locale.ROOT, "round %2d  puts %4d: %8.1f forces/s  %8.1f batches/s  ratio %.3f"
-                            + "  CPU per force %.3f ms, per batch %.3f ms%n", round, s.puts, force.perSecond(),
-                            batch.perSecond(), batch.perSecond() / force.perSecond(), force.cpuMillisEach(),
-                            batch.cpuMillisEach());
-                }
-            }
-            System.out.println("load average after: " + load());
-            System.out.printf(Locale.ROOT, "%-5s %4s %6s %11s %12s %22s %15s %15s%n", "puts", "of", "bytes",
-                    "forces/s", "batches/s", "ratio (rounds' range)", "CPU/force ms", "CPU/batch ms");
-            for (Sides s : all) {
-                System.out.printf(Locale.ROOT, "%-5d %4d %6d %11.1f %12.1f %8.3f (%.3f-%.3f) %15.3f %15.3f%n",
-                        s.puts, valueBytes, s.puts * (KEY + valueBytes), median(s.rounds, 0), median(s.rounds, 1),
-                        median(s.rounds, 2), min(s.rounds, 2), max(s.rounds, 2), median(s.rounds, 3),
-                        median(s.rounds, 4));
-            }
-            System.out.println("(medians over the rounds; ratio = durable batches/s ÷ forces/s, taken per round)");
+            runRounds(all, rounds, millis);
+            summary(all, valueBytes);
         } finally {
             for (Sides s : all) {
                 s.close();
@@ -130,6 +105,43 @@ public final class StorageFsyncRatio {
                 }
             }
         }
+    }
+
+    /** Alternates the force loop and the durable batches, round by round, and prints each round. */
+    private static void runRounds(List<Sides> all, int rounds, long millis) throws IOException {
+        for (int round = 0; round < rounds; round++) {
+            for (Sides s : all) {
+                Turn force;
+                Turn batch;
+                if (round % 2 == 0) {
+                    force = s.forces(millis);
+                    batch = s.batches(millis);
+                } else {
+                    batch = s.batches(millis);
+                    force = s.forces(millis);
+                }
+                s.rounds.add(new double[] {force.perSecond(), batch.perSecond(),
+                    batch.perSecond() / force.perSecond(), force.cpuMillisEach(), batch.cpuMillisEach()});
+                System.out.printf(Locale.ROOT, "round %2d  puts %4d: %8.1f forces/s  %8.1f batches/s  ratio %.3f"
+                        + "  CPU per force %.3f ms, per batch %.3f ms%n", round, s.puts, force.perSecond(),
+                        batch.perSecond(), batch.perSecond() / force.perSecond(), force.cpuMillisEach(),
+                        batch.cpuMillisEach());
+            }
+        }
+    }
+
+    /** Prints the medians over the rounds. */
+    private static void summary(List<Sides> all, int valueBytes) {
+        System.out.println("load average after: " + load());
+        System.out.printf(Locale.ROOT, "%-5s %4s %6s %11s %12s %22s %15s %15s%n", "puts", "of", "bytes",
+                "forces/s", "batches/s", "ratio (rounds' range)", "CPU/force ms", "CPU/batch ms");
+        for (Sides s : all) {
+            System.out.printf(Locale.ROOT, "%-5d %4d %6d %11.1f %12.1f %8.3f (%.3f-%.3f) %15.3f %15.3f%n",
+                    s.puts, valueBytes, s.puts * (KEY + valueBytes), median(s.rounds, 0), median(s.rounds, 1),
+                    median(s.rounds, 2), min(s.rounds, 2), max(s.rounds, 2), median(s.rounds, 3),
+                    median(s.rounds, 4));
+        }
+        System.out.println("(medians over the rounds; ratio = durable batches/s ÷ forces/s, taken per round)");
     }
 
     private static String machine() {

@@ -4,6 +4,7 @@ import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.WriteBatch;
+import dev.bftkit.conformance.doubles.Doubles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +41,12 @@ public final class StorageOpenTime {
             for (int round = -3; round < rounds; round++) {
                 Path dir = root.resolve("s" + (round + 3));
                 long t0 = System.nanoTime();
-                Storage s = Plugins.storage(name).open(StorageConfig.at(dir));
+                Storage s = Plugins.storage(name, Doubles.storageProviders()).open(StorageConfig.at(dir));
                 long t1 = System.nanoTime();
                 s.write(new WriteBatch().put(new byte[] {1}, new byte[] {2}));
                 s.close();
                 long t2 = System.nanoTime();
-                Plugins.storage(name).open(StorageConfig.at(dir)).close();
+                Plugins.storage(name, Doubles.storageProviders()).open(StorageConfig.at(dir)).close();
                 long t3 = System.nanoTime();
                 if (round >= 0) {
                     fresh[round] = (t1 - t0) / 1e6;

@@ -7,9 +7,9 @@ import dev.bftkit.conformance.adversary.Behaviours;
 import dev.bftkit.conformance.doubles.Doubles;
 import dev.bftkit.conformance.sim.NetworkModel;
 import dev.bftkit.conformance.sim.Scenario;
+import dev.bftkit.conformance.sim.SimBench;
 import dev.bftkit.conformance.sim.SimulationResult;
 import dev.bftkit.conformance.sim.Simulator;
-import dev.bftkit.conformance.sim.SimBench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +43,14 @@ public final class StreamletteFigures {
         int crashSeeds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         DeciderProvider streamlette = Plugins.decider("streamlette");
         Crypto crypto = Doubles.insecureCrypto();
+        noFaults(streamlette, crypto);
+        crashed(streamlette, crypto, crashSeeds);
+        lossy(streamlette, crypto, crashSeeds);
+        runsPerMinute(streamlette, crypto);
+    }
 
+    /** The clean-network table: ticks, messages and bytes per decision against the floor. */
+    private static void noFaults(DeciderProvider streamlette, Crypto crypto) {
         System.out.println("## No faults: clean network (10-100 ms), all honest");
         System.out.println("| n | seeds | ticks to decide (min / median / max) | messages per decision | floor 3(n+1)(n-1)"
                 + " | ratio | bytes per decision |");
@@ -62,7 +69,10 @@ public final class StreamletteFigures {
                     f.streamletteFloor(), f.streamletteMessagesPerDecision() / f.streamletteFloor(),
                     f.bytesPerDecision());
         }
+    }
 
+    /** The crashed-nodes table: mean ticks to decide against the formula E. */
+    private static void crashed(DeciderProvider streamlette, Crypto crypto, int crashSeeds) {
         System.out.println();
         System.out.println("## ⌊(n-1)/3⌋ nodes crashed from the start (silent), clean network");
         System.out.println("| n | crashed | p = live weight | seeds | mean ticks to decide | E = (1-p^3)/((1-p)p^3) | "
@@ -89,7 +99,10 @@ public final class StreamletteFigures {
             System.out.printf("| %d | %d | %.3f | %d | %.2f | %.2f | %+.1f%% |%n", n, f, p, count, mean, expected,
                     100 * (mean - expected) / expected);
         }
+    }
 
+    /** The lossy-network table: ticks, messages and bytes per decision. */
+    private static void lossy(DeciderProvider streamlette, Crypto crypto, int crashSeeds) {
         System.out.println();
         System.out.println("## Lossy network (20% loss, 5% duplication, 10-400 ms, 5% clock drift), all honest");
         System.out.println("| n | seeds | mean ticks to decide (every honest node) | mean ticks until all decided | "
@@ -116,7 +129,10 @@ public final class StreamletteFigures {
             System.out.printf("| %d | %d | %.2f | %.2f | %.0f | %.0f |%n", n, seeds, sum / count, sumLast / seeds,
                     traffic.streamletteMessages() / (double) seeds, traffic.bytes() / (double) seeds);
         }
+    }
 
+    /** Simulated runs per minute on one and two threads. */
+    private static void runsPerMinute(DeciderProvider streamlette, Crypto crypto) throws Exception {
         System.out.println();
         System.out.println("## Simulated runs per minute: n=4, lossy network (20% loss, 5% duplication, 10-400 ms, "
                 + "reordering), insecure-fast crypto");
