@@ -56,7 +56,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     long timeoutSeconds;
 
     @CommandLine.Mixin
-    BenchCommand.Common common = new BenchCommand.Common();
+    BenchFlags common = new BenchFlags();
 
     BenchClusterCommand() {
     }
@@ -72,7 +72,7 @@ final class BenchClusterCommand implements Callable<Integer> {
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
             throw CliException.usage("--timeout must be 1 to 3600 seconds, got " + timeoutSeconds);
         }
-        Map<String, Object> machine = BenchCommand.machine();
+        Map<String, Object> machine = Machine.facts();
         double[] ms = new double[decisions];
         int k = 0;
         long start = System.nanoTime();
@@ -90,7 +90,7 @@ final class BenchClusterCommand implements Callable<Integer> {
         } catch (TimeoutException e) {
             throw CliException.failure("decision " + (k + 1) + " did not come within " + timeoutSeconds + " s", e);
         } catch (ExecutionException e) {
-            throw CliException.failure("decision " + (k + 1) + " failed: " + Main.oneLine(e.getCause()), e);
+            throw CliException.failure("decision " + (k + 1) + " failed: " + CliException.oneLine(e.getCause()), e);
         }
         Map<String, Object> report = report(ms, machine);
         PrintWriter out = spec.commandLine().getOut();
@@ -158,7 +158,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     private String text(double[] ms, Map<String, Object> machine) {
         StringBuilder sb = new StringBuilder();
         sb.append("bench cluster · ").append(setup()).append('\n');
-        sb.append(BenchCommand.machineLine(machine)).append("\n\n");
+        sb.append(Machine.line(machine)).append("\n\n");
         sb.append(String.format(Locale.ROOT, "cold  %.1f ms  the first decision, timed from opening the first store "
                 + "(transports bound, handshakes made) to the last node's decision%n", ms[0]));
         if (ms.length > 1) {

@@ -93,7 +93,7 @@ final class BenchSimCommand implements Callable<Integer> {
     String behaviour;
 
     @CommandLine.Mixin
-    BenchCommand.Common common = new BenchCommand.Common();
+    BenchFlags common = new BenchFlags();
 
     BenchSimCommand() {
     }
@@ -243,7 +243,7 @@ final class BenchSimCommand implements Callable<Integer> {
         }
         m.put("sizes", sizes);
         m.put("deterministic", "every field except machine and each size's speed is fixed by the seeds and flags");
-        m.put("machine", BenchCommand.machine());
+        m.put("machine", Machine.facts());
         m.put("command", command());
         return m;
     }
@@ -259,7 +259,7 @@ final class BenchSimCommand implements Callable<Integer> {
                 .append(maxTicks).append(" ticks\n");
         @SuppressWarnings("unchecked")
         Map<String, Object> machine = (Map<String, Object>) report.get("machine");
-        sb.append(BenchCommand.machineLine(machine)).append("\n\n");
+        sb.append(Machine.line(machine)).append("\n\n");
         Text.Table t = streamlette
                 ? new Text.Table("n", "runs", "ticks min/median/max", "mean", "undecided", "messages/decision",
                         "floor 3(n+1)(n-1)", "ratio", "deliveries/decision", "bytes/decision", "runs/s",

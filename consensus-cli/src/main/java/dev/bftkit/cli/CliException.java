@@ -1,5 +1,7 @@
 package dev.bftkit.cli;
 
+import dev.bftkit.api.BftException;
+
 /** A command's failure, reported as one line with its exit code (see {@link ExitCodes}). */
 final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -37,5 +39,18 @@ final class CliException extends RuntimeException {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** The error as one line: its message, or its kind when it has none. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e instanceof BftException ? e.getClass().getSimpleName() : e.toString();
+        }
+        if (e instanceof CliException c && c.getCause() != null && c.getCause().getMessage() != null
+                && !m.contains(c.getCause().getMessage())) {
+            m = m + ": " + c.getCause().getMessage();
+        }
+        return m.replace('\n', ' ').replace('\r', ' ');
     }
 }

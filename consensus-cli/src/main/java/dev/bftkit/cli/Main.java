@@ -1,6 +1,5 @@
 package dev.bftkit.cli;
 
-import dev.bftkit.api.BftException;
 import dev.bftkit.api.ConfigurationException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -71,7 +70,7 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter w = cmd.getErr();
-            w.println("consensus: " + oneLine(e));
+            w.println("consensus: " + CliException.oneLine(e));
             if (Logging.verbose()) {
                 e.printStackTrace(w);
             }
@@ -87,19 +86,6 @@ public final class Main implements Runnable {
         }
         return e instanceof ConfigurationException || e instanceof IllegalArgumentException ? ExitCodes.USAGE
                 : ExitCodes.FAILURE;
-    }
-
-    /** The error as one line: its message, or its kind when it has none. */
-    static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            m = e instanceof BftException ? e.getClass().getSimpleName() : e.toString();
-        }
-        if (e instanceof CliException c && c.getCause() != null && c.getCause().getMessage() != null
-                && !m.contains(c.getCause().getMessage())) {
-            m = m + ": " + c.getCause().getMessage();
-        }
-        return m.replace('\n', ' ').replace('\r', ' ');
     }
 
     @Override

@@ -178,7 +178,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationResult result = sim.run();
         long wallMs = (System.nanoTime() - started) / 1_000_000;
         progress.clear();
-        GraphSummary graphSummary = graphWriter.map(this::render).orElse(null);
+        SimulationReport.GraphSummary graphSummary = graphWriter.map(this::render).orElse(null);
         SimulationReport report = new SimulationReport(provider.name(), result, roles.byzantine, roles.crashed,
                 sim, wallMs, replayCommand(), graphSummary);
         if (json) {
@@ -190,13 +190,9 @@ final class SimulateCommand implements Callable<Integer> {
         return result.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    /** What {@code --graphs} produced. */
-    record GraphSummary(Path dir, int dotFiles, int svgFiles, boolean graphviz) {
-    }
-
-    private GraphSummary render(Graphs g) {
+    private SimulationReport.GraphSummary render(Graphs g) {
         OptionalInt svg = g.renderSvg();
-        return new GraphSummary(g.dir(), g.written().size(), svg.orElse(0), svg.isPresent());
+        return new SimulationReport.GraphSummary(g.dir(), g.written().size(), svg.orElse(0), svg.isPresent());
     }
 
     private void validate() {

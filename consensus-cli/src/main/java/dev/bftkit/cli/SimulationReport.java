@@ -6,6 +6,7 @@ import dev.bftkit.conformance.sim.CrashPlan;
 import dev.bftkit.conformance.sim.Scenario;
 import dev.bftkit.conformance.sim.SimulationResult;
 import dev.bftkit.conformance.sim.Simulator;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +22,15 @@ final class SimulationReport {
     private final Simulator sim;
     private final long wallMs;
     private final String replay;
-    private final SimulateCommand.GraphSummary graphs;
+    /** What {@code --graphs} produced. */
+    record GraphSummary(Path dir, int dotFiles, int svgFiles, boolean graphviz) {
+    }
+
+    private final GraphSummary graphs;
 
     SimulationReport(String algorithm, SimulationResult result, Map<Integer, String> byzantine,
                      Map<Integer, CrashPlan> crashed, Simulator sim, long wallMs, String replay,
-                     SimulateCommand.GraphSummary graphs) {
+                     GraphSummary graphs) {
         this.algorithm = algorithm;
         this.r = result;
         this.s = result.scenario();

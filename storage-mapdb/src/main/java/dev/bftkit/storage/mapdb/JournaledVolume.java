@@ -36,8 +36,8 @@ import org.mapdb.volume.Volume;
  * MapDB's own file volume.
  */
 final class JournaledVolume extends Volume {
-    /** The unit of change tracking and caching. */
-    static final int PAGE = 4096;
+    /** The unit of change tracking and caching: the journal's largest change. */
+    static final int PAGE = PageJournal.PAGE;
     /** Unchanged pages of the store file kept in memory (2 MiB), so that MapDB's many small reads are not calls. */
     static final int CLEAN_PAGES = 512;
 

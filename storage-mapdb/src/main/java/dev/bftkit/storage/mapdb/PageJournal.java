@@ -100,11 +100,13 @@ import java.util.zip.CRC32C;
  * No test cuts the power; this reasoning, and the unit tests that recover from journals cut at chosen places, stand
  * in for one. It assumes the device honours cache flushes, as any durable store must.
  *
- * <p>Not thread-safe: {@link JournaledVolume} calls it under its own lock.
+ * <p>Not thread-safe: {@code JournaledVolume} calls it under its own lock.
  */
 final class PageJournal implements AutoCloseable {
     /** The journal's size when it holds no more than its preallocated space: 1 MiB. */
     static final long DEFAULT_BYTES = 1L << 20;
+    /** The most bytes one change in a record carries: one page of the store file. */
+    static final int PAGE = 4096;
     /** The alignment of headers and records. */
     static final int BLOCK = 4096;
     /** Where the first record starts, after the two header copies. */
@@ -379,7 +381,7 @@ final class PageJournal implements AutoCloseable {
             }
             long offset = in.getLong();
             int n = in.getInt();
-            if (offset < 0 || offset > MAX_OFFSET || n < 0 || n > JournaledVolume.PAGE || in.remaining() < n) {
+            if (offset < 0 || offset > MAX_OFFSET || n < 0 || n > PAGE || in.remaining() < n) {
                 return null;
             }
             ranges.add(new Range(offset, b, in.position(), n));
