@@ -15,9 +15,9 @@ import java.util.List;
  */
 public final class Doubles {
     /** The {@code memory} storage provider's name. */
-    public static final String MEMORY = "memory";
+    public static final String MEMORY = MemoryStorageProvider.NAME;
     /** The {@code insecure-fast} crypto provider's name. */
-    public static final String INSECURE_FAST = "insecure-fast";
+    public static final String INSECURE_FAST = InsecureFastCryptoProvider.NAME;
 
     private Doubles() {
     }

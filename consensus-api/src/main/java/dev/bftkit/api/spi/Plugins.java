@@ -101,10 +101,7 @@ public final class Plugins {
      * @throws ConfigurationException if it is not
      */
     public static CryptoProvider requireSecure(CryptoProvider provider) {
-        if (!provider.secure()) {
-            throw insecure("crypto provider '" + provider.name() + "'");
-        }
-        return provider;
+        return SecureCheck.require(provider);
     }
 
     /**
@@ -115,15 +112,7 @@ public final class Plugins {
      * @throws ConfigurationException if it is not
      */
     public static Crypto requireSecure(Crypto crypto) {
-        if (!crypto.secure()) {
-            throw insecure("crypto suite '" + crypto.suite() + "'");
-        }
-        return crypto;
-    }
-
-    private static ConfigurationException insecure(String what) {
-        return new ConfigurationException(what + " is an insecure test double (anyone can forge its signatures): "
-                + "it is for simulations only, never for nodes on a network; use a real suite such as 'bc'");
+        return SecureCheck.require(crypto);
     }
 
     /** {@return every crypto provider found, sorted by name} */

@@ -14,11 +14,6 @@ import java.util.Optional;
  * {@link dev.bftkit.api.StorageException}; it never returns wrong bytes.
  */
 public interface Storage extends StoredState, AutoCloseable {
-    /** The longest key accepted, in bytes. */
-    int MAX_KEY_LENGTH = 1024;
-    /** The largest value accepted, in bytes. */
-    int MAX_VALUE_LENGTH = 16 * 1024 * 1024;
-
     /**
      * {@return a copy of the value stored under {@code key}, if there is one}
      *
@@ -67,13 +62,4 @@ public interface Storage extends StoredState, AutoCloseable {
     /** Releases files and locks. Further calls fail with {@link dev.bftkit.api.StorageException}. */
     @Override
     void close();
-
-    /**
-     * One key and its value.
-     *
-     * @param key the key
-     * @param value the value
-     */
-    record Entry(byte[] key, byte[] value) {
-    }
 }

@@ -20,7 +20,7 @@ public record TransportConfig(NodeId self, SigningKey key, Crypto crypto, InetSo
 
     /**
      * Copies the peer map, checks that the key matches {@code self}, and refuses an insecure crypto suite (a test
-     * double) through {@link Plugins#requireSecure(Crypto)}: a transport puts real nodes on a network.
+     * double) through {@code Plugins.requireSecure(Crypto)}: a transport puts real nodes on a network.
      *
      * @param self our node id; it must be {@code key}'s
      * @param key our signing key; not null
@@ -36,7 +36,7 @@ public record TransportConfig(NodeId self, SigningKey key, Crypto crypto, InetSo
      * @throws IllegalArgumentException if {@code key} is not {@code self}'s or {@code peers} contains {@code self}
      */
     public TransportConfig {
-        Plugins.requireSecure(crypto);
+        SecureCheck.require(crypto);
         peers = Map.copyOf(peers);
         if (!key.publicKey().nodeId().equals(self)) {
             throw new IllegalArgumentException("the signing key does not belong to " + self);

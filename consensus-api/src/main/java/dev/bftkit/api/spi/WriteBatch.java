@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Puts and deletes that a {@link Storage} applies atomically, in order. Keys and values are copied when added and
- * checked against {@link Storage#MAX_KEY_LENGTH} and {@link Storage#MAX_VALUE_LENGTH}.
+ * Puts and deletes that a {@code Storage} applies atomically, in order. Keys and values are copied when added and
+ * checked against {@link StoredState#MAX_KEY_LENGTH} and {@link StoredState#MAX_VALUE_LENGTH}.
  */
 public final class WriteBatch {
     private final List<Op> ops = new ArrayList<>();
@@ -41,15 +41,15 @@ public final class WriteBatch {
     /**
      * Adds a put of {@code value} under {@code key}, after the operations already in the batch. Both arrays are copied.
      *
-     * @param key the key, 1 to {@link Storage#MAX_KEY_LENGTH} bytes
-     * @param value the value, at most {@link Storage#MAX_VALUE_LENGTH} bytes
+     * @param key the key, 1 to {@link StoredState#MAX_KEY_LENGTH} bytes
+     * @param value the value, at most {@link StoredState#MAX_VALUE_LENGTH} bytes
      * @return this batch
      * @throws IllegalArgumentException if the key or the value is too long, or the key is empty
      */
     public WriteBatch put(byte[] key, byte[] value) {
         checkKey(key);
-        if (value.length > Storage.MAX_VALUE_LENGTH) {
-            throw new IllegalArgumentException("value of " + value.length + " bytes exceeds " + Storage.MAX_VALUE_LENGTH);
+        if (value.length > StoredState.MAX_VALUE_LENGTH) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes exceeds " + StoredState.MAX_VALUE_LENGTH);
         }
         ops.add(new Put(key.clone(), value.clone()));
         return this;
@@ -59,7 +59,7 @@ public final class WriteBatch {
      * Adds a delete of {@code key}, after the operations already in the batch; deleting an absent key changes nothing.
      * The array is copied.
      *
-     * @param key the key, 1 to {@link Storage#MAX_KEY_LENGTH} bytes
+     * @param key the key, 1 to {@link StoredState#MAX_KEY_LENGTH} bytes
      * @return this batch
      * @throws IllegalArgumentException if the key is empty or too long
      */
@@ -85,8 +85,8 @@ public final class WriteBatch {
     }
 
     private static void checkKey(byte[] key) {
-        if (key.length == 0 || key.length > Storage.MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("key must be 1.." + Storage.MAX_KEY_LENGTH + " bytes, got " + key.length);
+        if (key.length == 0 || key.length > StoredState.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key must be 1.." + StoredState.MAX_KEY_LENGTH + " bytes, got " + key.length);
         }
     }
 }
