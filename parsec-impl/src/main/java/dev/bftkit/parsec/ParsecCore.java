@@ -622,6 +622,9 @@ final class ParsecCore {
     private Event buildOwn(Cause cause, int selfParent, int otherParent, int recipient, Observation observation,
                            ObservationKey key, byte[] voteSignature) {
         int indexByCreator = selfParent < 0 ? 0 : graph.get(selfParent).indexByCreator + 1;
+        // Safety: an honest node never signs two events at one index of its own chain (a fork of its own).
+        assert peers.our().eventsAt(indexByCreator).length == 0
+                : "our own chain would fork at index " + indexByCreator;
         Sealed sealed = sealer.seal(new Content(ourId(), cause,
                 selfParent < 0 ? null : graph.get(selfParent).hash,
                 otherParent < 0 ? null : graph.get(otherParent).hash,
