@@ -153,7 +153,6 @@ final class StreamletteDecider implements Decider, GraphView {
     private long writtenTick = -1;
     private long writtenVotedTick = -1;
 
-    /** Set when a durable write failed: then every input throws it and nothing is handed out. */
     /** The step of the input running now: {@link #persist} adds its writes, {@link #step()} hands it out. */
     private Step.Builder toPersist = Step.builder();
     private int faultsHandedOut;
