@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,8 @@ public final class Simulator {
         final Map<Long, Integer> pending = new HashMap<>();
         final Map<String, Shadow> byzDeciders = new TreeMap<>();
         final List<Decision> decisions = new ArrayList<>();
+        /** How many submitted values {@link #decisions} carry ({@link DeciderProvider#decidedValues}). */
+        long values;
         final List<Fault> faultHistory = new ArrayList<>();
         Decider decider;
         /** The production driver around {@link #decider}: every input goes through it. */
@@ -269,6 +272,8 @@ public final class Simulator {
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private final SimNode[] nodes;
     private final TreeSet<String> proposed = new TreeSet<>();
+    /** The values honest nodes submitted: each must be decided at most once. */
+    private final Set<String> submitted = new HashSet<>();
     private final List<String> violations = new ArrayList<>();
     private final boolean ordered;
     private int phasesPerTick = 1;
@@ -390,6 +395,7 @@ public final class Simulator {
                     byte[] value = ("s:" + node.index + ":" + k).getBytes(StandardCharsets.UTF_8);
                     guarded(node, "submit", () -> node.driver.submit(value));
                     proposed.add("s:" + node.index + ":" + k);
+                    submitted.add("s:" + node.index + ":" + k);
                 }
             }
         }
@@ -682,6 +688,7 @@ public final class Simulator {
             return;
         }
         list.add(d);
+        node.values += valuesOf(d).size();
         if (node.decideTime < 0) {
             node.decideTime = now;
             node.decideTick = (node.phases + phasesPerTick - 1) / phasesPerTick; // ticks begun so far
@@ -803,7 +810,7 @@ public final class Simulator {
     private boolean allDone() {
         int expected = expectedDecisions();
         for (SimNode n : nodes) {
-            if (mustFinish(n) && (!n.up || n.decisions.size() < expected)) {
+            if (mustFinish(n) && (!n.up || n.values < expected)) {
                 return false;
             }
         }
@@ -888,8 +895,8 @@ public final class Simulator {
                         + " decisions (next expected position " + n.redeliverNext + " of " + n.decisions.size()
                         + "): a decision polled just before a crash would be lost");
             }
-            if (scenario.livenessMode() && mustFinish(n) && n.decisions.size() < expectedDecisions()) {
-                violations.add("termination: node " + n.index + " decided " + n.decisions.size() + " of "
+            if (scenario.livenessMode() && mustFinish(n) && n.values < expectedDecisions()) {
+                violations.add("termination: node " + n.index + " decided " + n.values + " of "
                         + expectedDecisions() + " within " + scenario.maxTicks() + " ticks after healing at "
                         + scenario.healAtMs() + " ms");
             }
@@ -908,6 +915,7 @@ public final class Simulator {
 
     /** Agreement with the first honest node to decide each position, validity and proofs of one node's decisions. */
     private void checkDecisions(SimNode n, List<Decision> reference) {
+        Set<String> seen = new HashSet<>();
         for (Decision d : n.decisions) {
             int p = (int) d.position();
             if (p < reference.size()) {
@@ -919,14 +927,31 @@ public final class Simulator {
             } else {
                 reference.add(d);
             }
-            if (!isValid(d.value()) || !proposed.contains(new String(d.value(), StandardCharsets.UTF_8))) {
-                violations.add("validity: node " + n.index + " decided " + text(d.value())
-                        + ", which nobody proposed or which fails validation");
+            for (byte[] v : valuesOf(d)) {
+                String value = new String(v, StandardCharsets.UTF_8);
+                if (!isValid(v) || !proposed.contains(value)) {
+                    violations.add("validity: node " + n.index + " decided " + text(v)
+                            + ", which nobody proposed or which fails validation");
+                } else if (!seen.add(value) && submitted.contains(value)) {
+                    violations.add("integrity: node " + n.index + " decided " + text(v) + " a second time, at"
+                            + " position " + p);
+                }
             }
             if (!provider.verifyDecision(committee, crypto, d)) {
                 violations.add("proof: node " + n.index + "'s decision at position " + p
                         + " does not verify with the committee alone");
             }
+        }
+    }
+
+    /** {@return the submitted values a decision carries; none, and a violation, if the provider cannot read it} */
+    private List<byte[]> valuesOf(Decision d) {
+        try {
+            return provider.decidedValues(d);
+        } catch (RuntimeException e) {
+            violations.add("validity: the provider cannot read the values of its decision at position " + d.position()
+                    + ": " + e.getMessage());
+            return List.of();
         }
     }
 

@@ -12,8 +12,9 @@ import dev.bftkit.api.NodeId;
  * node and the conformance kit's simulator alike) makes the step's writes durable before it sends or publishes
  * anything of it. The same inputs in the same order give the same steps, byte for byte.
  *
- * <p>A Decider reads what its node stored when it is created ({@link DeciderConfig#stored()}) and never writes,
- * reads a file, starts a process or a thread. Bad bytes from a peer are answered with a step whose
+ * <p>A Decider reads what its node stored ({@link DeciderConfig#stored()}: when it is created, and later too, for
+ * example to serve old entries to a peer; it always reflects every write of the steps its driver carried out) and
+ * never writes, reads a file, starts a process or a thread. Bad bytes from a peer are answered with a step whose
  * {@link Step#rejected()} says what was wrong; misbehaviour that a message proves is also recorded in
  * {@link #faults()}. {@link dev.bftkit.api.FatalConsensusException} means the fault assumption was broken and the
  * node must stop.

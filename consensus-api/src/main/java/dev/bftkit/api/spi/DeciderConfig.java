@@ -16,8 +16,9 @@ import java.util.Optional;
  * @param committee the members and their weights
  * @param key our signing key; our node id is its public key
  * @param crypto the suite for every signature and hash
- * @param stored what this node stored before (its Decider's earlier steps' writes), read when the Decider is
- *     created; {@link StoredState#EMPTY} on a first start
+ * @param stored what this node stored (its Decider's earlier steps' writes), read when the Decider is created and,
+ *     if it needs to, later (it reflects every step the driver carried out since); {@link StoredState#EMPTY} on a
+ *     first start with nothing to keep
  * @param application proposals and their validation
  * @param seed the seed of every random choice the Decider makes (and, where the algorithm says so, its leader
  *     schedule), so a seed replays a run exactly

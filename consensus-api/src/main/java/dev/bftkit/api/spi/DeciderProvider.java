@@ -2,6 +2,7 @@ package dev.bftkit.api.spi;
 
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
+import java.util.List;
 import java.util.Set;
 
 /** Makes {@link Decider}s of one algorithm, found by plugin name; see {@link Plugins#decider}. */
@@ -31,6 +32,18 @@ public interface DeciderProvider {
      * @return true if the proof shows the value final at that position
      */
     boolean verifyDecision(Committee committee, Crypto crypto, Decision decision);
+
+    /**
+     * The submitted values a decision carries, in order: one (its value) for a Decider that decides values one by
+     * one, the default; several, or none, for one that decides batches of them (a replicated log's entry). The
+     * conformance kit checks validity, at-most-once and termination on these.
+     *
+     * @param decision a decision this algorithm made
+     * @return the values it carries
+     */
+    default List<byte[]> decidedValues(Decision decision) {
+        return List.of(decision.value());
+    }
 
     /** What an algorithm offers. */
     enum Capability {

@@ -1,0 +1,136 @@
+package dev.bftkit.log;
+
+import dev.bftkit.api.Committee;
+import dev.bftkit.api.Decision;
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.spi.Crypto;
+import dev.bftkit.api.spi.Decider;
+import dev.bftkit.api.spi.DeciderConfig;
+import dev.bftkit.api.spi.DeciderProvider;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A replicated log over any Decider: wrap a Decider plugin in it and the Deciders it makes decide an ordered,
+ * certified sequence of {@link LogEntry entries}, each a batch of submitted values.
+ *
+ * <pre>{@code
+ * DeciderProvider log = new LogDeciderProvider(Plugins.decider("streamlette"));
+ * }</pre>
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>Segments.</b> The log runs the inner Decider in segments: a one-shot Decider (Streamlette) decides one
+ *       entry per instance; an ordered-stream Decider (PARSEC, in its single-vote mode) decides up to
+ *       {@code log.segmentEntries} entries per instance, after which the log starts a fresh instance, so no graph
+ *       grows without end. A segment's instance id is the hash of the log's id, the segment number and the hash of
+ *       the entry before the segment: its signatures count nowhere else, and an honest member joins it only once
+ *       it committed that entry.</li>
+ *   <li><b>Batching.</b> A submitted value is durable on the node that took it from that input's step on. A one-shot
+ *       Decider proposes the oldest pending values as one batch whenever the node leads; an ordered-stream Decider
+ *       gets up to {@value LogDecider#MAX_BATCHES_IN_FLIGHT} batches of them per segment, made each tick. A batch
+ *       holds at most {@code log.maxBatchValues} values and {@code log.maxBatchBytes} bytes.</li>
+ *   <li><b>At most once.</b> Every value carries a client id and a request id (a node's own values: its node id and
+ *       a counter it keeps durable). An entry marks each value {@link LogValue#fresh() fresh} or a repeat, from the
+ *       entries before it ({@link ClientTable}); applications apply fresh values only.</li>
+ *   <li><b>Certificates.</b> Each member signs a commit vote for every entry it commits (the log, the height, the
+ *       entry's hash, which covers the hash of the entry before it) and sends it in the headers of its next messages.
+ *       Commit votes from more than a third of the weight make a certificate: at least one signer is honest, and
+ *       honest members commit only what their inner Decider decided. A log decision is an entry with its
+ *       certificate, handed out once certified, in height order; {@link #verifyDecision} checks it with the
+ *       committee alone.</li>
+ *   <li><b>Catch-up.</b> A node that learns from a peer's header that the peer certified entries it lacks asks that
+ *       peer for them (at most {@code log.maxFetchEntries} and {@code log.maxFetchBytes} per response) and commits
+ *       each one whose certificate verifies and which extends its own head; anything else is refused and recorded
+ *       as the peer's fault. A lying peer can make it accept nothing.</li>
+ *   <li><b>Storage.</b> A segment's inner Decider keeps its state under the segment's own key prefix; the log
+ *       deletes it two segments later (the segment before the current one is kept to answer peers still in it).</li>
+ * </ul>
+ *
+ * <p>Options: {@code log.*} (see the limits below) for the log, every other option for the inner Decider.
+ * {@code log.clientRequests=true} makes {@link Decider#submit} take a batch of client values (encoded with
+ * {@link #clientRequests}) instead of one raw value. Limits: {@code log.maxValueBytes} (64 KiB),
+ * {@code log.maxBatchValues} (8,192), {@code log.maxBatchBytes} (512 KiB), {@code log.maxPendingValues} (65,536),
+ * {@code log.maxPendingBytes} (64 MiB), {@code log.segmentEntries} (64), {@code log.maxFetchEntries} (64),
+ * {@code log.maxFetchBytes} (8 MiB), {@code log.maxClients} (65,536).
+ */
+public final class LogDeciderProvider implements DeciderProvider {
+    private final DeciderProvider inner;
+
+    /**
+     * A log over {@code inner}.
+     *
+     * @param inner the algorithm that decides each entry: one-shot, or an ordered stream that decides every
+     *     submitted value
+     * @throws IllegalArgumentException if {@code inner} is neither
+     */
+    public LogDeciderProvider(DeciderProvider inner) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+        Set<Capability> c = inner.capabilities();
+        if (!c.contains(Capability.ONE_SHOT) && !(c.contains(Capability.ORDERED_STREAM)
+                && c.contains(Capability.DECIDES_SUBMITTED_VALUES))) {
+            throw new IllegalArgumentException(inner.name() + " is neither one-shot nor an ordered stream that decides"
+                    + " every submitted value");
+        }
+    }
+
+    static boolean oneShot(DeciderProvider inner) {
+        return inner.capabilities().contains(Capability.ONE_SHOT);
+    }
+
+    /** {@return {@code log-} and the inner algorithm's name} */
+    @Override
+    public String name() {
+        return "log-" + inner.name();
+    }
+
+    /** {@return an ordered stream that decides every submitted value; restarts and weights as the inner one} */
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> c = EnumSet.of(Capability.ORDERED_STREAM, Capability.DECIDES_SUBMITTED_VALUES);
+        for (Capability k : List.of(Capability.RESTART_FROM_STORAGE, Capability.WEIGHTED_COMMITTEE)) {
+            if (inner.capabilities().contains(k)) {
+                c.add(k);
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public Decider create(DeciderConfig config) {
+        return new LogDecider(inner, config);
+    }
+
+    /**
+     * {@inheritDoc} The decision's value must be an entry of that height, and its proof commit votes for the entry's
+     * hash from members with more than a third of the weight.
+     */
+    @Override
+    public boolean verifyDecision(Committee committee, Crypto crypto, Decision decision) {
+        try {
+            LogEntry.of(decision);
+        } catch (InvalidMessageException e) {
+            return false;
+        }
+        return Certificates.verify(committee, crypto, id -> crypto.decodePublicKey(id.bytes()), decision.instance(),
+                decision.position(), crypto.hash(decision.value()), decision.proof());
+    }
+
+    /** {@return the payloads of the entry's fresh values} */
+    @Override
+    public List<byte[]> decidedValues(Decision decision) {
+        return LogEntry.of(decision).freshPayloads();
+    }
+
+    /**
+     * {@return what {@link Decider#submit} takes under {@code log.clientRequests=true}: client values, each with its
+     * client and request id}
+     *
+     * @param values the values (their fresh marks are ignored)
+     */
+    public static byte[] clientRequests(List<LogValue> values) {
+        return Batch.encode(values);
+    }
+}

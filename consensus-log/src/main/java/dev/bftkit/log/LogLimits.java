@@ -1,0 +1,63 @@
+package dev.bftkit.log;
+
+import dev.bftkit.api.spi.DeciderConfig;
+
+/**
+ * The log's bounds, read from the Decider options named {@code log.*}; each has a default.
+ *
+ * @param maxValueBytes the largest value payload ({@code log.maxValueBytes}, 64 KiB)
+ * @param maxBatchValues the most values in one entry ({@code log.maxBatchValues}, 8,192)
+ * @param maxBatchBytes the largest batch, encoded ({@code log.maxBatchBytes}, 512 KiB; keep it under the inner
+ *     Decider's largest value)
+ * @param maxPendingValues the most submitted values a node holds until they commit ({@code log.maxPendingValues},
+ *     65,536); a submit beyond it is refused
+ * @param maxPendingBytes their most bytes ({@code log.maxPendingBytes}, 64 MiB)
+ * @param segmentEntries how many entries one instance of an ordered-stream Decider decides before the log starts
+ *     a fresh instance bound to the last of them ({@code log.segmentEntries}, 64); a one-shot Decider decides one
+ * @param maxFetchEntries the most entries one catch-up response carries ({@code log.maxFetchEntries}, 64)
+ * @param maxFetchBytes the most bytes of entries one catch-up response carries ({@code log.maxFetchBytes}, 8 MiB;
+ *     one entry is always sent)
+ * @param maxClients the most clients whose request ids the log remembers ({@code log.maxClients}, 65,536); the one
+ *     that committed least recently is forgotten first
+ */
+record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int maxPendingValues, long maxPendingBytes,
+                 int segmentEntries, int maxFetchEntries, long maxFetchBytes, int maxClients) {
+
+    /** The option names, all under {@code log.}. */
+    static final String PREFIX = "log.";
+
+    static LogLimits of(DeciderConfig c, boolean oneShot) {
+        LogLimits l = new LogLimits(
+                intOption(c, "log.maxValueBytes", 64 * 1024, 1),
+                intOption(c, "log.maxBatchValues", 8192, 1),
+                intOption(c, "log.maxBatchBytes", 512 * 1024, 64),
+                intOption(c, "log.maxPendingValues", 65_536, 1),
+                longOption(c, "log.maxPendingBytes", 64L << 20, 1),
+                oneShot ? 1 : intOption(c, "log.segmentEntries", 64, 1),
+                intOption(c, "log.maxFetchEntries", 64, 1),
+                longOption(c, "log.maxFetchBytes", 8L << 20, 1),
+                intOption(c, "log.maxClients", 65_536, 1));
+        if (l.maxValueBytes > l.maxBatchBytes - 128) {
+            throw new IllegalArgumentException("log.maxValueBytes (" + l.maxValueBytes
+                    + ") must leave room in log.maxBatchBytes (" + l.maxBatchBytes + ")");
+        }
+        return l;
+    }
+
+    private static int intOption(DeciderConfig c, String name, int fallback, int min) {
+        return (int) Math.min(Integer.MAX_VALUE, longOption(c, name, fallback, min));
+    }
+
+    private static long longOption(DeciderConfig c, String name, long fallback, long min) {
+        long v = c.longOption(name, fallback);
+        if (v < min) {
+            throw new IllegalArgumentException("option " + name + " must be at least " + min + ", got " + v);
+        }
+        return v;
+    }
+
+    /** {@return the largest entry, encoded: a full batch with its marks and header} */
+    long maxEntryBytes() {
+        return maxBatchBytes + (long) maxBatchValues + 128;
+    }
+}
