@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -95,8 +96,6 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     /** The longest request timeout honoured; longer ones count as this long. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final long CLOSE_WAIT_SECONDS = 30;
-    /** How often a slow start says what it is still waiting for. */
-    static final Duration START_REPORT_EVERY = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
 
     private final TransportConfig config;
@@ -115,6 +114,8 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final TransportStats stats;
     private final int slotsPerSource;
+    /** The time in nanoseconds that the rate limits read. */
+    private final LongSupplier clock;
     /** The stats' JMX name once registered. */
     private volatile ObjectName statsName;
     /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
@@ -132,11 +133,12 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     private long sweeper = -1;
     private volatile Thread loop;
 
-    private VertxTransport(TransportConfig config, ThreadGroup threads) {
+    private VertxTransport(TransportConfig config, ThreadGroup threads, LongSupplier clock) {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
-        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress);
+        this.clock = clock;
+        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress, clock);
         this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
         this.handshakeBudget = new HandshakeBudget(config.peers().size());
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
@@ -155,39 +157,38 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     }
 
     /**
-     * Opens a transport, reporting a slow start every {@link #START_REPORT_EVERY}.
+     * Opens a transport with the {@link OpenOptions#DEFAULT default options}.
      *
      * @param config the configuration
      * @return the open transport
      * @throws TransportException if the address cannot be bound, a step of the start fails, or the calling thread
      *     is interrupted while it waits
-     * @see #open(TransportConfig, Duration, Runnable)
+     * @see #open(TransportConfig, OpenOptions)
      */
     static VertxTransport open(TransportConfig config) {
-        return open(config, START_REPORT_EVERY, () -> { });
+        return open(config, OpenOptions.DEFAULT);
     }
 
     /**
      * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
      * starts on creation belong to that group), waits for its event loop to start, binds the listening address and
      * starts the deadline sweeper. No step has a deadline: on a loaded machine a start may be slow, and then every
-     * {@code reportEvery} a warning says which step it is still waiting for. It fails only if a step fails (the
-     * address cannot be bound, say), with a message naming the step, or if the calling thread is interrupted; it
-     * then closes what it started (freeing its threads) before it throws.
+     * {@link OpenOptions#reportEvery()} a warning says which step it is still waiting for. It fails only if a step
+     * fails (the address cannot be bound, say), with a message naming the step, or if the calling thread is
+     * interrupted; it then closes what it started (freeing its threads) before it throws.
      *
      * @param config the configuration
-     * @param reportEvery how long between two reports of a slow start
-     * @param loopStarting runs on the event loop when it starts, before anything else there (tests slow it down)
+     * @param options the report interval, a step run as the loop starts, and the clock of the rate limits
      * @return the open transport
      * @throws TransportException if the address cannot be bound, a step fails, or the calling thread is interrupted
      */
-    static VertxTransport open(TransportConfig config, Duration reportEvery, Runnable loopStarting) {
-        StartWatch watch = new StartWatch(config, reportEvery);
+    static VertxTransport open(TransportConfig config, OpenOptions options) {
+        StartWatch watch = new StartWatch(config, options.reportEvery());
         ThreadGroup group = new ThreadGroup("bftkit-vertx-" + config.self());
         CompletableFuture<VertxTransport> made = new CompletableFuture<>();
         Thread starter = new Thread(group, () -> {
             try {
-                made.complete(new VertxTransport(config, group));
+                made.complete(new VertxTransport(config, group, options.clock()));
             } catch (RuntimeException | Error e) {
                 made.completeExceptionally(e);
             }
@@ -205,7 +206,7 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
             CompletableFuture<Void> ready = new CompletableFuture<>();
             transport.context.runOnContext(v -> {
                 try {
-                    loopStarting.run();
+                    options.loopStarting().run();
                     transport.loop = Thread.currentThread();
                     looping.complete(null);
                     transport.sweeper = transport.vertx.setPeriodic(sweepMillis(transport.limits), t -> transport.sweep());
@@ -410,7 +411,7 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
      */
     @Override
     public boolean mayVerifyHandshake(AcceptorConnection c) {
-        if (handshakeBudget.take(c.source(), System.nanoTime())) {
+        if (handshakeBudget.take(c.source(), clock.getAsLong())) {
             return true;
         }
         stats.record(TransportStats.Event.HANDSHAKES_THROTTLED, () -> "refused a handshake from " + c.source()
