@@ -189,10 +189,20 @@ final class NodeCommand implements Callable<Integer> {
         try {
             return assembly.open();
         } catch (TransportException e) {
-            throw CliException.failure("cannot listen on " + NodeFile.hostPort(bind) + ": " + e.getMessage(), e);
+            throw transportFailed(bind, e);
         } catch (StorageException e) {
             throw CliException.failure(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The transport did not open. Binding the address is only one step of that (a transport may also fail to start
+     * its threads, or its start may be interrupted), so the message names the transport and the address, and the
+     * transport's own message says which step failed.
+     */
+    static CliException transportFailed(InetSocketAddress bind, TransportException e) {
+        return CliException.failure("cannot open the transport on " + NodeFile.hostPort(bind) + ": " + e.getMessage(),
+                e);
     }
 
     /**

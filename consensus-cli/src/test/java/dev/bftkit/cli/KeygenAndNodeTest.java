@@ -3,8 +3,12 @@ package dev.bftkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bftkit.api.NodeId;
+import dev.bftkit.api.TransportException;
 import dev.bftkit.conformance.doubles.Doubles;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +121,29 @@ class KeygenAndNodeTest {
         assertThat(other.code()).as(other.describe()).isZero();
         assertThat(events(other).get(1)).containsEntry("instance", "second").containsEntry("value", "another value")
                 .containsEntry("earlier", "new");
+    }
+
+    /**
+     * A transport that does not open is reported for what failed: the address taken, end to end, and a start that
+     * failed before binding anything (interrupted while Vert.x was being created) without a word about listening.
+     */
+    @Test
+    void aTransportThatDoesNotOpenIsReportedForTheStepThatFailed() throws IOException {
+        String id = keygen(dir.resolve("node.key"));
+        Path conf = dir.resolve("node.conf");
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = busy.getLocalPort();
+            Files.writeString(conf, "instance = solo\nkey = node.key\nmember = " + id + " 127.0.0.1:" + port + "\n");
+            CliRun r = CliRun.of("node", "--config", conf.toString(), "--exit-after", "1");
+            assertThat(r.code()).as(r.describe()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(r.err()).contains("cannot open the transport on 127.0.0.1:" + port + ": ")
+                    .containsOnlyOnce("cannot listen on ").contains("BindException");
+        }
+        TransportException interrupted = new TransportException(TransportException.Kind.CLOSED,
+                "interrupted while the transport was waiting for its Vert.x instance to be created");
+        assertThat(NodeCommand.transportFailed(new InetSocketAddress("127.0.0.1", 7001), interrupted).getMessage())
+                .isEqualTo("cannot open the transport on 127.0.0.1:7001: CLOSED: interrupted while the transport was "
+                        + "waiting for its Vert.x instance to be created");
     }
 
     @Test

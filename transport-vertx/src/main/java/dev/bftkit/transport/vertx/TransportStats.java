@@ -2,6 +2,7 @@ package dev.bftkit.transport.vertx;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -58,6 +59,7 @@ final class TransportStats implements DynamicMBean {
     private final System.Logger log;
     private final AtomicLongArray counts = new AtomicLongArray(Event.values().length);
     private final Supplier<Integer> inProgress;
+    private final LongSupplier clock;
     // loop only
     private final long[] lastWarned = new long[Event.values().length];
     private final boolean[] everWarned = new boolean[Event.values().length];
@@ -67,16 +69,19 @@ final class TransportStats implements DynamicMBean {
      * @param owner names the transport in log lines
      * @param log where events are logged
      * @param inProgress how many inbound connections are mid-handshake now
+     * @param clock the time in nanoseconds ({@link System#nanoTime()}, or a test's clock): what the rate limit of
+     *     warning lines reads
      */
-    TransportStats(String owner, System.Logger log, Supplier<Integer> inProgress) {
+    TransportStats(String owner, System.Logger log, Supplier<Integer> inProgress, LongSupplier clock) {
         this.owner = owner;
         this.log = log;
         this.inProgress = inProgress;
+        this.clock = clock;
     }
 
     /**
      * Counts an event and, if it warns, logs it: at {@code WARNING} unless one of its kind was logged so within
-     * the last 10 s, else at {@code DEBUG}. On the loop.
+     * the last 10 s (by the clock), else at {@code DEBUG}. On the loop.
      *
      * @param event what happened
      * @param detail what exactly, for the log line
@@ -87,7 +92,7 @@ final class TransportStats implements DynamicMBean {
             return;
         }
         int i = event.ordinal();
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (everWarned[i] && now - lastWarned[i] < WARN_EVERY_NANOS) {
             unreported[i]++;
             log.log(Level.DEBUG, () -> owner + ": " + detail.get());

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -75,28 +76,33 @@ import javax.management.ObjectName;
  * {@link AcceptorConnection#PEER_BUDGET_BYTES} of payload in its handlers at once, and none read while the answers
  * to it cannot be written (reading pauses until the socket drains); answers to a peer that does not read them are
  * replaced by errors beyond that budget; frames above the limit are refused before a byte is buffered; at most
- * {@link #MAX_UNAUTHENTICATED} connections may be mid-handshake, and at most {@link #MIN_SLOTS_PER_SOURCE} (or the
- * peers plus one) from one address; a handshake must finish within its deadline and a
- * started frame must keep arriving (see {@link Connection#overdue}), else the connection is closed. The module's
- * README tabulates the bounds and the memory they imply.
+ * {@link #MIN_SLOTS_PER_SOURCE} connections (or the peers plus one) may be mid-handshake from one address, and those
+ * from addresses no member has connected from share {@link #MAX_UNAUTHENTICATED} slots ({@link HandshakeSlots});
+ * the handshake signatures callers make us verify are budgeted ({@link HandshakeBudget}); a handshake must finish
+ * within its deadline and a started frame must keep arriving (see {@link Connection#overdue}), else the connection
+ * is closed. The module's README tabulates the bounds and the memory they imply.
  */
 final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnection.Host {
     /**
-     * Connections that may be mid-handshake at once. When all are taken, a connection from an address holding fewer
-     * than the busiest address pushes out the busiest address's oldest; otherwise it is closed on accept.
+     * Connections from addresses no member has connected from that may be mid-handshake at once. When all are
+     * taken, a connection from an address holding fewer than the busiest addresses pushes out the oldest of theirs;
+     * otherwise it is closed on accept.
      */
     static final int MAX_UNAUTHENTICATED = 256;
     /**
-     * The fewest of those one source address may hold at once; with more peers, their number plus one (members may
+     * The fewest connections mid-handshake one source address may hold at once; with more peers, their number plus one (members may
      * share an address, as on a test machine). More from that address are closed on accept, so hundreds of slow
      * connections from one address cannot keep members out.
      */
     static final int MIN_SLOTS_PER_SOURCE = 16;
+    /**
+     * The fewest addresses remembered as proven (a member completed a handshake from them), whose connections take
+     * slots of their own rather than shared ones; with more peers, twice their number.
+     */
+    static final int MIN_PROVEN_SOURCES = 16;
     /** The longest request timeout honoured; longer ones count as this long. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final long CLOSE_WAIT_SECONDS = 30;
-    /** How often a slow start says what it is still waiting for. */
-    static final Duration START_REPORT_EVERY = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(VertxTransport.class.getName());
 
     private final TransportConfig config;
@@ -114,7 +120,8 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     /** Completes once Vert.x has closed (or could not be asked to). */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final TransportStats stats;
-    private final int slotsPerSource;
+    /** The time in nanoseconds that the rate limits read. */
+    private final LongSupplier clock;
     /** The stats' JMX name once registered. */
     private volatile ObjectName statsName;
     /** The thread Vert.x started to report its close, which runs out after completing {@link #stopped}. */
@@ -126,19 +133,20 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     /** Closed connections whose sockets may still be writing what they had queued; each for at most a grace. */
     private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
-    private volatile int unauthenticated;
-    private final Map<String, Integer> slotsBySource = new HashMap<>();
+    private final HandshakeSlots slots;
     private final HandshakeBudget handshakeBudget;
     private long sweeper = -1;
     private volatile Thread loop;
 
-    private VertxTransport(TransportConfig config, ThreadGroup threads) {
+    private VertxTransport(TransportConfig config, ThreadGroup threads, LongSupplier clock) {
         this.config = config;
         this.limits = config.limits();
         this.threads = threads;
-        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress);
-        this.slotsPerSource = Math.max(MIN_SLOTS_PER_SOURCE, config.peers().size() + 1);
-        this.handshakeBudget = new HandshakeBudget(config.peers().size());
+        this.clock = clock;
+        this.stats = new TransportStats(toString(), LOG, this::handshakesInProgress, clock);
+        this.slots = new HandshakeSlots(MAX_UNAUTHENTICATED, Math.max(MIN_SLOTS_PER_SOURCE,
+                config.peers().size() + 1), maxProven(config.peers().size()));
+        this.handshakeBudget = new HandshakeBudget(config.peers().size(), maxProven(config.peers().size()));
         config.peers().forEach((id, address) -> links.put(id, new PeerLink(this, id, address)));
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
@@ -155,39 +163,38 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     }
 
     /**
-     * Opens a transport, reporting a slow start every {@link #START_REPORT_EVERY}.
+     * Opens a transport with the {@link OpenOptions#DEFAULT default options}.
      *
      * @param config the configuration
      * @return the open transport
      * @throws TransportException if the address cannot be bound, a step of the start fails, or the calling thread
      *     is interrupted while it waits
-     * @see #open(TransportConfig, Duration, Runnable)
+     * @see #open(TransportConfig, OpenOptions)
      */
     static VertxTransport open(TransportConfig config) {
-        return open(config, START_REPORT_EVERY, () -> { });
+        return open(config, OpenOptions.DEFAULT);
     }
 
     /**
      * Opens a transport: creates its Vert.x instance from a thread of a fresh thread group (so the threads Vert.x
      * starts on creation belong to that group), waits for its event loop to start, binds the listening address and
      * starts the deadline sweeper. No step has a deadline: on a loaded machine a start may be slow, and then every
-     * {@code reportEvery} a warning says which step it is still waiting for. It fails only if a step fails (the
-     * address cannot be bound, say), with a message naming the step, or if the calling thread is interrupted; it
-     * then closes what it started (freeing its threads) before it throws.
+     * {@link OpenOptions#reportEvery()} a warning says which step it is still waiting for. It fails only if a step
+     * fails (the address cannot be bound, say), with a message naming the step, or if the calling thread is
+     * interrupted; it then closes what it started (freeing its threads) before it throws.
      *
      * @param config the configuration
-     * @param reportEvery how long between two reports of a slow start
-     * @param loopStarting runs on the event loop when it starts, before anything else there (tests slow it down)
+     * @param options the report interval, a step run as the loop starts, and the clock of the rate limits
      * @return the open transport
      * @throws TransportException if the address cannot be bound, a step fails, or the calling thread is interrupted
      */
-    static VertxTransport open(TransportConfig config, Duration reportEvery, Runnable loopStarting) {
-        StartWatch watch = new StartWatch(config, reportEvery);
+    static VertxTransport open(TransportConfig config, OpenOptions options) {
+        StartWatch watch = new StartWatch(config, options.reportEvery());
         ThreadGroup group = new ThreadGroup("bftkit-vertx-" + config.self());
         CompletableFuture<VertxTransport> made = new CompletableFuture<>();
         Thread starter = new Thread(group, () -> {
             try {
-                made.complete(new VertxTransport(config, group));
+                made.complete(new VertxTransport(config, group, options.clock()));
             } catch (RuntimeException | Error e) {
                 made.completeExceptionally(e);
             }
@@ -205,7 +212,7 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
             CompletableFuture<Void> ready = new CompletableFuture<>();
             transport.context.runOnContext(v -> {
                 try {
-                    loopStarting.run();
+                    options.loopStarting().run();
                     transport.loop = Thread.currentThread();
                     looping.complete(null);
                     transport.sweeper = transport.vertx.setPeriodic(sweepMillis(transport.limits), t -> transport.sweep());
@@ -290,6 +297,10 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
         }
     }
 
+    private static int maxProven(int peers) {
+        return Math.max(MIN_PROVEN_SOURCES, 2 * peers);
+    }
+
     private static long sweepMillis(TransportLimits limits) {
         long shortest = Math.min(limits.handshakeTimeout().toMillis(), limits.connectTimeout().toMillis());
         return Math.max(10, Math.min(500, shortest / 4));
@@ -339,7 +350,7 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
 
     /** @return how many inbound connections are mid-handshake now */
     int handshakesInProgress() {
-        return unauthenticated;
+        return slots.inProgress();
     }
 
     @Override
@@ -356,21 +367,15 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     public void track(Connection c) {
         connections.add(c);
         if (c instanceof AcceptorConnection a) {
-            unauthenticated++;
-            slotsBySource.merge(a.source(), 1, Integer::sum);
+            slots.add(a);
         }
     }
 
     @Override
     public void untrack(Connection c) {
         if (connections.remove(c) && c instanceof AcceptorConnection a && !c.isAuthenticated()) {
-            freeSlot(a);
+            slots.remove(a);
         }
-    }
-
-    private void freeSlot(AcceptorConnection a) {
-        unauthenticated--;
-        slotsBySource.computeIfPresent(a.source(), (source, n) -> n > 1 ? n - 1 : null);
     }
 
     /**
@@ -394,7 +399,8 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     @Override
     public void authenticated(Connection c) {
         if (c instanceof AcceptorConnection a && connections.contains(a)) {
-            freeSlot(a);
+            slots.remove(a);
+            slots.prove(a.source());
             stats.record(TransportStats.Event.HANDSHAKES_COMPLETED, () -> "");
             AcceptorConnection older = inbound.put(a.peer(), a);
             if (older != null && older != a) {
@@ -405,17 +411,23 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     }
 
     /**
-     * A dialer claiming a member's id asks us to verify its handshake signature: allowed while its address has
-     * verifications left in its {@link HandshakeBudget}; counted and logged when not.
+     * A dialer claiming a member's id asks us to verify its handshake signature: allowed while its address, and the
+     * addresses that are not proven together, have verifications left in the {@link HandshakeBudget}; counted and
+     * logged when not.
      */
     @Override
     public boolean mayVerifyHandshake(AcceptorConnection c) {
-        if (handshakeBudget.take(c.source(), System.nanoTime())) {
+        HandshakeBudget.Verdict verdict = handshakeBudget.take(c.source(), slots.isProven(c.source()),
+                clock.getAsLong());
+        if (verdict == HandshakeBudget.Verdict.ALLOWED) {
             return true;
         }
+        String spent = verdict == HandshakeBudget.Verdict.SOURCE_SPENT
+                ? "that address has used up its handshake verifications (" + HandshakeBudget.PER_SECOND + " a second)"
+                : "addresses no member has connected from have used up the handshake verifications they share ("
+                        + HandshakeBudget.SHARED_PER_SECOND + " a second)";
         stats.record(TransportStats.Event.HANDSHAKES_THROTTLED, () -> "refused a handshake from " + c.source()
-                + " unverified: that address has used up its handshake verifications (" + HandshakeBudget.PER_SECOND
-                + " a second)");
+                + " unverified: " + spent);
         return false;
     }
 
@@ -453,50 +465,29 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
         }
         stats.record(TransportStats.Event.CONNECTIONS_ACCEPTED, () -> "");
         String source = AcceptorConnection.sourceOf(socket);
-        int held = slotsBySource.getOrDefault(source, 0);
-        if (held >= slotsPerSource) {
+        int held = slots.heldBy(source);
+        if (held >= slots.perSource()) {
             refuseSlot(socket, source + " already holds " + held + " handshake slots, the most one address may hold");
-        } else if (unauthenticated >= MAX_UNAUTHENTICATED && !makeRoomFor(source, held)) {
-            refuseSlot(socket, "all " + MAX_UNAUTHENTICATED + " handshake slots are taken");
-        } else {
-            new AcceptorConnection(this, socket).start();
+            return;
         }
+        if (slots.sharedFullFor(source)) {
+            AcceptorConnection victim = slots.victimFor(source);
+            if (victim == null) {
+                refuseSlot(socket, "all " + MAX_UNAUTHENTICATED + " shared handshake slots are taken");
+                return;
+            }
+            String why = "all " + MAX_UNAUTHENTICATED + " shared handshake slots are taken and " + victim.source()
+                    + " holds " + slots.heldBy(victim.source()) + " of them; made room for " + source;
+            stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "dropped " + victim.describe() + ": " + why);
+            victim.close(Kind.OVERLOADED, why);
+        }
+        new AcceptorConnection(this, socket).start();
     }
 
     private void refuseSlot(NetSocket socket, String why) {
         stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "refused a connection from "
                 + socket.remoteAddress() + ": " + why);
         socket.close();
-    }
-
-    /**
-     * All handshake slots are taken: drops the oldest connection mid-handshake of the address holding the most,
-     * if that is more than one more than {@code source} holds.
-     *
-     * @return true if a slot was freed
-     */
-    private boolean makeRoomFor(String source, int held) {
-        String busiest = null;
-        int most = 0;
-        for (Map.Entry<String, Integer> e : slotsBySource.entrySet()) {
-            if (e.getValue() > most) {
-                busiest = e.getKey();
-                most = e.getValue();
-            }
-        }
-        if (busiest == null || most <= held + 1) {
-            return false;
-        }
-        for (Connection c : connections) {
-            if (c instanceof AcceptorConnection a && !a.isAuthenticated() && a.source().equals(busiest)) {
-                String why = "all " + MAX_UNAUTHENTICATED + " handshake slots are taken and " + busiest + " holds "
-                        + most + " of them; made room for " + source;
-                stats.record(TransportStats.Event.SLOTS_EXHAUSTED, () -> "dropped " + a.describe() + ": " + why);
-                a.close(Kind.OVERLOADED, why);
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Runs a peer's request through the channel's handler and sends back its answer. On the loop. */

@@ -30,14 +30,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A slowloris from one source does not keep members out: 1,000 connections from 127.0.0.2, each dribbling a byte a
- * second and reopened as soon as the node closes it, while the members (on 127.0.0.1) open fresh transports and
- * handshake with the node 20 times; every member handshake must complete within the member's own connect deadline
- * (2 s, the default), which a request to the node proves.
+ * A slowloris does not keep members out: 1,000 connections, each dribbling a byte a second and reopened as soon as
+ * the node closes it, from one source address (127.0.0.2) or spread over 1,000 (127.0.1.0 to 127.0.4.231), while
+ * the members (on 127.0.0.1) open fresh transports and handshake with the node 20 times; every member handshake
+ * must complete within the member's own connect deadline (2 s, the default), which a request to the node proves.
+ * Against one address the members need never have connected before; against 1,000 they have (the committee was
+ * running when the attack began), so their address is proven and has handshake slots of its own.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class VertxSlowlorisTest {
@@ -59,11 +62,24 @@ class VertxSlowlorisTest {
         net.close();
     }
 
-    @Test
-    void aThousandSlowConnectionsFromOneSourceDoNotKeepMembersOut() throws Exception {
+    @ParameterizedTest(name = "from {0} source address(es), members connected before: {1}")
+    @CsvSource({"1, false", ATTACK_CONNECTIONS + ", true"})
+    void aThousandSlowConnectionsDoNotKeepMembersOut(int sources, boolean connectedBefore) throws Exception {
         Transport node = net.open(new VertxTransportProvider(), 0, LIMITS);
         node.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
-        attack = new Slowloris(net.address(0), InetAddress.getByName("127.0.0.2"), ATTACK_CONNECTIONS);
+        if (connectedBefore) {
+            List<String> failures = new ArrayList<>();
+            for (int m = 1; m <= MEMBERS; m++) {
+                handshakeRounds(m, 1, failures);
+            }
+            assertThat(failures).as("handshakes before the attack").isEmpty();
+        }
+        List<InetAddress> from = new ArrayList<>();
+        for (int k = 0; k < sources; k++) {
+            from.add(sources == 1 ? InetAddress.getByName("127.0.0.2")
+                    : InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + k / 256), (byte) (k % 256)}));
+        }
+        attack = new Slowloris(net.address(0), from, ATTACK_CONNECTIONS);
         attack.start();
         eventually("the attacker has opened " + ATTACK_CONNECTIONS + " connections",
                 () -> attack.connects.get() >= ATTACK_CONNECTIONS);
@@ -72,7 +88,7 @@ class VertxSlowlorisTest {
         List<Thread> members = new ArrayList<>();
         for (int m = 1; m <= MEMBERS; m++) {
             int member = m;
-            Thread t = new Thread(() -> handshakeRounds(member, failures), "member-" + m);
+            Thread t = new Thread(() -> handshakeRounds(member, ROUNDS, failures), "member-" + m);
             members.add(t);
             t.start();
         }
@@ -80,29 +96,33 @@ class VertxSlowlorisTest {
             t.join(TimeUnit.MINUTES.toMillis(2));
         }
         long attackerConnects = attack.connects.get();
-        System.out.println("slowloris: " + (MEMBERS * ROUNDS - failures.size()) + " of " + MEMBERS * ROUNDS
-                + " member handshakes completed while the attacker opened " + attackerConnects + " connections");
+        System.out.println("slowloris from " + sources + " address(es): " + (MEMBERS * ROUNDS - failures.size())
+                + " of " + MEMBERS * ROUNDS + " member handshakes completed while the attacker opened "
+                + attackerConnects + " connections");
         assertThat(failures).as("member handshakes that failed, of %d, while the attacker opened %d connections "
-                + "from 127.0.0.2", MEMBERS * ROUNDS, attackerConnects).isEmpty();
+                + "from %d address(es)", MEMBERS * ROUNDS, attackerConnects, sources).isEmpty();
         assertThat(attackerConnects).as("connections the attacker opened").isGreaterThan(ATTACK_CONNECTIONS);
     }
 
     /**
-     * Silent connections from 20 addresses (127.0.0.2 to 127.0.0.21), as many from each as one address may hold,
-     * take every handshake slot of the node; a member connecting from another address still gets in: its connection
-     * pushes out the oldest silent one of an address holding the most.
+     * Silent connections take every handshake slot of the node, as many from each address as one address may hold
+     * (from 20 addresses, 127.0.0.2 to 127.0.0.21) or one from each of 256 addresses (127.0.2.0 to 127.0.2.255); a
+     * member connecting from another address still gets in: its connection pushes out the oldest silent one of an
+     * address holding the most.
      */
-    @Test
-    void slotsTakenByManyAddressesMakeRoomForAMember() throws Exception {
+    @ParameterizedTest(name = "{0} addresses, {1} connection(s) each")
+    @CsvSource({"20, 16", "256, 1"})
+    void slotsTakenByManyAddressesMakeRoomForAMember(int addresses, int each) throws Exception {
         TransportLimits patient = new TransportLimits(LIMITS.maxFrameBytes(), LIMITS.maxPendingRequests(),
                 LIMITS.connectTimeout(), Duration.ofSeconds(30));
         Transport node = net.open(new VertxTransportProvider(), 0, patient);
         node.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
         List<Socket> silent = new ArrayList<>();
         try {
-            for (int a = 2; a < 22; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + a);
-                for (int k = 0; k < VertxTransport.MIN_SLOTS_PER_SOURCE; k++) {
+            for (int a = 0; a < addresses; a++) {
+                InetAddress from = InetAddress.getByAddress(new byte[] {127, 0, (byte) (each == 1 ? 2 : 0),
+                        (byte) (each == 1 ? a : a + 2)});
+                for (int k = 0; k < each; k++) {
                     Socket s = new Socket();
                     silent.add(s);
                     s.bind(new InetSocketAddress(from, 0));
@@ -125,8 +145,8 @@ class VertxSlowlorisTest {
     }
 
     /** A member opens a fresh transport (so a fresh handshake) per round and sends the node one request. */
-    private void handshakeRounds(int member, List<String> failures) {
-        for (int round = 0; round < ROUNDS; round++) {
+    private void handshakeRounds(int member, int rounds, List<String> failures) {
+        for (int round = 0; round < rounds; round++) {
             Transport t = net.open(new VertxTransportProvider(), member, LIMITS);
             try {
                 byte[] answer = t.request(net.id(0), CHANNEL, new byte[] {(byte) round}, Duration.ofSeconds(10))
@@ -145,15 +165,15 @@ class VertxSlowlorisTest {
     }
 
     /**
-     * Keeps {@code size} connections open from one source address, each sending one byte a second (the start of a
-     * frame that never ends), and reopens each as soon as the node closes it (at most 1,000 reopenings a second).
-     * One thread, non-blocking sockets.
+     * Keeps {@code size} connections open from the given source addresses (in turn), each sending one byte a second
+     * (the start of a frame that never ends), and reopens each as soon as the node closes it (at most 1,000
+     * reopenings a second). One thread, non-blocking sockets.
      */
     private static final class Slowloris {
         private static final long REOPEN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
         private final InetSocketAddress target;
-        private final InetAddress from;
+        private final List<InetAddress> from;
         private final int size;
         private final Selector selector;
         private final Set<SocketChannel> open = new HashSet<>();
@@ -161,7 +181,9 @@ class VertxSlowlorisTest {
         private final Thread thread;
         private volatile boolean running = true;
 
-        Slowloris(InetSocketAddress target, InetAddress from, int size) throws IOException {
+        private int opened;
+
+        Slowloris(InetSocketAddress target, List<InetAddress> from, int size) throws IOException {
             this.target = target;
             this.from = from;
             this.size = size;
@@ -212,7 +234,7 @@ class VertxSlowlorisTest {
         private void open() throws IOException {
             SocketChannel c = SocketChannel.open();
             try {
-                c.bind(new InetSocketAddress(from, 0));
+                c.bind(new InetSocketAddress(from.get(opened++ % from.size()), 0));
                 c.configureBlocking(false);
                 open.add(c);
                 if (c.connect(target)) {

@@ -14,9 +14,11 @@ import dev.bftkit.conformance.checks.LoopbackNetwork;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Starting a transport on a loaded machine: a slow start is not failed, and says what it is waiting for; a start
- * that does fail says which step failed. The load is played by a start-up step that sleeps on the event loop (the
- * package-private {@link VertxTransport#open(dev.bftkit.api.spi.TransportConfig, Duration, Runnable)}).
+ * that does fail says which step failed. The load is played by a start-up step that holds the event loop (the
+ * package-private {@link VertxTransport#open(dev.bftkit.api.spi.TransportConfig, OpenOptions)}) until the test lets
+ * it go, so no outcome depends on how fast the machine is.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class VertxStartTest {
@@ -48,10 +51,16 @@ class VertxStartTest {
         net.close();
     }
 
-    /** An event loop that starts 1.5 s late, reported every 0.2 s: the start completes, and the reports say why. */
+    /**
+     * An event loop that does not start until the start has reported twice (every 50 ms) that it waits for it: the
+     * start completes, and the reports say why it was slow.
+     */
     @Test
     void aSlowStartCompletesAndSaysWhatItIsWaitingFor() throws Exception {
-        try (Transport slow = VertxTransport.open(net.config(0, LIMITS), Duration.ofMillis(200), () -> sleep(1500))) {
+        OpenOptions options = OpenOptions.DEFAULT.reportingEvery(Duration.ofMillis(50)).onLoopStart(() -> awaitQuietly(
+                () -> warnings.messages().stream().filter(w -> w.contains("waiting for its event loop to start"))
+                        .count() >= 2));
+        try (Transport slow = VertxTransport.open(net.config(0, LIMITS), options)) {
             slow.serve(CHANNEL, (from, request) -> CompletableFuture.completedFuture(request));
             assertThat(warnings.messages()).as("reports of the slow start").allSatisfy(w -> assertThat(w).contains(
                     "still starting")).anySatisfy(w -> assertThat(w).contains("waiting for its event loop to start"));
@@ -74,32 +83,46 @@ class VertxStartTest {
         }
     }
 
-    /** The thread that opens the transport is interrupted while the start waits: it fails, saying for what. */
+    /**
+     * The thread that opens the transport is interrupted while the start waits for its event loop (held until the
+     * test has the outcome): it fails, saying for what.
+     */
     @Test
     void anInterruptedStartSaysWhatItWasWaitingFor() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        OpenOptions options = OpenOptions.DEFAULT.onLoopStart(() -> {
+            entered.countDown();
+            awaitQuietly(() -> release.getCount() == 0);
+        });
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                VertxTransport.open(net.config(0, LIMITS), Duration.ofSeconds(10), () -> sleep(3000)).close();
+                VertxTransport.open(net.config(0, LIMITS), options).close();
                 outcome.complete(null);
             } catch (RuntimeException e) {
                 outcome.complete(e);
             }
         }, "opener");
         opener.start();
-        Thread.sleep(500);
-        opener.interrupt();
-        Throwable e = outcome.get(60, TimeUnit.SECONDS);
-        assertThat(e).as("the interrupted start").isInstanceOf(TransportException.class);
-        assertThat(((TransportException) e).kind()).isEqualTo(Kind.CLOSED);
-        assertThat(e.getMessage()).contains("interrupted").contains("its event loop to start");
+        try {
+            assertThat(entered.await(60, TimeUnit.SECONDS)).as("the event loop began to start").isTrue();
+            opener.interrupt();
+            Throwable e = outcome.get(60, TimeUnit.SECONDS);
+            assertThat(e).as("the interrupted start").isInstanceOf(TransportException.class);
+            assertThat(((TransportException) e).kind()).isEqualTo(Kind.CLOSED);
+            assertThat(e.getMessage()).contains("interrupted").contains("its event loop to start");
+        } finally {
+            release.countDown();
+            opener.join(60_000);
+        }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Polls until the condition holds, for at most a minute, on a thread that must not be interrupted away. */
+    private static void awaitQuietly(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 }
