@@ -25,7 +25,7 @@ import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBException;
 import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
+import org.mapdb.StoreDirect;
 
 /**
  * A store in one MapDB file with MapDB's transactions on. A batch is applied in one transaction and committed under
@@ -63,7 +63,8 @@ final class MapDbStorage implements Storage {
     private static final String CREATING = STORE_FILE + ".creating";
     private static final String FORMAT_NAME = "bftkit.format";
     private static final String FORMAT = "bftkit-mapdb-1";
-    private static final String MAP_NAME = "kv";
+    /** The B-tree's name in MapDB's catalog. */
+    static final String MAP_NAME = "kv";
     /** MapDB's default: 2^3 lock segments. */
     private static final int CONCURRENCY_SHIFT = 3;
 
@@ -329,13 +330,13 @@ final class MapDbStorage implements Storage {
      */
     private static Opened makeDb(Path file, boolean existing) {
         StoreVolumes volumes = new StoreVolumes(file, journal(file));
-        StoreWAL wal = StoreWAL.make(file.toString(), volumes, 0L, true, CONCURRENCY_SHIFT,
-                0L, 0L, false, false, false, true, false);
+        StoreDirect direct = StoreDirect.Companion.make(file.toString(), volumes, 0L, false, true,
+                CONCURRENCY_SHIFT, 0L, 0L, false, false, false, true, false);
         try {
-            return new Opened(new DB(new ChecksumStore(wal), existing, true, MapDbStorage.class.getClassLoader(), 0),
+            return new Opened(new DB(new ChecksumStore(direct), existing, true, MapDbStorage.class.getClassLoader(), 0),
                     volumes);
         } catch (RuntimeException | AssertionError e) {
-            wal.close();
+            direct.close();
             throw e;
         }
     }
