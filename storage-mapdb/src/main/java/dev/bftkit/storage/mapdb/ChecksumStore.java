@@ -14,8 +14,7 @@ import org.mapdb.Store;
 
 /**
  * A MapDB store that appends a CRC32C of the record id and the record's bytes to every record it writes, and checks
- * it before anything is deserialized. MapDB's own record checksums cannot be combined with its write-ahead log, so
- * this wrapper takes their place. Because the whole record is covered (B-tree node keys, child and sibling
+ * it before anything is deserialized, in place of MapDB's own record checksums. Because the whole record is covered (B-tree node keys, child and sibling
  * pointers, value bytes, MapDB's catalog), damaged bytes anywhere in a record are reported rather than followed;
  * because the record id is covered, an index entry damaged into pointing at another record is reported too. The
  * record's length is bounded before it is read into memory. Small records are kept, checked and deserialized, in a
@@ -26,7 +25,8 @@ import org.mapdb.Store;
  * it, and each rewrite used to serialize the whole leaf, checksum it, write it to MapDB's log and deserialize a copy
  * for the cache: most of a large batch's CPU time. Reads in the transaction get the held object, as from MapDB's
  * heap store; MapDB's B-tree never changes a node it has stored (it stores a changed copy). Nothing reaches the
- * store file before the commit either way: MapDB writes a transaction's records into the file only when it commits.
+ * store file before the commit either way: MapDB's store writes into a {@link JournaledVolume}, which holds every
+ * change in memory until the commit's sync.
  */
 final class ChecksumStore implements Store {
     /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
