@@ -1,5 +1,5 @@
 /**
- * Durable storage on MapDB with its write-ahead log on: the {@code mapdb} storage provider. It exports no package;
+ * Durable storage on MapDB with a commit log of its own: the {@code mapdb} storage provider. It exports no package;
  * users reach it through {@link dev.bftkit.api.spi.Plugins#storage(String)}.
  */
 module dev.bftkit.storage.mapdb {

@@ -10,12 +10,11 @@ import kotlin.collections.LongIterator;
 import org.mapdb.DataInput2;
 import org.mapdb.DataOutput2;
 import org.mapdb.Serializer;
-import org.mapdb.StoreTx;
+import org.mapdb.Store;
 
 /**
  * A MapDB store that appends a CRC32C of the record id and the record's bytes to every record it writes, and checks
- * it before anything is deserialized. MapDB's own record checksums cannot be combined with its write-ahead log, so
- * this wrapper takes their place. Because the whole record is covered (B-tree node keys, child and sibling
+ * it before anything is deserialized, in place of MapDB's own record checksums. Because the whole record is covered (B-tree node keys, child and sibling
  * pointers, value bytes, MapDB's catalog), damaged bytes anywhere in a record are reported rather than followed;
  * because the record id is covered, an index entry damaged into pointing at another record is reported too. The
  * record's length is bounded before it is read into memory. Small records are kept, checked and deserialized, in a
@@ -26,9 +25,10 @@ import org.mapdb.StoreTx;
  * it, and each rewrite used to serialize the whole leaf, checksum it, write it to MapDB's log and deserialize a copy
  * for the cache: most of a large batch's CPU time. Reads in the transaction get the held object, as from MapDB's
  * heap store; MapDB's B-tree never changes a node it has stored (it stores a changed copy). Nothing reaches the
- * store file before the commit either way: MapDB writes a transaction's records into the file only when it commits.
+ * store file before the commit either way: MapDB's store writes into a {@link JournaledVolume}, which holds every
+ * change in memory until the commit's sync.
  */
-final class ChecksumStore implements StoreTx {
+final class ChecksumStore implements Store {
     /** The largest record: a largest value with its length prefix, or a node of largest keys, and the checksum. */
     static final int MAX_RECORD = Storage.MAX_VALUE_LENGTH + 64 * 1024 + Integer.BYTES;
 
@@ -38,7 +38,7 @@ final class ChecksumStore implements StoreTx {
     /** Serialized bytes of small records kept deserialized in {@link RecordCache}. */
     static final long CACHE_BYTES = 8L * 1024 * 1024;
 
-    private final StoreTx delegate;
+    private final Store delegate;
     private final RecordCache cache = new RecordCache(CACHE_BYTES);
     /** Records written since the last commit, by id, in the order first written; guarded by itself. */
     private final Map<Long, Pending<?>> pending = new LinkedHashMap<>();
@@ -53,7 +53,7 @@ final class ChecksumStore implements StoreTx {
     }
 
     /** @param delegate the store that holds the records */
-    ChecksumStore(StoreTx delegate) {
+    ChecksumStore(Store delegate) {
         this.delegate = delegate;
     }
 
@@ -170,18 +170,6 @@ final class ChecksumStore implements StoreTx {
             }
         } finally {
             cache.changed(recid, p.serializer(), cached, checked.size);
-        }
-    }
-
-    @Override
-    public void rollback() {
-        synchronized (pending) {
-            pending.clear();
-        }
-        try {
-            delegate.rollback();
-        } finally {
-            cache.clear();
         }
     }
 

@@ -53,8 +53,28 @@ final class JournaledVolume extends Volume {
      * since. Pages there are not read. At first the file's length, since nothing is known of its tail.
      */
     private long zerosFrom;
+    /**
+     * The page last read through {@link #current} and the array that holds its current bytes (a dirty page's or a
+     * clean one's; a page keeps its array when it turns dirty and when it is synced), or null. MapDB reads its
+     * header four bytes at a time to checksum it on every commit, and its fields eight at a time; {@link #number}
+     * reads this page without the lock or the page maps. That is safe because the arrays change only in writes,
+     * which {@link MapDbStorage} never runs beside a read (its read-write lock orders them), and because this is
+     * forgotten, under the lock, whenever its array could stop being the page's: the page leaves the clean cache,
+     * the file is truncated, the store is abandoned.
+     */
+    private volatile Hot hot;
+
+    /** A page number and the array holding its current bytes. */
+    private record Hot(long no, byte[] bytes) {
+    }
+
+    /** The dirty page last written through {@link #page}, or null; forgotten when the dirty pages are. */
+    private Page lastDirty;
+    private long lastDirtyNo = -1;
     /** For joining a stretch of changes that spans pages into one write. */
     private byte[] stretch = new byte[0];
+    /** For one number written. */
+    private final byte[] scratch = new byte[Long.BYTES];
     /** The length MapDB asked for; the file grows to it on the next sync, and reads beyond the file see zeros. */
     private long wanted;
     private boolean abandoned;
@@ -114,7 +134,12 @@ final class JournaledVolume extends Volume {
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-                return size() > CLEAN_PAGES;
+                boolean evict = size() > CLEAN_PAGES;
+                Hot h = hot;
+                if (evict && h != null && eldest.getKey() == h.no()) {
+                    hot = null;
+                }
+                return evict;
             }
         };
     }
@@ -144,12 +169,20 @@ final class JournaledVolume extends Volume {
 
     @Override
     public void putLong(long offset, long value) {
-        putData(offset, ByteBuffer.allocate(Long.BYTES).putLong(value).array(), 0, Long.BYTES);
+        putNumber(offset, value, Long.BYTES);
     }
 
     @Override
     public void putInt(long offset, int value) {
-        putData(offset, ByteBuffer.allocate(Integer.BYTES).putInt(value).array(), 0, Integer.BYTES);
+        putNumber(offset, value, Integer.BYTES);
+    }
+
+    /** Writes the low {@code n} bytes of {@code value}, big-endian, as MapDB's volumes do. */
+    private synchronized void putNumber(long offset, long value, int n) {
+        for (int i = 0; i < n; i++) {
+            scratch[i] = (byte) (value >>> 8 * (n - 1 - i));
+        }
+        putData(offset, scratch, 0, n);
     }
 
     /** A single byte goes straight into the page. */
@@ -194,6 +227,9 @@ final class JournaledVolume extends Volume {
     }
 
     private Page page(long pageNo) {
+        if (pageNo == lastDirtyNo) {
+            return lastDirty;
+        }
         Page p = dirty.get(pageNo);
         if (p == null) {
             // a clean page becomes the dirty one (it goes back to the clean ones, current, at the sync)
@@ -205,7 +241,16 @@ final class JournaledVolume extends Volume {
             p = new Page(bytes);
             dirty.put(pageNo, p);
         }
+        lastDirtyNo = pageNo;
+        lastDirty = p;
         return p;
+    }
+
+    /** Forgets the pages remembered for quick access (see {@link #hot}). */
+    private void forgetLast() {
+        hot = null;
+        lastDirtyNo = -1;
+        lastDirty = null;
     }
 
     // ---------------------------------------------------------------- reads: pages first, then the file
@@ -269,40 +314,90 @@ final class JournaledVolume extends Volume {
         return b;
     }
 
-    @Override
-    public long getLong(long offset) {
-        return ByteBuffer.wrap(bytes(offset, Long.BYTES)).getLong();
+    /**
+     * @return the array holding the current bytes of a page: the dirty page's, or the clean one's, read from the
+     *     file if need be
+     */
+    private byte[] current(long pageNo) {
+        Hot h = hot;
+        if (h != null && h.no() == pageNo) {
+            return h.bytes();
+        }
+        Page p = dirty.get(pageNo);
+        byte[] b = p == null ? clean.get(pageNo) : p.bytes;
+        if (b == null) {
+            b = new byte[PAGE];
+            readRaw(pageNo * PAGE, b, 0, PAGE);
+            clean.put(pageNo, b);
+        }
+        hot = new Hot(pageNo, b);
+        return b;
     }
 
-    @Override
-    public int getInt(long offset) {
-        return ByteBuffer.wrap(bytes(offset, Integer.BYTES)).getInt();
+    /**
+     * @return {@code n} bytes at {@code offset} as a big-endian number, read in one piece; from the {@link #hot}
+     *     page without the lock
+     */
+    private long number(long offset, int n) {
+        long pageNo = offset / PAGE;
+        int in = (int) (offset - pageNo * PAGE);
+        Hot h = hot;
+        if (h == null || h.no() != pageNo || in + n > PAGE) {
+            return numberLocked(offset, n);
+        }
+        return decode(h.bytes(), in, n);
     }
 
-    @Override
-    public byte getByte(long offset) {
-        return bytes(offset, 1)[0];
+    private synchronized long numberLocked(long offset, int n) {
+        long pageNo = offset / PAGE;
+        int in = (int) (offset - pageNo * PAGE);
+        return in + n <= PAGE ? decode(current(pageNo), in, n) : decode(bytes(offset, n), 0, n);
     }
 
-    @Override
-    public long getSixLong(long pos) {
-        byte[] b = bytes(pos, 6);
+    private static long decode(byte[] b, int in, int n) {
         long v = 0;
-        for (int i = 0; i < 6; i++) {
-            v = v << 8 | b[i] & 0xFF;
+        for (int i = 0; i < n; i++) {
+            v = v << 8 | b[in + i] & 0xFF;
         }
         return v;
     }
 
     @Override
+    public long getLong(long offset) {
+        return number(offset, Long.BYTES);
+    }
+
+    /** MapDB's header checksum reads 8,210 of these per commit: the page read last is read with no loop. */
+    @Override
+    public int getInt(long offset) {
+        long pageNo = offset / PAGE;
+        int in = (int) (offset - pageNo * PAGE);
+        Hot h = hot;
+        if (h == null || h.no() != pageNo || in > PAGE - Integer.BYTES) {
+            return (int) numberLocked(offset, Integer.BYTES);
+        }
+        byte[] b = h.bytes();
+        return b[in] << 24 | (b[in + 1] & 0xFF) << 16 | (b[in + 2] & 0xFF) << 8 | b[in + 3] & 0xFF;
+    }
+
+    @Override
+    public byte getByte(long offset) {
+        return (byte) number(offset, 1);
+    }
+
+    @Override
+    public long getSixLong(long pos) {
+        return number(pos, 6);
+    }
+
+    @Override
     public int getUnsignedShort(long offset) {
-        byte[] b = bytes(offset, 2);
-        return (b[0] & 0xFF) << 8 | b[1] & 0xFF;
+        return (int) number(offset, 2);
     }
 
     @Override
     public int getUnsignedByte(long offset) {
-        return getByte(offset) & 0xFF;
+        return (int) number(offset, 1);
     }
 
     /** Reads up to ten bytes at once; the result carries the bytes used in its top four bits, as MapDB's does. */
@@ -334,6 +429,7 @@ final class JournaledVolume extends Volume {
 
     @Override
     public synchronized void truncate(long size) {
+        forgetLast();
         clean.clear();
         dirty.tailMap(size / PAGE, false).clear();
         Page last = dirty.get(size / PAGE);
@@ -366,6 +462,7 @@ final class JournaledVolume extends Volume {
      */
     synchronized void abandon() {
         abandoned = true;
+        forgetLast();
         dirty.clear();
         clean.clear();
     }
@@ -473,6 +570,8 @@ final class JournaledVolume extends Volume {
             clean.put(e.getKey(), e.getValue().bytes);
         }
         dirty.clear();
+        lastDirtyNo = -1;
+        lastDirty = null;
         if (wanted > fileLength) {
             file.ensureAvailable(wanted);
         }

@@ -25,12 +25,13 @@ import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBException;
 import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
+import org.mapdb.StoreDirect;
 
 /**
- * A store in one MapDB file with MapDB's transactions on. A batch is applied in one transaction and committed under
- * a write lock; the commit reaches the store file through a commit log ({@link JournaledVolume}, {@link PageJournal})
- * that makes it all-or-nothing across a crash, and its record is on disk before {@link #write} returns. MapDB shows
+ * A store in one MapDB file. A batch is applied to MapDB's B-tree and committed under a write lock; MapDB runs
+ * without its own transactions (a {@code StoreDirect}), and every change it makes stays in memory until the commit,
+ * which reaches the store file through a commit log ({@link JournaledVolume}, {@link PageJournal}) that makes it
+ * all-or-nothing across a crash; its record is on disk before {@link #write} returns. MapDB shows
  * uncommitted changes to every reader, so reads take the read side of the same lock and never see half a batch.
  *
  * <p>The store file is created under a temporary name and renamed into place once its first commit is synced, so a
@@ -50,7 +51,7 @@ final class MapDbStorage implements Storage {
 
     /** The journal's suffix ({@link PageJournal}). */
     static final String JOURNAL_SUFFIX = ".journal";
-    /** MapDB's write-ahead log files' suffix, followed by a number. */
+    /** MapDB's write-ahead log files' suffix, followed by a number (stores of earlier versions may hold some). */
     static final String WAL_SUFFIX = ".wal.";
     /**
      * The journal's preallocated size: {@link PageJournal#DEFAULT_BYTES}, or the system property
@@ -63,7 +64,8 @@ final class MapDbStorage implements Storage {
     private static final String CREATING = STORE_FILE + ".creating";
     private static final String FORMAT_NAME = "bftkit.format";
     private static final String FORMAT = "bftkit-mapdb-1";
-    private static final String MAP_NAME = "kv";
+    /** The B-tree's name in MapDB's catalog. */
+    static final String MAP_NAME = "kv";
     /** MapDB's default: 2^3 lock segments. */
     private static final int CONCURRENCY_SHIFT = 3;
 
@@ -323,19 +325,21 @@ final class MapDbStorage implements Storage {
     }
 
     /**
-     * What {@code DBMaker.fileDB(file).transactionEnable().make()} builds (a write-ahead-logged store on a
-     * random-access file, no memory mapping, MapDB's file lock and header checksum on), with every record
-     * checksummed by {@link ChecksumStore}.
+     * What {@code DBMaker.fileDB(file).make()} builds (a store without MapDB's transactions on a random-access file,
+     * no memory mapping, MapDB's file lock and header checksum on), over the journaled volume, with every record
+     * checksummed by {@link ChecksumStore}. MapDB's transactions would only add a second copy of every change: the
+     * volume already holds a commit's changes until it is synced, and makes the sync atomic. The file layout is the
+     * same either way, so stores written with MapDB's transactions on open unchanged.
      */
     private static Opened makeDb(Path file, boolean existing) {
         StoreVolumes volumes = new StoreVolumes(file, journal(file));
-        StoreWAL wal = StoreWAL.make(file.toString(), volumes, 0L, true, CONCURRENCY_SHIFT,
-                0L, 0L, false, false, false, true, false);
+        StoreDirect direct = StoreDirect.Companion.make(file.toString(), volumes, 0L, false, true,
+                CONCURRENCY_SHIFT, 0L, 0L, false, false, false, true, false);
         try {
-            return new Opened(new DB(new ChecksumStore(wal), existing, true, MapDbStorage.class.getClassLoader(), 0),
+            return new Opened(new DB(new ChecksumStore(direct), existing, true, MapDbStorage.class.getClassLoader(), 0),
                     volumes);
         } catch (RuntimeException | AssertionError e) {
-            wal.close();
+            direct.close();
             throw e;
         }
     }

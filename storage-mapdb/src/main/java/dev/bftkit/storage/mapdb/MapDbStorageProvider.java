@@ -6,7 +6,7 @@ import dev.bftkit.api.spi.StorageConfig;
 import dev.bftkit.api.spi.StorageProvider;
 
 /**
- * The {@code mapdb} storage: one MapDB file per directory, with MapDB's write-ahead log on, every batch committed
+ * The {@code mapdb} storage: one MapDB file per directory, with a commit log of its own, every batch committed
  * and synced before {@link Storage#write} returns, a lock file that keeps a second opener (another process or this
  * one) out, and a CRC32C on every MapDB record (B-tree nodes, values, catalog) so that damaged bytes are reported, not
  * returned. It takes no options.

@@ -5,9 +5,8 @@ import java.util.Map;
 
 /**
  * Recently used small records, already checked and deserialized, by record id, up to a byte budget. MapDB's
- * write-ahead store has no cache of its own and reads every B-tree node from the file (or, for a node changed in
- * the open transaction, from the log) with a few system calls each, which made a large batch cost hundreds of
- * microseconds per key. The cached objects are shared between readers, so they must not be changed: MapDB's B-tree
+ * store has no cache of its own and reads every B-tree node from its volume with a few calls each, which made a
+ * large batch cost hundreds of microseconds per key. The cached objects are shared between readers, so they must not be changed: MapDB's B-tree
  * nodes are immutable, and {@link MapDbStorage} copies every value and key it hands out.
  *
  * <p>A generation counter, bumped by every change, keeps a read that raced with a change from caching what it read.

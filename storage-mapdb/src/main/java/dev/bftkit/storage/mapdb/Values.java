@@ -7,7 +7,7 @@ import org.mapdb.Store;
  * How a value sits in the B-tree. A small value is kept in the leaf, after a tag byte, so that writing or reading it
  * touches one record; a larger one goes to a record of its own and the leaf keeps a tag byte and that record's id,
  * so that a leaf (rewritten on every change to any of its keys) stays small. The outside record is freed when its
- * key is overwritten or deleted, in the same transaction.
+ * key is overwritten or deleted, in the same batch.
  */
 final class Values {
     /** The largest value kept inside a leaf. */

@@ -137,6 +137,42 @@ class JournaledVolumeTest {
         assertThat(Arrays.copyOf(onDisk, (int) length)).isEqualTo(Arrays.copyOf(model, (int) length));
     }
 
+    /**
+     * The page read last is read again without the page maps, from the array that held it; once that page leaves
+     * the clean-page cache and is read and written anew, or the file is truncated, the next read must see the new
+     * bytes, not the old array.
+     */
+    @Test
+    void aQuickReadNeverSeesAPageArrayThatWasReplaced(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("f");
+        JournaledVolume v = open(file, dir.resolve("j"));
+        long pages = JournaledVolume.CLEAN_PAGES + 10L;
+        v.ensureAvailable(pages * JournaledVolume.PAGE);
+        v.putInt(100, 1);
+        v.sync();
+        assertThat(v.getInt(100)).isEqualTo(1);
+        // plain reads of other pages push page 0, the one read last, out of the clean-page cache
+        byte[] b = new byte[8];
+        for (long p = 1; p < pages; p++) {
+            v.getData(p * JournaledVolume.PAGE, b, 0, b.length);
+        }
+        // written now, page 0 is read from the file into a new array
+        v.putInt(100, 2);
+        assertThat(v.getInt(100)).isEqualTo(2);
+        v.sync();
+        assertThat(v.getInt(100)).isEqualTo(2);
+        // a read across two pages, and one after a truncation that cut the page read last
+        v.putLong(JournaledVolume.PAGE - 4, 0x0102030405060708L);
+        assertThat(v.getLong(JournaledVolume.PAGE - 4)).isEqualTo(0x0102030405060708L);
+        assertThat(v.getInt(JournaledVolume.PAGE + 4)).isZero();
+        v.sync();
+        v.truncate(JournaledVolume.PAGE);
+        v.ensureAvailable(2L * JournaledVolume.PAGE);
+        assertThat(v.getInt(JournaledVolume.PAGE)).isZero();
+        assertThat(v.getInt(JournaledVolume.PAGE - 4)).isEqualTo(0x01020304);
+        v.close();
+    }
+
     /** A store's volume over a journal prepared as the store prepares it on open. */
     private static JournaledVolume open(Path file, Path journal) throws IOException {
         PageJournal.recover(file, journal, PageJournal.DEFAULT_BYTES);

@@ -15,11 +15,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
 import org.mapdb.Serializer;
+import org.mapdb.StoreWAL;
+import org.mapdb.volume.RandomAccessFileVol;
 
 /** What the kit's rules cannot know about the {@code mapdb} store: its files, its layout, its choices. */
 class MapDbStorageTest {
@@ -210,6 +215,84 @@ class MapDbStorageTest {
         }
         // 2,000 values of 20 kB were written; without reuse the file would pass 40 MB
         assertThat(Files.size(dir.resolve(MapDbStorage.STORE_FILE))).isLessThan(8L << 20);
+    }
+
+    /**
+     * One batch that puts the same keys again and again, small values and large ones (records of their own, each
+     * freed in the same batch by the next put), and deletes some between: the last state is what is stored, after a
+     * reopen too, and the freed records' space is used again.
+     */
+    @Test
+    void aBatchThatRewritesTheSameKeysKeepsTheirLastValues(@TempDir Path dir) throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        Map<String, byte[]> last = new TreeMap<>();
+        WriteBatch batch = new WriteBatch();
+        for (int i = 0; i < 3000; i++) {
+            String key = "k" + r.nextInt(40);
+            if (r.nextInt(10) == 0) {
+                batch.delete(bytes(key));
+                last.remove(key);
+            } else {
+                byte[] value = new byte[r.nextBoolean() ? r.nextInt(1, Values.INLINE_MAX) : r.nextInt(300, 9000)];
+                r.nextBytes(value);
+                batch.put(bytes(key), value);
+                last.put(key, value);
+            }
+        }
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(batch);
+            assertThat(s.scan(bytes("k"), null, 100)).extracting(e -> new String(e.key(), StandardCharsets.UTF_8))
+                    .containsExactlyElementsOf(last.keySet());
+        }
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            for (int k = 0; k < 40; k++) {
+                byte[] expected = last.get("k" + k);
+                assertThat(s.get(bytes("k" + k)).orElse(null)).as("k%d", k).isEqualTo(expected);
+            }
+        }
+        // about 1,350 large values, 6 MB, were written; the file grows in steps of 1 MiB
+        assertThat(Files.size(dir.resolve(MapDbStorage.STORE_FILE))).isLessThan(4L << 20);
+    }
+
+    /**
+     * Stores written before MapDB ran without its transactions have the same layout: a store changed through
+     * MapDB's write-ahead-logged store (as every store was then) opens and reads back, and takes new batches.
+     */
+    @Test
+    void aStoreWrittenThroughMapDbsTransactionsOpens(@TempDir Path dir) {
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            s.write(new WriteBatch().put(bytes("first"), bytes("1")));
+        }
+        StoreWAL wal = StoreWAL.make(dir.resolve(MapDbStorage.STORE_FILE).toString(), RandomAccessFileVol.FACTORY, 0L,
+                true, 3, 0L, 0L, false, false, false, true, false);
+        DB db = new DB(new ChecksumStore(wal), true, true, getClass().getClassLoader(), 0);
+        BTreeMap<byte[], byte[]> map = db.treeMap(MapDbStorage.MAP_NAME, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+                .open();
+        Values values = new Values(db.getStore());
+        for (int i = 0; i < 300; i++) {
+            map.put(bytes(String.format("k%03d", i)), values.store(value(i)));
+        }
+        db.commit();
+        db.close();
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            for (int i = 0; i < 300; i++) {
+                assertThat(s.get(bytes(String.format("k%03d", i)))).hasValue(value(i));
+            }
+            s.write(new WriteBatch().put(bytes("k000"), bytes("new")).delete(bytes("k001")));
+        }
+        try (Storage s = provider.open(StorageConfig.at(dir))) {
+            assertThat(s.get(bytes("first"))).hasValue(bytes("1"));
+            assertThat(s.get(bytes("k000"))).hasValue(bytes("new"));
+            assertThat(s.get(bytes("k001"))).isEmpty();
+            assertThat(s.get(bytes("k299"))).hasValue(value(299));
+        }
+    }
+
+    /** A value of its own for each i, inline or in a record of its own. */
+    private static byte[] value(int i) {
+        byte[] v = new byte[i % 5 == 0 ? 3000 : 40];
+        Arrays.fill(v, (byte) i);
+        return v;
     }
 
     private static byte[] bytes(String text) {
