@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
             + "keys, addresses and weights, the plugins, its data directory. Prints each decision as it happens; "
             + "Ctrl-C stops it cleanly. A restarted node reloads its votes from storage and repeats its decision."},
         footer = {"", "Exit codes: 0 stopped cleanly, 1 the run failed (storage, address in use, a changed "
-            + "decision, a broken fault assumption), 2 bad arguments or config."})
+            + "decision, a broken fault assumption, a lost store), 2 bad arguments or config."})
 final class NodeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(NodeCommand.class.getName());
 
@@ -73,6 +74,11 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per event (started, unreachable, reachable, "
             + "decided, stopped) instead of text.")
     boolean json;
+
+    @Option(names = "--i-lost-my-store", description = "Accept that this node's store is lost (deleted, replaced, "
+            + "restored from an older copy): it then starts on the store it finds, never takes part again in an "
+            + "instance it may have voted in, and takes part in new ones. Without it such a node refuses to start.")
+    boolean lostStore;
 
     NodeCommand() {
     }
@@ -105,7 +111,9 @@ final class NodeCommand implements Callable<Integer> {
         NodeAssembly assembly = new NodeAssembly().decider(cfg.decider()).transport(cfg.transport())
                 .storage(storageProvider).crypto(crypto).instance(instanceId(instanceName))
                 .committee(members.committee()).key(key.key()).listen(bind).peers(members.peers())
-                .storageDir(cfg.data().resolve("storage")).propose(proposal).options(cfg.options())
+                .storageDir(cfg.data().resolve("storage")).signingRecord(cfg.data().resolve("signing-record"))
+                .tookPartBefore(journal.earlier().isEmpty() ? Set.of() : Set.of(instanceId(instanceName)))
+                .acceptLostStore(lostStore).propose(proposal).options(cfg.options())
                 .clock(new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
                         Duration.ofMillis(cfg.tickMaxMs())))
                 .requestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
@@ -191,7 +199,12 @@ final class NodeCommand implements Callable<Integer> {
         } catch (TransportException e) {
             throw transportFailed(bind, e);
         } catch (StorageException e) {
-            throw CliException.failure(e.getMessage(), e);
+            throw CliException.failure(e.getMessage() + switch (e.kind()) {
+                case STATE_LOST -> ". If the store is truly gone, run again with --i-lost-my-store: the node then "
+                        + "never takes part again in an instance it may have voted in, and takes part in new ones";
+                case MAY_HAVE_SIGNED -> "; run it on a new instance (--instance NAME)";
+                case FAILED -> "";
+            }, e);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,6 +48,11 @@ import java.util.function.UnaryOperator;
  *         .start();
  * }</pre>
  *
+ * <p>A node never signs with a store that lost what it signed before: the assembly keeps a signing record (the store
+ * the node signs with and the instances it opened) in the store and in a file beside it, refuses a store that lacks
+ * it until an operator {@linkplain #acceptLostStore accepts the loss}, and then never runs again an instance the node
+ * may have signed in ({@link #signingRecord}).
+ *
  * <p>A storage or transport the assembly opens belongs to the node: {@link Node#close()} closes it. One handed in
  * open ({@link #storage(Storage)}, {@link #transport(Transport)}), for example shared by several instances, stays
  * open for its owner to close. If a step fails, what the assembly opened before it is closed again.
@@ -55,6 +61,9 @@ import java.util.function.UnaryOperator;
  * {@link #start()} may be called more than once (each call opens new parts).
  */
 public final class NodeAssembly {
+    /** The signing record's file name in the storage directory, unless {@link #signingRecord} puts it elsewhere. */
+    public static final String SIGNING_RECORD = "signing-record";
+
     private DeciderProvider decider;
     private TransportProvider transportProvider;
     private Transport openTransport;
@@ -75,6 +84,9 @@ public final class NodeAssembly {
     private TickClock clock = TickClock.REFERENCE;
     private Duration requestTimeout = Duration.ofSeconds(5);
     private NodeListener listener = new NodeListener() { };
+    private Path signingRecord;
+    private Set<InstanceId> tookPartBefore = Set.of();
+    private boolean acceptLostStore;
 
     /** An empty assembly: set at least the plugins, instance, committee, key, addresses and proposal. */
     public NodeAssembly() {
@@ -373,6 +385,52 @@ public final class NodeAssembly {
         return this;
     }
 
+    /**
+     * Sets where the node's signing record lives: a small file naming the store the node signs with and the instances
+     * it opened, also kept in the store itself, so that a store that lost what the node signed is noticed before
+     * the node signs anything (see {@link #acceptLostStore}). By default it is {@value #SIGNING_RECORD} in the
+     * {@linkplain #storageDir storage directory} of a durable storage plugin; put it on another path than the store
+     * (another directory, another disk) so that it survives losing the store's directory. A store handed in open is
+     * guarded only if this is set.
+     *
+     * @param file the record file
+     * @return this assembly
+     */
+    public NodeAssembly signingRecord(Path file) {
+        this.signingRecord = Objects.requireNonNull(file, "file");
+        return this;
+    }
+
+    /**
+     * Tells the assembly of instances this member took part in before, as the embedder knows from records of its own
+     * (the {@code node} command's decision journal, say): if the store is empty and the signing record is gone too,
+     * the store counts as lost and these instances as ones the node may have signed in.
+     *
+     * @param instances the instances
+     * @return this assembly
+     */
+    public NodeAssembly tookPartBefore(Set<InstanceId> instances) {
+        this.tookPartBefore = Set.copyOf(instances);
+        return this;
+    }
+
+    /**
+     * Accepts, on an operator's word, that the node's store is lost. Without it, a node whose store lacks what its
+     * signing record says it stored (the store deleted, replaced, not mounted, or restored from a copy older than the
+     * node's last start) does not start: {@link #open()} throws a {@link StorageException} of kind {@link
+     * StorageException.Kind#STATE_LOST}, since on that store it could sign messages contradicting ones it signed.
+     * With it, the node starts on the store, and every instance the record lists (each one the node opened with the
+     * lost store) is marked lost, durably: the node never runs it again ({@link
+     * StorageException.Kind#MAY_HAVE_SIGNED}), and runs new instances as a full member.
+     *
+     * @param accept whether the loss is accepted
+     * @return this assembly
+     */
+    public NodeAssembly acceptLostStore(boolean accept) {
+        this.acceptLostStore = accept;
+        return this;
+    }
+
     /** {@return a copy of this assembly, for one member of a {@link LocalCluster}} */
     NodeAssembly copy() {
         NodeAssembly c = new NodeAssembly();
@@ -396,6 +454,9 @@ public final class NodeAssembly {
         c.clock = clock;
         c.requestTimeout = requestTimeout;
         c.listener = listener;
+        c.signingRecord = signingRecord;
+        c.tookPartBefore = tookPartBefore;
+        c.acceptLostStore = acceptLostStore;
         return c;
     }
 
@@ -429,7 +490,9 @@ public final class NodeAssembly {
      *
      * @return the running node
      * @throws IllegalStateException if a required setting is missing
-     * @throws StorageException if the store cannot be opened or the Decider cannot load what it holds
+     * @throws StorageException if the store cannot be opened, lost what this node signed (kind {@code STATE_LOST}),
+     *     the node may have signed in the instance with a store it lost ({@code MAY_HAVE_SIGNED}), or the Decider
+     *     cannot load what it holds
      * @throws dev.bftkit.api.TransportException if the transport cannot listen
      */
     public Node start() {
@@ -442,7 +505,9 @@ public final class NodeAssembly {
      *
      * @return the opened parts
      * @throws IllegalStateException if a required setting is missing
-     * @throws StorageException if the store cannot be opened or the Decider cannot load what it holds
+     * @throws StorageException if the store cannot be opened, lost what this node signed (kind {@code STATE_LOST}),
+     *     the node may have signed in the instance with a store it lost ({@code MAY_HAVE_SIGNED}), or the Decider
+     *     cannot load what it holds
      * @throws dev.bftkit.api.TransportException if the transport cannot listen
      */
     public Opened open() {
@@ -450,6 +515,7 @@ public final class NodeAssembly {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             Storage storage = openStorage != null ? openStorage : track(opened, openStorage());
+            guard(storage);
             Transport transport = wrap.apply(openTransport != null ? openTransport : track(opened, openTransport()));
             Decider created = createDecider(storage);
             NodeConfig config = NodeConfig.of(created, storage, transport).withClock(clock)
@@ -499,6 +565,17 @@ public final class NodeAssembly {
         } catch (StorageException e) {
             throw new StorageException("cannot open " + storageProvider.name() + " storage in " + storageDir + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a store that lost what this node signed, and lists the instance before its Decider exists. */
+    private void guard(Storage storage) {
+        Path file = signingRecord;
+        if (file == null && openStorage == null && storageProvider.durable() && storageDir != null) {
+            file = storageDir.resolve(SIGNING_RECORD);
+        }
+        if (file != null) {
+            LostStoreGuard.check(storage, file, key.publicKey().nodeId(), instance, tookPartBefore, acceptLostStore);
         }
     }
 
