@@ -5,6 +5,7 @@ import dev.bftkit.api.NodeId;
 import dev.bftkit.api.TransportException;
 import dev.bftkit.api.TransportException.Kind;
 import dev.bftkit.api.spi.PublicKey;
+import dev.bftkit.api.spi.TransportLimits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.Optional;
@@ -30,6 +31,30 @@ final class AcceptorConnection extends Connection {
          */
         void serveRequest(AcceptorConnection c, long id, InstanceId channel, byte[] request);
 
+        /**
+         * @param peer an authenticated peer
+         * @return true while that peer's requests in our handlers, on all its connections together, reach
+         *     {@link TransportLimits#maxPendingRequests()} or {@link #PEER_BUDGET_BYTES}: read none of it
+         */
+        boolean overBudget(NodeId peer);
+
+        /**
+         * A peer's request went to its handler: charged to that peer until {@link #released}.
+         *
+         * @param peer the peer
+         * @param bytes the request's payload length
+         */
+        void charged(NodeId peer, int bytes);
+
+        /**
+         * A handler answered a peer's request, whether or not the connection it came on is still open: the peer's
+         * current connection may read again.
+         *
+         * @param peer the peer
+         * @param bytes the request's payload length
+         */
+        void released(NodeId peer, int bytes);
+
         /** An answer to a peer that reads too little was replaced by an error. */
         void answerRefused(AcceptorConnection c);
 
@@ -38,8 +63,9 @@ final class AcceptorConnection extends Connection {
     }
 
     /**
-     * What one peer may make us hold, in bytes, twice over: the payloads of its requests in our handlers (reading
-     * stops while they reach this), and our answers to it waiting to be written beyond the socket's write queue
+     * What one peer may make us hold, in bytes, twice over: the payloads of its requests in our handlers, on all its
+     * connections together, including ones closed since (reading stops while they reach this, on whichever connection
+     * the peer opens), and our answers to it waiting to be written beyond the socket's write queue
      * (answers beyond this are replaced by an {@link Kind#OVERLOADED} error, as a peer that reads nothing would
      * otherwise make us queue every answer). Each may exceed it by one frame.
      */
@@ -52,8 +78,6 @@ final class AcceptorConnection extends Connection {
     private State state = State.HELLO;
     private NodeId peer;
     private byte[] ourChallenge = Handshake.challenge();
-    private int inflight;
-    private long inflightBytes;
     private long unwrittenAnswerBytes;
 
     AcceptorConnection(Host host, NetSocket socket) {
@@ -152,8 +176,7 @@ final class AcceptorConnection extends Connection {
      * @param bytes its payload's length
      */
     void started(int bytes) {
-        inflight++;
-        inflightBytes += bytes;
+        host.charged(peer, bytes);
         updateReading();
     }
 
@@ -166,8 +189,7 @@ final class AcceptorConnection extends Connection {
      * @param requestBytes the request's payload length
      */
     void answer(long id, Buffer frame, int requestBytes) {
-        inflight--;
-        inflightBytes -= requestBytes;
+        host.released(peer, requestBytes);
         if (isWriteBlocked()) {
             if (unwrittenAnswerBytes + frame.length() > PEER_BUDGET_BYTES) {
                 host.answerRefused(this);
@@ -187,8 +209,7 @@ final class AcceptorConnection extends Connection {
 
     @Override
     boolean holdReading() {
-        return isWriteBlocked() || inflight >= host.limits().maxPendingRequests()
-                || inflightBytes >= PEER_BUDGET_BYTES;
+        return isWriteBlocked() || state == State.OPEN && host.overBudget(peer);
     }
 
     @Override

@@ -249,6 +249,9 @@ abstract class Connection {
         } finally {
             processing = false;
         }
+        if (!closed && !paused && holdReading()) {
+            updateReading(); // held before anything asked us to pause (a peer over its budget on a new connection)
+        }
     }
 
     /**

@@ -72,7 +72,7 @@ import javax.management.ObjectName;
  * born in the group and every close would wait for it.
  *
  * <p><b>Bounds.</b> At most {@link TransportLimits#maxPendingRequests()} outgoing requests at once (more fail as
- * {@link Kind#OVERLOADED}); of one peer's requests, at most that many and less than
+ * {@link Kind#OVERLOADED}); of one peer's requests, on all its connections together, at most that many and less than
  * {@link AcceptorConnection#PEER_BUDGET_BYTES} of payload in its handlers at once, and none read while the answers
  * to it cannot be written (reading pauses until the socket drains); answers to a peer that does not read them are
  * replaced by errors beyond that budget; frames above the limit are refused before a byte is buffered; at most
@@ -133,6 +133,8 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
     /** Closed connections whose sockets may still be writing what they had queued; each for at most a grace. */
     private final Set<Connection> closing = new HashSet<>();
     private final Map<NodeId, AcceptorConnection> inbound = new HashMap<>();
+    /** Each peer's requests in our handlers, on all its connections: {count, payload bytes}; absent when none. */
+    private final Map<NodeId, long[]> held = new HashMap<>();
     private final HandshakeSlots slots;
     private final HandshakeBudget handshakeBudget;
     private long sweeper = -1;
@@ -429,6 +431,36 @@ final class VertxTransport implements Transport, PeerLink.Host, AcceptorConnecti
         stats.record(TransportStats.Event.HANDSHAKES_THROTTLED, () -> "refused a handshake from " + c.source()
                 + " unverified: " + spent);
         return false;
+    }
+
+    @Override
+    public boolean overBudget(NodeId peer) {
+        long[] h = held.get(peer);
+        return h != null && (h[0] >= limits.maxPendingRequests() || h[1] >= AcceptorConnection.PEER_BUDGET_BYTES);
+    }
+
+    @Override
+    public void charged(NodeId peer, int bytes) {
+        long[] h = held.computeIfAbsent(peer, p -> new long[2]);
+        h[0]++;
+        h[1] += bytes;
+    }
+
+    @Override
+    public void released(NodeId peer, int bytes) {
+        long[] h = held.get(peer);
+        if (h == null) {
+            return;
+        }
+        h[0]--;
+        h[1] -= bytes;
+        if (h[0] <= 0) {
+            held.remove(peer);
+        }
+        AcceptorConnection current = inbound.get(peer);
+        if (current != null) {
+            current.updateReading();
+        }
     }
 
     /** An answer to a peer that reads too little was replaced by an error. */
