@@ -22,10 +22,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +97,36 @@ class NodeAssemblyTest {
         // the transport was closed too: its address can be bound again
         try (NodeAssembly.Opened again = alone(listen).storage(new RecordingProvider(false)).storageDir(dir).open()) {
             assertThat(again.decider().instance()).isEqualTo(InstanceId.of("assembly"));
+        }
+    }
+
+    /**
+     * Every embedding gets the lost-store guard from the assembly, not only the {@code node} command: on real MapDB
+     * files, with the signing record in its default place (the storage directory), a store whose files were deleted
+     * is refused before the Decider exists; once the loss is accepted, the instance opened with the lost store is
+     * refused for good and a new one opens.
+     */
+    @Test
+    void aStoreThatLostWhatTheNodeStoredIsRefusedUntilTheLossIsAcceptedAndThenOnlyNewInstancesRun(@TempDir Path dir)
+            throws Exception {
+        Path store = dir.resolve("store");
+        InetSocketAddress listen = LoopbackNetwork.freeLoopbackAddress();
+        alone(listen).storage("mapdb").storageDir(store).open().close();
+        try (Stream<Path> files = Files.list(store)) {
+            for (Path f : files.filter(f -> !f.endsWith(NodeAssembly.SIGNING_RECORD)).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertThatThrownBy(() -> alone(listen).storage("mapdb").storageDir(store).open())
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind())
+                        .isEqualTo(StorageException.Kind.STATE_LOST))
+                .hasMessageContaining("lost the store it signed with: the store holds no signing record");
+        assertThatThrownBy(() -> alone(listen).storage("mapdb").storageDir(store).acceptLostStore(true).open())
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind())
+                        .isEqualTo(StorageException.Kind.MAY_HAVE_SIGNED));
+        try (NodeAssembly.Opened next = alone(listen).storage("mapdb").storageDir(store)
+                .instance(InstanceId.of("next")).open()) {
+            assertThat(next.decider().instance()).isEqualTo(InstanceId.of("next"));
         }
     }
 
