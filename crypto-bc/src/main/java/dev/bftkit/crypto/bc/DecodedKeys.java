@@ -11,8 +11,9 @@ import java.util.function.Function;
  * its committee's, in every consensus instance, every decision proof and every handshake; the answer is a function
  * of the 32 bytes alone, so a cached key gives exactly the verdict a fresh decode would.
  *
- * <p>Only keys that decoded are kept, and at most {@link #CAPACITY}: a peer that sends fresh valid keys can make
- * the map forget, never grow. When it is full it is emptied, and the keys in use come back on their next decode.
+ * <p>Only keys that decoded are kept, and at most {@link #CAPACITY} (plus, for a moment, one per thread adding at
+ * the same time): a peer that sends fresh valid keys can make the map forget, never grow. When it is full it is
+ * emptied, and the keys in use come back on their next decode.
  * Entries are keyed by the encoding as a {@link NodeId} (a copy, and {@link Comparable}), so keys crafted to
  * collide in their hash codes share a balanced tree, not a list. Thread-safe.
  */
