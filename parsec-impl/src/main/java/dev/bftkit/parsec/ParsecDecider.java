@@ -271,8 +271,20 @@ final class ParsecDecider implements Decider, GraphView {
 
     // ----------------------------------------------------------------------------------------- crypto
 
+    /**
+     * A member's key is decoded once and kept; a stranger's (an event may name any creator, refused only after its
+     * signature check) is decoded each time and never kept, so a peer cannot grow the map.
+     */
     private PublicKey publicKey(NodeId id) {
+        if (!committee.contains(id)) {
+            return crypto.decodePublicKey(id.bytes()).orElse(null);
+        }
         return keys.computeIfAbsent(id, k -> crypto.decodePublicKey(k.bytes()).orElse(null));
+    }
+
+    /** @return how many decoded keys this Decider keeps (at most one per member) */
+    int keptKeys() {
+        return keys.size();
     }
 
     private boolean verify(Incoming in) {

@@ -10,6 +10,7 @@ import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.api.spi.SigningKey;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -182,6 +183,23 @@ class ParsecDeciderTest {
         assertThatThrownBy(() -> d.onRequest(net.node(1), otherInstance))
                 .isInstanceOfSatisfying(InvalidMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.WRONG_INSTANCE));
+    }
+
+    @Test
+    void events_signed_by_strangers_leave_no_decoded_key_behind() {
+        TestNetwork net = new TestNetwork(4, 3, Map.of());
+        var d = net.decider(net.node(0));
+        for (int i = 0; i < 20; i++) {
+            SigningKey strangerKey = TestCrypto.key(100 + i);
+            byte[] content = WireCodec.encodeContent(new ParsecCore.Content(strangerKey.publicKey().nodeId(),
+                    Cause.INITIAL, null, null, null, null, new byte[0], 0));
+            byte[] signature = strangerKey.sign(WireCodec.eventSigningBytes(net.instance,
+                    TestCrypto.INSTANCE.hash(content)));
+            byte[] message = WireCodec.encodeMessage(WireCodec.KIND_REQUEST, net.instance,
+                    List.of(WireCodec.encodeEvent(content, signature)));
+            assertThatThrownBy(() -> d.onRequest(net.node(1), message)).isInstanceOf(InvalidMessageException.class);
+        }
+        assertThat(((ParsecDecider) d.decider()).keptKeys()).isLessThanOrEqualTo(4);
     }
 
     @Test

@@ -40,6 +40,12 @@ import dev.bftkit.api.spi.CryptoProvider;
  * CPU's SHA extensions through HotSpot intrinsics and is 4–6 times faster than Bouncy Castle's pure-Java
  * BLAKE2b-256 and BLAKE3 on both 32-byte and 1 KiB inputs: so SHA-256, from the JDK.
  *
+ * <h2>Decoded keys</h2>
+ * Validating a key (rule 2, a full subgroup check) costs about as much as a verification, and a node meets the same
+ * few keys, its committee's, in every instance, proof and handshake: every suite instance in the process shares one
+ * bounded cache of the keys that validated ({@code DecodedKeys}, at most 1,024), so each is validated once. A key
+ * that failed is never kept, and the verdict from the cache is the one a fresh decode gives.
+ *
  * <p>Keys come from a 32-byte seed (RFC 8032's private key, so {@code keyFromSeed} is deterministic) or from a
  * {@code SecureRandom}. {@code verify} never throws: a malformed key, signature or length is simply invalid.
  */

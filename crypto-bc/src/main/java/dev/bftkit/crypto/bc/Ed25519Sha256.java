@@ -11,7 +11,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The {@code ed25519-sha256} suite; {@link BcCryptoProvider} documents its verification rules and the choice of
- * hash. Stateless apart from an immutable SHA-256 prototype, so one instance serves every thread.
+ * hash. Stateless apart from an immutable SHA-256 prototype and the process's thread-safe cache of decoded keys
+ * ({@link DecodedKeys}), so one instance serves every thread.
  */
 final class Ed25519Sha256 implements Crypto {
     static final String SUITE = "ed25519-sha256";
@@ -22,6 +23,8 @@ final class Ed25519Sha256 implements Crypto {
         (byte) 0xed, (byte) 0xd3, (byte) 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
         (byte) 0xd6, (byte) 0x9c, (byte) 0xf7, (byte) 0xa2, (byte) 0xde, (byte) 0xf9, (byte) 0xde, 0x14,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+    /** Every key the process decoded, shared by all instances (a key validates the same way in each). */
+    static final DecodedKeys DECODED = new DecodedKeys();
 
     private final MessageDigest sha256;
 
@@ -79,17 +82,22 @@ final class Ed25519Sha256 implements Crypto {
         return Optional.ofNullable(decode(encoded));
     }
 
-    /**
-     * Bouncy Castle's full validation: canonical encoding (y &lt; p, no sign bit on x = 0), on the curve, not one of
-     * the small-order points, and in the prime-order subgroup ([L]A = identity), which also rejects mixed-order keys.
-     */
+    /** @return the validated key, from the process's {@link DecodedKeys} or from {@link #validate}; null if refused */
     private static BcPublicKey decode(byte[] encoded) {
         if (encoded == null || encoded.length != Ed25519.PUBLIC_KEY_SIZE) {
             return null;
         }
+        return DECODED.get(encoded, Ed25519Sha256::validate);
+    }
+
+    /**
+     * Bouncy Castle's full validation: canonical encoding (y &lt; p, no sign bit on x = 0), on the curve, not one of
+     * the small-order points, and in the prime-order subgroup ([L]A = identity), which also rejects mixed-order keys.
+     */
+    static BcPublicKey validate(byte[] encoded) {
         try {
             Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(encoded, 0);
-            return point == null ? null : new BcPublicKey(encoded.clone(), point);
+            return point == null ? null : new BcPublicKey(encoded, point);
         } catch (RuntimeException e) {
             return null;
         }
