@@ -2,6 +2,7 @@
 module dev.bftkit.cli {
     requires dev.bftkit.api;
     requires dev.bftkit.runtime;
+    requires dev.bftkit.log;
     requires dev.bftkit.conformance;
     requires info.picocli;
     requires java.logging;

@@ -88,8 +88,12 @@ final class LogDecider implements Decider {
         this.chain = new Chain(log, committee, crypto, config.key(), keys, config.stored(), limits);
         this.pending = new Pending(keys, limits, config.stored(), chain.clients);
         this.current = open(segmentOf(chain.next()), true);
+        if (current.index > 0 && !config.stored().scan(keys.segment(current.index - 1)).isEmpty()) {
+            this.previous = open(current.index - 1, true); // peers may still need us to finish it
+        }
         for (StoredState.Entry e : config.stored().scan(keys.kind('I'))) {
-            if (!startsWith(e.key(), current.namespace)) {
+            if (!startsWith(e.key(), current.namespace)
+                    && (previous == null || !startsWith(e.key(), previous.namespace))) {
                 staleInner.add(e.key());
             }
         }
@@ -112,6 +116,9 @@ final class LogDecider implements Decider {
         staleInner.clear();
         chain.replay(out);
         absorb(current, current.decider.start());
+        if (previous != null) {
+            absorb(previous, previous.decider.start());
+        }
         return take();
     }
 
@@ -137,6 +144,9 @@ final class LogDecider implements Decider {
             submitBatches();
         }
         absorb(current, current.decider.tick());
+        if (previous != null) {
+            absorb(previous, previous.decider.tick()); // it asks too: peers may not finish it without us
+        }
         exchangeVotes();
         return take();
     }
@@ -207,7 +217,12 @@ final class LogDecider implements Decider {
             }
         } else if (m instanceof Wire.Entries e) {
             fetching = from.equals(fetching) ? null : fetching;
-            applyEntries(from, e.entries(), response);
+            if (e.entries().isEmpty() && e.header().certified() > chain.next()) {
+                refuse(from, Fault.Kind.MALFORMED, "claimed " + e.header().certified() + " certified entries and sent"
+                        + " none from " + chain.next(), response); // an honest peer sends at least the first
+            } else {
+                applyEntries(from, e.entries(), response);
+            }
         }
         maybeFetch(from, m.header());
         return take();
@@ -471,12 +486,13 @@ final class LogDecider implements Decider {
     }
 
     /**
-     * Asks a peer for certified entries when it has one we lack, one fetch at a time. A certified entry is final, so
+     * Asks a peer for certified entries when it has one we lack, one fetch at a time, never a peer in our fault log
+     * (its claims are worth nothing, and it would keep us asking). A certified entry is final, so
      * the inner Decider need not decide it here (a retired instance, no longer ticking, may not even relay all it
      * holds).
      */
     private void maybeFetch(NodeId from, Wire.Header h) {
-        if (fetching == null && h.certified() > chain.next()) {
+        if (fetching == null && h.certified() > chain.next() && !faults.offenders().contains(from)) {
             fetching = from;
             fetchAge = 0;
             out.send(new Outbound(from, Wire.fetch(chain.header(certifiedBy(from)), chain.next())));
@@ -487,7 +503,6 @@ final class LogDecider implements Decider {
     private void submitBatches() {
         while (ownBatches.size() < MAX_BATCHES_IN_FLIGHT) {
             List<LogValue> batch = pending.batch(true);
-            batch = ownBatches.isEmpty() ? orProposed(batch) : batch;
             if (batch.isEmpty()) {
                 return;
             }
@@ -502,8 +517,8 @@ final class LogDecider implements Decider {
     }
 
     /**
-     * {@return {@code batch}, or when it is empty the value the application proposes now, if any: the log asks
-     * {@link Application#propose()} whenever it could propose and holds no submitted value (a block producer's
+     * {@return {@code batch}, or when it is empty the value the application proposes now, if any: a one-shot inner
+     * Decider's leader asks {@link Application#propose()} when it holds no submitted value (a block producer's
      * mempool, say; an application that only submits returns empty)}
      */
     private List<LogValue> orProposed(List<LogValue> batch) {
@@ -544,4 +559,5 @@ final class LogDecider implements Decider {
         }
     }
 }
+
 

@@ -29,7 +29,8 @@ import java.util.Set;
  *       the entry before the segment: its signatures count nowhere else, and an honest member joins it only once
  *       it committed that entry.</li>
  *   <li><b>Batching.</b> A submitted value is durable on the node that took it from that input's step on. A one-shot
- *       Decider proposes the oldest pending values as one batch whenever the node leads; an ordered-stream Decider
+ *       Decider proposes the oldest pending values as one batch whenever the node leads (or, with none pending, what
+ *       {@link dev.bftkit.api.spi.Application#propose()} gives); an ordered-stream Decider
  *       gets up to {@value LogDecider#MAX_BATCHES_IN_FLIGHT} batches of them per segment, made each tick. A batch
  *       holds at most {@code log.maxBatchValues} values and {@code log.maxBatchBytes} bytes.</li>
  *   <li><b>At most once.</b> Every value carries a client id and a request id (a node's own values: its node id and
@@ -46,7 +47,8 @@ import java.util.Set;
  *       each one whose certificate verifies and which extends its own head; anything else is refused and recorded
  *       as the peer's fault. A lying peer can make it accept nothing.</li>
  *   <li><b>Storage.</b> A segment's inner Decider keeps its state under the segment's own key prefix; the log
- *       deletes it two segments later (the segment before the current one is kept to answer peers still in it).</li>
+ *       deletes it two segments later: the segment before the current one keeps running, since peers still in it
+ *       may not finish it without us.</li>
  * </ul>
  *
  * <p>Options: {@code log.*} (see the limits below) for the log, every other option for the inner Decider.

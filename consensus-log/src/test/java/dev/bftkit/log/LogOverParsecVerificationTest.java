@@ -2,14 +2,16 @@ package dev.bftkit.log;
 
 import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.conformance.junit.DeciderVerification;
+import dev.bftkit.conformance.adversary.Adversary;
+import dev.bftkit.conformance.junit.LogVerification;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The log over PARSEC passes the kit's Decider verification as an ordered stream of every submitted value. PARSEC
+ * The log over PARSEC passes the kit's log verification: every Decider rule, the log rules, and a lying catch-up peer. PARSEC
  * runs in its single-vote mode (each node's batches are its own votes) with short segments, so runs cross several.
  */
-class LogOverParsecVerificationTest extends DeciderVerification {
+class LogOverParsecVerificationTest extends LogVerification {
     @Override
     protected DeciderProvider provider() {
         return new LogDeciderProvider(Plugins.decider("parsec"));
@@ -18,5 +20,11 @@ class LogOverParsecVerificationTest extends DeciderVerification {
     @Override
     protected Map<String, String> options() {
         return Map.of("parsec.mode", "single", "log.segmentEntries", "2");
+    }
+
+    /** The log's own strategy: a peer that lies to members catching up. */
+    @Override
+    protected List<Adversary> adversaries() {
+        return LogAdversaries.all();
     }
 }

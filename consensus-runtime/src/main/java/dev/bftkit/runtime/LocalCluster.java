@@ -271,8 +271,14 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Member {@code i}'s assembly: the shared plugins and settings over its own key, store and transport. */
-    private NodeAssembly member(int i) {
+    /**
+     * {@return member {@code i}'s assembly, a copy: the shared plugins and settings over its own key, store and
+     * transport; set the instance (and anything else) and start it. The node it starts does not close the store or
+     * the transport: the cluster does}
+     *
+     * @param i the member's index, 0 to {@link #size()} - 1
+     */
+    public NodeAssembly member(int i) {
         return plugins.copy().committee(committee).key(keys.get(i)).storage(stores.get(i))
                 .transport(transports.get(i));
     }

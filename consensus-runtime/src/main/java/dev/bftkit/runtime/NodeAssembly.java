@@ -353,6 +353,20 @@ public final class NodeAssembly {
     }
 
     /**
+     * Sets one of the algorithm's options, keeping the others.
+     *
+     * @param name the option's name
+     * @param value its value
+     * @return this assembly
+     */
+    public NodeAssembly option(String name, String value) {
+        Map<String, String> m = new java.util.HashMap<>(options);
+        m.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        this.options = Map.copyOf(m);
+        return this;
+    }
+
+    /**
      * Sets the tick schedule; {@link TickClock#REFERENCE} by default.
      *
      * @param clock the tick schedule

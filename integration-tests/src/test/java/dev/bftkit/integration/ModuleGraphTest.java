@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * The module graph is a star around {@code dev.bftkit.api}: no implementation module requires another bftkit
  * module at run time, and only the CLI brings them together. An algorithm module may require the conformance kit
  * statically (optional at run time), for the adversaries it ships in an exported package, {@code ….adversary}.
- * PARSEC's golden tools ({@code dev.bftkit.parsec.golden}) are a tool module like the CLI: they require PARSEC, which
+ * The replicated log ({@code dev.bftkit.log}) wraps any Decider: it requires the API and the runtime, and the kit
+ * statically for its adversaries. PARSEC's golden tools ({@code dev.bftkit.parsec.golden}) are a tool module like the
+ * CLI: they require PARSEC, which
  * exports its algorithm package to them alone. The kit registers no plugin: its test doubles are opt-in. Checked on
  * the real module descriptors, read from the {@code module-info.class} of each bftkit module on this test's class
  * path. (That the CLI starts on the module path alone, so that no {@code requires} is missing, the CLI module's build
@@ -129,6 +131,16 @@ class ModuleGraphTest {
                 + " tools to them alone").extracting(e -> e.source() + " to " + e.targets())
                 .containsExactlyInAnyOrder("dev.bftkit.parsec.adversary to []",
                         "dev.bftkit.parsec to [dev.bftkit.parsec.golden]");
+    }
+
+    @Test
+    void theLogRequiresTheApiAndTheRuntimeAndNoAlgorithm() {
+        ModuleDescriptor log = descriptor("dev.bftkit.log");
+        assertThat(bftkitRequires(log)).as("it wraps whatever Decider it is given")
+                .containsExactlyInAnyOrder("dev.bftkit.api", "dev.bftkit.runtime", "dev.bftkit.conformance");
+        assertThat(log.requires()).filteredOn(r -> r.name().equals("dev.bftkit.conformance"))
+                .allSatisfy(r -> assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC));
+        assertThat(log.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.bftkit.log");
     }
 
     @Test

@@ -82,7 +82,7 @@ public abstract class DeciderVerification {
     @EnabledIfSystemProperty(named = "bftkit.soak", matches = "true")
     public void soak_millionsOfSeededRuns() throws InterruptedException {
         DeciderChecks checks = checks();
-        List<DeciderChecks.Rule> rules = checks.rules().stream()
+        List<DeciderChecks.Rule> rules = allRules(checks).stream()
                 .filter(r -> r.applies().test(provider().capabilities())).toList();
         long runs = Long.getLong("bftkit.soak.runs", 1_000_000L);
         AtomicLong next = new AtomicLong();
@@ -154,6 +154,20 @@ public abstract class DeciderVerification {
         return rule.id().equals("required_swarm") ? swarmSeeds() : defaultSeeds();
     }
 
+    /**
+     * {@return rules besides the kit's Decider rules, for a kind of Decider with more to check (a replicated log's
+     * catch-up, say); none by default}
+     */
+    protected List<DeciderChecks.Rule> moreRules() {
+        return List.of();
+    }
+
+    private List<DeciderChecks.Rule> allRules(DeciderChecks checks) {
+        List<DeciderChecks.Rule> all = new ArrayList<>(checks.rules());
+        all.addAll(moreRules());
+        return all;
+    }
+
     /** {@return the checks this verification runs} */
     protected final DeciderChecks checks() {
         return new DeciderChecks(provider(), crypto(), options(), livenessTicks(), misconfiguredOptions(),
@@ -166,7 +180,7 @@ public abstract class DeciderVerification {
         DeciderChecks checks = checks();
         List<DynamicTest> tests = new ArrayList<>();
         String only = System.getProperty("bftkit.rule");
-        for (DeciderChecks.Rule rule : checks.rules()) {
+        for (DeciderChecks.Rule rule : allRules(checks)) {
             if (only != null && !only.isBlank() && !only.trim().equals(rule.id())) {
                 continue;
             }

@@ -25,6 +25,26 @@ public interface Application {
     boolean validate(byte[] value);
 
     /**
+     * An application that proposes nothing of its own and accepts every value: for a replicated log whose values
+     * are all submitted.
+     *
+     * @return the application
+     */
+    static Application acceptAll() {
+        return new Application() {
+            @Override
+            public Optional<byte[]> propose() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean validate(byte[] v) {
+                return true;
+            }
+        };
+    }
+
+    /**
      * An application that proposes a fixed value and accepts every value.
      *
      * @param value what to propose
