@@ -34,9 +34,19 @@ final class Batch {
      * @throws InvalidMessageException if it is not a batch, or breaks a limit
      */
     static List<LogValue> decode(byte[] bytes, LogLimits limits) {
-        if (bytes.length > limits.maxBatchBytes()) {
+        return decode(bytes, limits.maxBatchValues(), limits.maxBatchBytes(), limits.maxValueBytes());
+    }
+
+    /**
+     * Decodes a list of values within explicit bounds (the values a client submits at once are bounded by what the
+     * node may hold pending, not by one batch).
+     *
+     * @throws InvalidMessageException if it is not a list of values, or breaks a bound
+     */
+    static List<LogValue> decode(byte[] bytes, int maxValues, long maxBytes, int maxValueBytes) {
+        if (bytes.length > maxBytes) {
             throw new InvalidMessageException(InvalidMessageException.Reason.TOO_LARGE,
-                    "batch of " + bytes.length + " bytes, over " + limits.maxBatchBytes());
+                    "batch of " + bytes.length + " bytes, over " + maxBytes);
         }
         Decoder d = new Decoder(bytes);
         int version = d.u8();
@@ -44,10 +54,10 @@ final class Batch {
             throw new InvalidMessageException(InvalidMessageException.Reason.UNSUPPORTED_VERSION,
                     "batch version " + version);
         }
-        int n = d.count(limits.maxBatchValues(), LogValue.MIN_ENCODED - 1);
+        int n = d.count(maxValues, LogValue.MIN_ENCODED - 1);
         List<LogValue> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            values.add(LogValue.decode(d, limits.maxValueBytes(), false));
+            values.add(LogValue.decode(d, maxValueBytes, false));
         }
         d.finish();
         return values;

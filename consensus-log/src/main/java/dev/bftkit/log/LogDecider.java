@@ -125,7 +125,8 @@ final class LogDecider implements Decider {
     @Override
     public Step submit(byte[] payload) {
         try {
-            List<LogValue> values = clientRequests ? Batch.decode(payload, limits)
+            List<LogValue> values = clientRequests ? Batch.decode(payload, limits.maxPendingValues(),
+                    limits.maxPendingBytes() + 32L * limits.maxPendingValues() + 16, limits.maxValueBytes())
                     : List.of(new LogValue(self.bytes(), pending.takeRequestId(), payload, true));
             for (LogValue v : values) {
                 if (chain.clients.fresh(v.client(), v.request())) {

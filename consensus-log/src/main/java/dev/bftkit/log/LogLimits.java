@@ -1,6 +1,7 @@
 package dev.bftkit.log;
 
 import dev.bftkit.api.spi.DeciderConfig;
+import java.util.Map;
 
 /**
  * The log's bounds, read from the Decider options named {@code log.*}; each has a default.
@@ -27,16 +28,25 @@ record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int m
     static final String PREFIX = "log.";
 
     static LogLimits of(DeciderConfig c, boolean oneShot) {
+        return of(c.options(), oneShot);
+    }
+
+    /**
+     * {@return the limits the options set}
+     *
+     * @throws IllegalArgumentException if an option is not a whole number or is out of range
+     */
+    static LogLimits of(Map<String, String> options, boolean oneShot) {
         LogLimits l = new LogLimits(
-                intOption(c, "log.maxValueBytes", 64 * 1024, 1),
-                intOption(c, "log.maxBatchValues", 8192, 1),
-                intOption(c, "log.maxBatchBytes", 512 * 1024, 64),
-                intOption(c, "log.maxPendingValues", 65_536, 1),
-                longOption(c, "log.maxPendingBytes", 64L << 20, 1),
-                oneShot ? 1 : intOption(c, "log.segmentEntries", 64, 1),
-                intOption(c, "log.maxFetchEntries", 64, 1),
-                longOption(c, "log.maxFetchBytes", 8L << 20, 1),
-                intOption(c, "log.maxClients", 65_536, 1));
+                intOption(options, "log.maxValueBytes", 64 * 1024, 1),
+                intOption(options, "log.maxBatchValues", 8192, 1),
+                intOption(options, "log.maxBatchBytes", 512 * 1024, 64),
+                intOption(options, "log.maxPendingValues", 65_536, 1),
+                longOption(options, "log.maxPendingBytes", 64L << 20, 1),
+                oneShot ? 1 : intOption(options, "log.segmentEntries", 64, 1),
+                intOption(options, "log.maxFetchEntries", 64, 1),
+                longOption(options, "log.maxFetchBytes", 8L << 20, 1),
+                intOption(options, "log.maxClients", 65_536, 1));
         if (l.maxValueBytes > l.maxBatchBytes - 128) {
             throw new IllegalArgumentException("log.maxValueBytes (" + l.maxValueBytes
                     + ") must leave room in log.maxBatchBytes (" + l.maxBatchBytes + ")");
@@ -44,12 +54,18 @@ record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int m
         return l;
     }
 
-    private static int intOption(DeciderConfig c, String name, int fallback, int min) {
-        return (int) Math.min(Integer.MAX_VALUE, longOption(c, name, fallback, min));
+    private static int intOption(Map<String, String> options, String name, int fallback, int min) {
+        return (int) Math.min(Integer.MAX_VALUE, longOption(options, name, fallback, min));
     }
 
-    private static long longOption(DeciderConfig c, String name, long fallback, long min) {
-        long v = c.longOption(name, fallback);
+    private static long longOption(Map<String, String> options, String name, long fallback, long min) {
+        String text = options.get(name);
+        long v;
+        try {
+            v = text == null ? fallback : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + name + " must be a whole number, got '" + text + "'", e);
+        }
         if (v < min) {
             throw new IllegalArgumentException("option " + name + " must be at least " + min + ", got " + v);
         }

@@ -49,9 +49,12 @@ public final class ReplicatedLog implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean flushing = new AtomicBoolean();
 
-    private ReplicatedLog(Node node, int maxOutstanding) {
+    private final LogLimits limits;
+
+    private ReplicatedLog(Node node, LogLimits limits) {
         this.node = node;
-        this.maxOutstanding = maxOutstanding;
+        this.limits = limits;
+        this.maxOutstanding = limits.maxPendingValues();
         new SecureRandom().nextBytes(client);
         node.decisions().subscribe(new Matcher());
     }
@@ -65,15 +68,16 @@ public final class ReplicatedLog implements AutoCloseable {
      * @return the running log
      */
     public static ReplicatedLog start(NodeAssembly assembly) {
-        return new ReplicatedLog(assembly.option("log.clientRequests", "true").start(), 65_536);
+        LogLimits limits = LogLimits.of(assembly.options(), false);
+        return new ReplicatedLog(assembly.option("log.clientRequests", "true").start(), limits);
     }
 
     /**
      * Appends a value with this log's client id and its next request id.
      *
      * @param value the bytes; at most the log's {@code log.maxValueBytes}
-     * @return a future that completes with the value's committed position, or exceptionally if the node stopped
-     *     or too many appends are waiting
+     * @return a future that completes with the value's committed position, or exceptionally if the value is over
+     *     {@code log.maxValueBytes}, the node stopped, or {@code log.maxPendingValues} appends are waiting
      */
     public CompletableFuture<LogPosition> append(byte[] value) {
         return append(client, nextRequest.getAndIncrement(), value);
@@ -91,6 +95,11 @@ public final class ReplicatedLog implements AutoCloseable {
     public CompletableFuture<LogPosition> append(byte[] clientId, long request, byte[] value) {
         LogValue v = new LogValue(clientId, request, value, true);
         CompletableFuture<LogPosition> f = new CompletableFuture<>();
+        if (value.length > limits.maxValueBytes()) {
+            f.completeExceptionally(new IllegalArgumentException("a value of " + value.length
+                    + " bytes, over log.maxValueBytes " + limits.maxValueBytes()));
+            return f;
+        }
         if (outstanding.incrementAndGet() > maxOutstanding) {
             outstanding.decrementAndGet();
             f.completeExceptionally(new IllegalStateException(maxOutstanding + " appends are waiting to commit"));
@@ -112,14 +121,22 @@ public final class ReplicatedLog implements AutoCloseable {
             return;
         }
         List<LogValue> group = new ArrayList<>();
-        for (LogValue v = queue.poll(); v != null; v = group.size() < MAX_GROUP ? queue.poll() : null) {
+        long bytes = 0;
+        for (LogValue v = queue.poll(); v != null; v = group.size() < MAX_GROUP && bytes < maxGroupBytes()
+                ? queue.poll() : null) {
             group.add(v);
+            bytes += v.batchBytes();
         }
         node.submit(LogDeciderProvider.clientRequests(group));
         node.inspect(d -> null).whenComplete((x, e) -> {
             flushing.set(false);
             flush();
         });
+    }
+
+    /** {@return how many bytes of values one group holds at most: a quarter of what the node may hold pending} */
+    private long maxGroupBytes() {
+        return Math.max(1, limits.maxPendingBytes() / 4);
     }
 
     /** {@return every committed entry in order, from height 0, each with its decision (the certificate)} */

@@ -352,6 +352,11 @@ public final class NodeAssembly {
         return this;
     }
 
+    /** {@return the algorithm's options as set so far} */
+    public Map<String, String> options() {
+        return options;
+    }
+
     /**
      * Sets one of the algorithm's options, keeping the others.
      *

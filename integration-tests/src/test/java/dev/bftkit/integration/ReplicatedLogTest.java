@@ -12,6 +12,7 @@ import dev.bftkit.log.LogPosition;
 import dev.bftkit.log.ReplicatedLog;
 import dev.bftkit.runtime.LocalCluster;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +80,32 @@ class ReplicatedLogTest {
                         .isEqualTo(seen.get(0).entries);
             } finally {
                 logs.forEach(ReplicatedLog::close);
+            }
+        }
+    }
+
+    /**
+     * Appends made at once are handed to the node as one input however many there are: 6,000 values of 200 bytes
+     * (about 1.4 MB, more than one batch of 512 KiB) all commit, over several entries. (A group over one batch's
+     * bytes was refused whole, and its appends never completed.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"streamlette", "parsec"})
+    void appendsOverOneBatchAtOnceAllCommit(String algorithm) throws Exception {
+        LogDeciderProvider provider = new LogDeciderProvider(Plugins.decider(algorithm));
+        try (LocalCluster cluster = LocalCluster.open(LocalCluster.assembly().decider(provider).transport("vertx")
+                .storage("mapdb").crypto("bc").options(algorithm.equals("parsec") ? Map.of("parsec.mode", "single")
+                        : Map.of()), 1, 12)) {
+            try (ReplicatedLog log = ReplicatedLog.start(cluster.member(0).instance(InstanceId.of("bulk"))
+                    .application(Application.acceptAll()))) {
+                List<CompletableFuture<LogPosition>> appended = new ArrayList<>();
+                for (int k = 0; k < 6_000; k++) {
+                    appended.add(log.append(new byte[200]));
+                }
+                CompletableFuture.allOf(appended.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
+                assertThat(appended.get(appended.size() - 1).join().height()).as("several entries").isPositive();
+                assertThat(log.append(new byte[64 * 1024 + 1])).as("a value over log.maxValueBytes")
+                        .failsWithin(Duration.ofSeconds(1));
             }
         }
     }
