@@ -55,7 +55,7 @@ final class BenchLogCommand implements Callable<Integer> {
             description = "The size of each value (default: ${DEFAULT-VALUE}).")
     int valueBytes;
 
-    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "4096",
+    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "1024",
             description = "Appends each member keeps waiting to commit (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
