@@ -8,7 +8,9 @@ import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -60,6 +62,7 @@ import java.util.Set;
  */
 public final class LogDeciderProvider implements DeciderProvider {
     private final DeciderProvider inner;
+    private final Map<String, String> innerDefaults;
 
     /**
      * A log over {@code inner}.
@@ -69,7 +72,20 @@ public final class LogDeciderProvider implements DeciderProvider {
      * @throws IllegalArgumentException if {@code inner} is neither
      */
     public LogDeciderProvider(DeciderProvider inner) {
+        this(inner, Map.of());
+    }
+
+    /**
+     * A log over {@code inner}, whose Deciders get {@code innerDefaults} unless a node's own options set them: for
+     * example {@code parsec.mode=single} for PARSEC, so that each member's batches (its own votes) are decided.
+     *
+     * @param inner the algorithm that decides each entry
+     * @param innerDefaults options for the inner Decider; a node's options override them
+     * @throws IllegalArgumentException if {@code inner} is neither one-shot nor an ordered stream of every value
+     */
+    public LogDeciderProvider(DeciderProvider inner, Map<String, String> innerDefaults) {
         this.inner = Objects.requireNonNull(inner, "inner");
+        this.innerDefaults = Map.copyOf(innerDefaults);
         Set<Capability> c = inner.capabilities();
         if (!c.contains(Capability.ONE_SHOT) && !(c.contains(Capability.ORDERED_STREAM)
                 && c.contains(Capability.DECIDES_SUBMITTED_VALUES))) {
@@ -102,7 +118,10 @@ public final class LogDeciderProvider implements DeciderProvider {
 
     @Override
     public Decider create(DeciderConfig config) {
-        return new LogDecider(inner, config);
+        Map<String, String> options = new HashMap<>(innerDefaults);
+        options.putAll(config.options());
+        return new LogDecider(inner, new DeciderConfig(config.instance(), config.committee(), config.key(),
+                config.crypto(), config.stored(), config.application(), config.seed(), options));
     }
 
     /**

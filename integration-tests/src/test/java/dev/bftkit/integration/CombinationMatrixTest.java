@@ -12,10 +12,12 @@ import dev.bftkit.api.spi.TransportProvider;
 import dev.bftkit.conformance.checks.ClusterChecks;
 import dev.bftkit.conformance.checks.LoopbackNetwork;
 import dev.bftkit.conformance.doubles.Doubles;
+import dev.bftkit.log.LogDeciderProvider;
 import dev.bftkit.runtime.TickClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The combination matrix: every Decider × Transport × Storage × Crypto plugin found (here on the class path, through
- * {@code META-INF/services}), and the kit's {@code memory} storage double, which the lookup does not find and which
+ * {@code META-INF/services}), the replicated log over each Decider, and the kit's {@code memory} storage double, which the lookup does not find and which
  * is added explicitly (the nodes run in this JVM), runs the whole-cluster checks (4 and 7 nodes, and 4 with one node
  * restarted from its storage) on real sockets. It lives in the integration tests, which depend on every plugin; the
  * kit cannot (the plugins' own tests depend on the kit, and Maven forbids the cycle).
@@ -34,7 +36,7 @@ class CombinationMatrixTest {
 
     static List<ClusterChecks.Combination> combinations() {
         List<ClusterChecks.Combination> out = new ArrayList<>();
-        for (DeciderProvider d : Plugins.deciderProviders()) {
+        for (DeciderProvider d : deciders()) {
             for (TransportProvider t : Plugins.transportProviders()) {
                 for (StorageProvider s : storages()) {
                     for (CryptoProvider c : Plugins.cryptoProviders()) {
@@ -44,6 +46,18 @@ class CombinationMatrixTest {
                     }
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * {@return every decider plugin found, and the replicated log over each (over PARSEC in its single-vote mode, in
+     * which each member's own batches are decided)}
+     */
+    static List<DeciderProvider> deciders() {
+        List<DeciderProvider> out = new ArrayList<>(Plugins.deciderProviders());
+        for (DeciderProvider d : Plugins.deciderProviders()) {
+            out.add(new LogDeciderProvider(d, d.name().equals("parsec") ? Map.of("parsec.mode", "single") : Map.of()));
         }
         return out;
     }
