@@ -5,6 +5,7 @@ import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.log.LogDeciderProvider;
+import dev.bftkit.log.LogPosition;
 import dev.bftkit.log.ReplicatedLog;
 import dev.bftkit.runtime.LocalCluster;
 import java.io.PrintWriter;
@@ -156,42 +157,29 @@ final class BenchLogCommand implements Callable<Integer> {
         long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
         AtomicBoolean stop = new AtomicBoolean();
-        List<long[]> latencies = new ArrayList<>();
+        Meter meter = new Meter(warmEnd, end);
         List<Thread> threads = new ArrayList<>();
-        long[] counted = new long[logs.size()];
-        long[] highest = new long[logs.size()];
-        long[] lowest = new long[logs.size()];
-        java.util.Arrays.fill(lowest, Long.MAX_VALUE);
-        for (int i = 0; i < logs.size(); i++) {
-            int node = i;
-            LatencyLog lat = new LatencyLog();
+        for (ReplicatedLog log : logs) {
             Semaphore window = new Semaphore(inFlight);
             Thread t = new Thread(() -> {
                 byte[] value = new byte[valueBytes];
                 while (!stop.get()) {
                     try {
-                        window.acquire();
+                        if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                            continue;
+                        }
                     } catch (InterruptedException e) {
                         return;
                     }
                     long sent = System.nanoTime();
-                    logs.get(node).append(value).whenComplete((at, err) -> {
+                    log.append(value).whenComplete((at, err) -> {
                         window.release();
-                        long now = System.nanoTime();
-                        if (err == null && sent >= warmEnd && now <= end) {
-                            lat.add(now - sent);
-                            synchronized (counted) {
-                                counted[node]++;
-                                highest[node] = Math.max(highest[node], at.height());
-                                lowest[node] = Math.min(lowest[node], at.height());
-                            }
-                        }
+                        meter.committed(sent, err == null ? at : null);
                     });
                 }
-            }, "bench-log-" + i);
+            }, "bench-log-" + threads.size());
             t.setDaemon(true);
             threads.add(t);
-            latencyLogs.add(lat);
             t.start();
         }
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1);
@@ -200,41 +188,37 @@ final class BenchLogCommand implements Callable<Integer> {
             t.interrupt();
             t.join(5_000);
         }
-        return summarize(counted, lowest, highest);
+        return meter.run(seconds);
     }
 
-    private final List<LatencyLog> latencyLogs = new ArrayList<>();
+    /** The appends that committed inside the measured window, from every member's thread. */
+    private static final class Meter {
+        private final long from;
+        private final long to;
+        private final List<Long> latencies = new ArrayList<>();
+        private long lowest = Long.MAX_VALUE;
+        private long highest = -1;
 
-    private Run summarize(long[] counted, long[] lowest, long[] highest) {
-        long values = 0;
-        long entries = 0;
-        List<Long> all = new ArrayList<>();
-        synchronized (counted) {
-            for (int i = 0; i < counted.length; i++) {
-                values += counted[i];
-                entries = Math.max(entries, highest[i] - lowest[i] + 1);
+        Meter(long from, long to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        synchronized void committed(long sentNanos, LogPosition at) {
+            long now = System.nanoTime();
+            if (at != null && sentNanos >= from && now <= to) {
+                latencies.add(now - sentNanos);
+                lowest = Math.min(lowest, at.height());
+                highest = Math.max(highest, at.height());
             }
         }
-        for (LatencyLog l : latencyLogs) {
-            all.addAll(l.snapshot());
-        }
-        latencyLogs.clear();
-        all.sort(null);
-        double p50 = all.isEmpty() ? Double.NaN : all.get(all.size() / 2) / 1e6;
-        double p99 = all.isEmpty() ? Double.NaN : all.get((int) (all.size() * 0.99)) / 1e6;
-        return new Run(values, seconds, p50, p99, entries);
-    }
 
-    /** Latencies of one member's appends, thread-safe. */
-    private static final class LatencyLog {
-        private final List<Long> nanos = new ArrayList<>();
-
-        synchronized void add(long n) {
-            nanos.add(n);
-        }
-
-        synchronized List<Long> snapshot() {
-            return new ArrayList<>(nanos);
+        synchronized Run run(int seconds) {
+            List<Long> all = new ArrayList<>(latencies);
+            all.sort(null);
+            double p50 = all.isEmpty() ? Double.NaN : all.get(all.size() / 2) / 1e6;
+            double p99 = all.isEmpty() ? Double.NaN : all.get((int) (all.size() * 0.99)) / 1e6;
+            return new Run(all.size(), seconds, p50, p99, all.isEmpty() ? 0 : highest - lowest + 1);
         }
     }
 }

@@ -105,21 +105,13 @@ final class Chain {
     private void reload() {
         boolean contiguous = true;
         for (Optional<byte[]> rec = stored.get(logKeys.entry(0)); rec.isPresent(); rec = stored.get(logKeys.entry(next))) {
-            Decoder d = new Decoder(rec.get());
-            byte[] bytes = d.bytes(Integer.MAX_VALUE);
-            byte[] certificate = d.bytes(Integer.MAX_VALUE);
-            d.finish();
-            LogEntry entry = LogEntry.decode(bytes, limits.maxValueBytes());
-            List<LogValue> unmarked = new ArrayList<>();
-            for (LogValue v : entry.values()) {
-                unmarked.add(v.withFresh(true));
-            }
+            Committed c = stored(next, rec.get());
+            LogEntry entry = LogEntry.decode(c.bytes, limits.maxValueBytes());
             if (entry.height() != next || !Arrays.equals(entry.previous(), head)
-                    || !clients.mark(unmarked, next).equals(entry.values())) {
+                    || !clients.mark(LogValue.unmarked(entry.values()), next).equals(entry.values())) {
                 throw new InvalidMessageException(InvalidMessageException.Reason.MALFORMED,
                         "stored log entry " + next + " does not follow the one before it");
             }
-            Committed c = new Committed(next, bytes, crypto.hash(bytes), certificate.length == 0 ? null : certificate);
             contiguous &= c.certificate != null;
             certified = contiguous ? next + 1 : certified;
             head = c.hash;
@@ -158,12 +150,16 @@ final class Chain {
         if (c != null || height >= next) {
             return Optional.ofNullable(c);
         }
-        return stored.get(logKeys.entry(height)).map(rec -> {
-            Decoder d = new Decoder(rec);
-            byte[] bytes = d.bytes(Integer.MAX_VALUE);
-            byte[] certificate = d.bytes(Integer.MAX_VALUE);
-            return new Committed(height, bytes, crypto.hash(bytes), certificate.length == 0 ? null : certificate);
-        });
+        return stored.get(logKeys.entry(height)).map(rec -> stored(height, rec));
+    }
+
+    /** {@return the entry at {@code height} as {@link #store} wrote it: its encoding, then its certificate or none} */
+    private Committed stored(long height, byte[] record) {
+        Decoder d = new Decoder(record);
+        byte[] bytes = d.bytes(Integer.MAX_VALUE);
+        byte[] certificate = d.bytes(Integer.MAX_VALUE);
+        d.finish();
+        return new Committed(height, bytes, crypto.hash(bytes), certificate.length == 0 ? null : certificate);
     }
 
     /**

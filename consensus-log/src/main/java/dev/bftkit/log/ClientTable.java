@@ -43,11 +43,6 @@ final class ClientTable {
         return w == null || w.fresh(request);
     }
 
-    /** {@return the number of clients remembered} */
-    int size() {
-        return clients.size();
-    }
-
     private boolean admit(byte[] client, long request, long height) {
         ByteKey c = new ByteKey(client);
         Window w = clients.get(c);

@@ -358,7 +358,7 @@ final class LogDecider implements Decider {
         if (height < chain.next()) {
             List<LogValue> committed = LogEntry.decode(chain.entry(height).orElseThrow().bytes, Integer.MAX_VALUE)
                     .values();
-            if (!unmarked(committed).equals(values)) {
+            if (!LogValue.unmarked(committed).equals(values)) {
                 throw new FatalConsensusException("the inner Decider decided at height " + height
                         + " another batch than the certified entry", List.of());
             }
@@ -410,14 +410,6 @@ final class LogDecider implements Decider {
         return out;
     }
 
-    private static List<LogValue> unmarked(List<LogValue> values) {
-        List<LogValue> out = new ArrayList<>(values.size());
-        for (LogValue v : values) {
-            out.add(v.withFresh(true));
-        }
-        return out;
-    }
-
     /** Catch-up: commits the certified entries a peer sent, each extending our head. */
     private void applyEntries(NodeId from, List<Wire.Certified> entries, byte[] raw) {
         for (Wire.Certified c : entries) {
@@ -444,7 +436,7 @@ final class LogDecider implements Decider {
                 throw new FatalConsensusException("a certified entry at height " + e.height()
                         + " extends another entry than ours: more than a third of the weight signed both", List.of());
             }
-            commit(unmarked(e.values()), c.certificate());
+            commit(LogValue.unmarked(e.values()), c.certificate());
             if (!Arrays.equals(chain.entry(e.height()).orElseThrow().bytes, c.entry())) {
                 throw new FatalConsensusException("a certified entry at height " + e.height()
                         + " marks its values otherwise than the entries before it imply", List.of());

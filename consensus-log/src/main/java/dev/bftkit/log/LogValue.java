@@ -4,7 +4,9 @@ import dev.bftkit.api.Bytes;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.codec.Decoder;
 import dev.bftkit.api.codec.Encoder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One value in the log, as a client submitted it: the client's id, its request id, and the payload. The log keeps
@@ -67,6 +69,15 @@ public record LogValue(byte[] client, long request, byte[] payload, boolean fres
     /** {@return the same value with {@link #fresh()} set to {@code isFresh}} */
     LogValue withFresh(boolean isFresh) {
         return isFresh == fresh ? this : new LogValue(client, request, payload, isFresh);
+    }
+
+    /** {@return the values with their fresh marks cleared (set true), as a batch holds them before an entry marks them} */
+    static List<LogValue> unmarked(List<LogValue> values) {
+        List<LogValue> out = new ArrayList<>(values.size());
+        for (LogValue v : values) {
+            out.add(v.withFresh(true));
+        }
+        return out;
     }
 
     /** {@return the client and request id, as a key} */

@@ -59,11 +59,6 @@ final class Segment {
         keys.clear();
     }
 
-    /** {@return how many keys the segment holds in storage} */
-    int storedKeys() {
-        return keys.size();
-    }
-
     /** What the segment's Decider reads: the node's stored state under the segment's prefix. */
     static StoredState view(StoredState base, byte[] namespace) {
         return new StoredState() {

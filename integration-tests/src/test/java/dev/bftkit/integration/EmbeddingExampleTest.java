@@ -11,7 +11,6 @@ import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.SigningKey;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StorageConfig;
-import dev.bftkit.conformance.checks.LoopbackNetwork;
 import dev.bftkit.runtime.Node;
 import dev.bftkit.runtime.NodeAssembly;
 import dev.bftkit.runtime.TickClock;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -38,9 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * closing a node closes its store.
  */
 class EmbeddingExampleTest {
-    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "integration",
-            "EmbeddingExampleTest.java");
-    private static final Path README = Path.of("..", "README.md");
 
     /** A running member: closing the node closes its transport and storage. */
     record Member(Node node, Decision decision) {
@@ -68,39 +63,23 @@ class EmbeddingExampleTest {
 
     @Test
     void theReadmeShowsThisExampleWordForWord() throws IOException {
-        String source = Files.readString(SOURCE);
-        int from = source.indexOf("// README:begin\n") + "// README:begin\n".length();
-        String block = source.substring(from, source.indexOf("        // README:end", from));
-        StringBuilder dedented = new StringBuilder();
-        for (String line : block.split("\n", -1)) {
-            dedented.append(line.length() >= 8 ? line.substring(8) : line.strip()).append('\n');
-        }
-        assertThat(Files.readString(README)).contains(dedented.toString().stripTrailing());
+        ReadmeExamples.assertReadmeShows("EmbeddingExampleTest");
     }
 
     @Test
     void fourMembersRunningItDecideOneValue(@TempDir Path dir) throws Exception {
         Crypto crypto = Plugins.crypto("bc").create();
         int n = 4;
-        List<SigningKey> keys = new ArrayList<>();
-        List<NodeId> members = new ArrayList<>();
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            keys.add(LoopbackNetwork.key(crypto, 4200 + i));
-            members.add(keys.get(i).publicKey().nodeId());
-            addresses.add(LoopbackNetwork.freeLoopbackAddress());
-        }
+        ReadmeExamples.Committee committee = ReadmeExamples.Committee.of(crypto, n, 4200);
+        List<SigningKey> keys = committee.keys();
+        List<NodeId> members = committee.members();
+        List<InetSocketAddress> addresses = committee.addresses();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Future<Member>> started = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
                 int me = i;
-                Map<NodeId, InetSocketAddress> peers = new HashMap<>();
-                for (int j = 0; j < n; j++) {
-                    if (j != me) {
-                        peers.put(members.get(j), addresses.get(j));
-                    }
-                }
+                Map<NodeId, InetSocketAddress> peers = committee.peersOf(me);
                 Path data = Files.createDirectories(dir.resolve("node-" + i));
                 byte[] proposal = ("value-" + i).getBytes(StandardCharsets.UTF_8);
                 started.add(pool.submit(() -> startMember(keys.get(me), members, addresses.get(me), peers, data,

@@ -10,7 +10,6 @@ import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Plugins;
 import dev.bftkit.api.spi.SigningKey;
-import dev.bftkit.conformance.checks.LoopbackNetwork;
 import dev.bftkit.log.LogDeciderProvider;
 import dev.bftkit.log.LogPosition;
 import dev.bftkit.log.ReplicatedLog;
@@ -23,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,9 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * each; every member's subscriber sees the same certified entries holding all four.
  */
 class LogEmbeddingExampleTest {
-    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "bftkit", "integration",
-            "LogEmbeddingExampleTest.java");
-    private static final Path README = Path.of("..", "README.md");
 
     /** A running member, where its value was committed, and what its subscriber saw. */
     record Member(ReplicatedLog log, LogPosition at, List<String> seen) {
@@ -70,39 +65,23 @@ class LogEmbeddingExampleTest {
 
     @Test
     void theReadmeShowsThisExampleWordForWord() throws IOException {
-        String source = Files.readString(SOURCE);
-        int from = source.indexOf("// README:begin\n") + "// README:begin\n".length();
-        String block = source.substring(from, source.indexOf("        // README:end", from));
-        StringBuilder dedented = new StringBuilder();
-        for (String line : block.split("\n", -1)) {
-            dedented.append(line.length() >= 8 ? line.substring(8) : line.strip()).append('\n');
-        }
-        assertThat(Files.readString(README)).contains(dedented.toString().stripTrailing());
+        ReadmeExamples.assertReadmeShows("LogEmbeddingExampleTest");
     }
 
     @Test
     void fourMembersRunningItCommitTheSameEntries(@TempDir Path dir) throws Exception {
         Crypto crypto = Plugins.crypto("bc").create();
         int n = 4;
-        List<SigningKey> keys = new ArrayList<>();
-        List<NodeId> members = new ArrayList<>();
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            keys.add(LoopbackNetwork.key(crypto, 4300 + i));
-            members.add(keys.get(i).publicKey().nodeId());
-            addresses.add(LoopbackNetwork.freeLoopbackAddress());
-        }
+        ReadmeExamples.Committee committee = ReadmeExamples.Committee.of(crypto, n, 4300);
+        List<SigningKey> keys = committee.keys();
+        List<NodeId> members = committee.members();
+        List<InetSocketAddress> addresses = committee.addresses();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Future<Member>> started = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
                 int me = i;
-                Map<NodeId, InetSocketAddress> peers = new HashMap<>();
-                for (int j = 0; j < n; j++) {
-                    if (j != me) {
-                        peers.put(members.get(j), addresses.get(j));
-                    }
-                }
+                Map<NodeId, InetSocketAddress> peers = committee.peersOf(me);
                 Path data = Files.createDirectories(dir.resolve("node-" + i));
                 byte[] order = ("order-" + i).getBytes(StandardCharsets.UTF_8);
                 List<String> seen = new CopyOnWriteArrayList<>();
