@@ -3,8 +3,6 @@ package dev.bftkit.cli;
 import dev.bftkit.api.ConfigurationException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.spi.Application;
-import dev.bftkit.api.spi.Plugins;
-import dev.bftkit.log.LogDeciderProvider;
 import dev.bftkit.log.LogPosition;
 import dev.bftkit.log.ReplicatedLog;
 import dev.bftkit.runtime.LocalCluster;
@@ -132,7 +130,7 @@ final class BenchLogCommand implements Callable<Integer> {
 
     private Run measure(int members) throws InterruptedException {
         try (LocalCluster cluster = LocalCluster.open(LocalCluster.assembly()
-                .decider(new LogDeciderProvider(Plugins.decider(decider))).transport("vertx").storage("mapdb")
+                .decider(DeciderOptions.underLog(decider)).transport("vertx").storage("mapdb")
                 .crypto("bc").options(common.deciderOptions(decider)), members, 7)) {
             List<ReplicatedLog> logs = new ArrayList<>();
             try {
@@ -216,9 +214,8 @@ final class BenchLogCommand implements Callable<Integer> {
         synchronized Run run(int seconds) {
             List<Long> all = new ArrayList<>(latencies);
             all.sort(null);
-            double p50 = all.isEmpty() ? Double.NaN : all.get(all.size() / 2) / 1e6;
-            double p99 = all.isEmpty() ? Double.NaN : all.get((int) (all.size() * 0.99)) / 1e6;
-            return new Run(all.size(), seconds, p50, p99, all.isEmpty() ? 0 : highest - lowest + 1);
+            return new Run(all.size(), seconds, Text.quantileMs(all, 0.5), Text.quantileMs(all, 0.99),
+                    all.isEmpty() ? 0 : highest - lowest + 1);
         }
     }
 }

@@ -41,15 +41,23 @@ import picocli.CommandLine.Option;
             + "the first run and reused after, so running it again resumes from DIR (a decided instance repeats "
             + "its decision from storage). Every node proposes a value; the cluster shows each decision and its "
             + "latency, checks that the nodes agree, then stops every node cleanly (or, with --keep-running, "
-            + "on Ctrl-C)."},
-        footer = {"", "Exit codes: 0 every node decided and they agree, 1 a node failed, disagreed, changed an "
-            + "earlier decision or did not decide within --timeout, 2 bad arguments or DIR holds another cluster."})
+            + "on Ctrl-C). With --log the nodes run a replicated log instead and append values for --seconds; "
+            + "the cluster shows each node's progress and checks that every node's log is the same."},
+        footer = {"", "Exit codes: 0 every node decided and they agree (with --log: every log holds an entry and "
+            + "they agree), 1 a node failed, disagreed, changed an earlier decision or did not decide (with --log: "
+            + "start) within --timeout, 2 bad arguments or DIR holds another cluster."})
 final class ClusterCommand implements Callable<Integer> {
     /** The entry point each node process starts, named as text so this command does not refer back to its parent. */
     static final String NODE_MAIN = "dev.bftkit.cli/dev.bftkit.cli.Main";
     static final String DEFAULT_ALGORITHM = "streamlette";
     static final int DEFAULT_NODES = 4;
     static final int MAX_NODES = 64;
+    static final int DEFAULT_LOG_SECONDS = 10;
+    /**
+     * The first tick of a new cluster made for a log: each entry is decided in a segment of its own, which starts at
+     * the first tick and takes a few ticks.
+     */
+    static final long LOG_TICK_MS = 20;
     private static final long STOP_WAIT_SECONDS = 30;
 
     @CommandLine.Spec
@@ -69,9 +77,9 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Where the keys, configs, logs and each node's storage live.")
     Path data;
 
-    @Option(names = "--instance", paramLabel = "NAME", defaultValue = "demo",
-            description = "The consensus instance to decide (default: ${DEFAULT-VALUE}); a new name is a new decision "
-                    + "by the same committee.")
+    @Option(names = "--instance", paramLabel = "NAME",
+            description = "The consensus instance to decide (default: demo; with --log: log); a new name is a new "
+                    + "decision (or log) by the same committee.")
     String instance;
 
     @Option(names = {"-k", "--values"}, paramLabel = "K", defaultValue = "1",
@@ -80,7 +88,7 @@ final class ClusterCommand implements Callable<Integer> {
     int values;
 
     @Option(names = "--tick-ms", paramLabel = "MS",
-            description = "First tick's length, for a new DIR (default: 100).")
+            description = "First tick's length, for a new DIR (default: 100; with --log: " + LOG_TICK_MS + ").")
     Long tickMs;
 
     @Option(names = "--growth", paramLabel = "FACTOR",
@@ -100,6 +108,16 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object at the end instead of text as it happens.")
     boolean json;
+
+    @CommandLine.Mixin
+    LogFlags log = new LogFlags();
+
+    @Option(names = "--seconds", paramLabel = "S", description = "With --log: how long the nodes append, once "
+            + "every node started (default: " + DEFAULT_LOG_SECONDS + ").")
+    Integer seconds;
+
+    /** With --log: the nodes' logs as they report them. */
+    private ClusterLog logs;
 
     ClusterCommand() {
     }
@@ -130,13 +148,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (values < 1 || values > 1000) {
-            throw CliException.usage("--values must be 1 to 1000");
-        }
-        if (timeoutSeconds < 1) {
-            throw CliException.usage("--timeout must be at least 1 second");
-        }
-        NodeCommand.instanceId(instance);
+        checkFlags();
         String modulePath = System.getProperty("jdk.module.path");
         if (modulePath == null || modulePath.isBlank()) {
             throw CliException.usage("cluster starts its nodes on the module path it runs on, but this JVM has "
@@ -145,15 +157,12 @@ final class ClusterCommand implements Callable<Integer> {
         boolean created = !Files.exists(data.resolve("node-0").resolve("node.conf"));
         List<Child> children = created ? create() : reuse();
         String decider = children.get(0).config.decider();
-        DeciderProvider provider = Plugins.decider(decider);
-        int expected = provider.capabilities().contains(DeciderProvider.Capability.DECIDES_SUBMITTED_VALUES)
-                ? children.size() * values : 1;
         PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
-            out.println((created ? "created" : "reusing") + " a " + children.size() + "-node " + decider
-                    + " cluster in " + data + " · instance " + instance + " · each node is a JVM on 127.0.0.1");
-            out.flush();
-        }
+        Goal goal = goal(children, decider, out);
+        say(out, (created ? "created" : "reusing") + " a " + children.size() + "-node " + decider + " cluster in "
+                + data + " · instance " + instance + " · each node is a JVM on 127.0.0.1" + (log.on ? " · a "
+                + "replicated log, each node appending " + log.rate() + " values/s of " + log.valueBytes()
+                + " bytes" : ""));
         BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
         PrintWriter err = spec.commandLine().getErr();
         Thread hook = new Thread(() -> {
@@ -170,7 +179,7 @@ final class ClusterCommand implements Callable<Integer> {
             for (Child c : children) {
                 launch(c, modulePath, lines);
             }
-            failure = watch(children, lines, expected, out);
+            failure = watch(children, lines, goal, out);
         } finally {
             stopAll(children);
             try {
@@ -181,7 +190,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
         drain(children, lines, out);
         if (failure == null) {
-            failure = agreement(children);
+            failure = log.on ? logs.check() : agreement(children);
         }
         report(children, created, failure, out);
         if (failure != null) {
@@ -190,12 +199,76 @@ final class ClusterCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private void checkFlags() {
+        log.check(spec, List.of("--seconds"), List.of("--values", "--keep-running"));
+        LogFlags.checkSeconds(seconds);
+        if (values < 1 || values > 1000) {
+            throw CliException.usage("--values must be 1 to 1000");
+        }
+        if (timeoutSeconds < 1) {
+            throw CliException.usage("--timeout must be at least 1 second");
+        }
+        if (instance == null) {
+            instance = log.on ? "log" : "demo";
+        }
+        NodeCommand.instanceId(instance);
+    }
+
+    /** What the cluster waits for: every node decided, or (with --log) the log's time is up. */
+    private interface Goal {
+        /** {@return whether it is reached} */
+        boolean reached();
+
+        /** {@return why the run failed for lack of time, or null} */
+        String late();
+    }
+
+    private Goal goal(List<Child> children, String decider, PrintWriter out) {
+        if (log.on) {
+            logs = new ClusterLog(children.size(), log, seconds == null ? DEFAULT_LOG_SECONDS : seconds,
+                    timeoutSeconds, data, line -> say(out, line));
+            return new Goal() {
+                @Override
+                public boolean reached() {
+                    return logs.over();
+                }
+
+                @Override
+                public String late() {
+                    return logs.late();
+                }
+            };
+        }
+        DeciderProvider provider = Plugins.decider(decider);
+        int expected = provider.capabilities().contains(DeciderProvider.Capability.DECIDES_SUBMITTED_VALUES)
+                ? children.size() * values : 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        return new Goal() {
+            @Override
+            public boolean reached() {
+                return children.stream().allMatch(c -> c.decisions.size() >= expected);
+            }
+
+            @Override
+            public String late() {
+                if (System.nanoTime() < deadline) {
+                    return null;
+                }
+                List<Integer> slow = children.stream().filter(c -> c.decisions.size() < expected)
+                        .map(c -> c.index).toList();
+                return "node" + (slow.size() > 1 ? "s " : " ") + join(slow) + " did not decide within "
+                        + timeoutSeconds + " s (see " + data.resolve("node-" + slow.get(0)).resolve("node.log")
+                        + ")";
+            }
+        };
+    }
+
     private List<Child> create() {
         int n = nodes == null ? DEFAULT_NODES : nodes;
         if (n < 1 || n > MAX_NODES) {
             throw CliException.usage("--nodes must be 1 to " + MAX_NODES + ", got " + n);
         }
-        long tick = tickMs == null ? 100 : tickMs;
+        long tick = tickMs != null ? tickMs : log.on ? LOG_TICK_MS : 100;
         double g = growth == null ? 1.05 : growth;
         if (tick < 1 || tick > 3_600_000 || !(g >= 1 && g <= 10)) {
             throw CliException.usage("--tick-ms must be 1 to 3600000 and --growth from 1 to 10");
@@ -308,6 +381,12 @@ final class ClusterCommand implements Callable<Integer> {
         if (Logging.verbose()) {
             cmd.add("--verbose");
         }
+        if (log.on) {
+            // the cluster stops the nodes itself, --seconds after every node started
+            cmd.addAll(List.of("--log", "--rate", String.valueOf(log.rate()), "--value-bytes",
+                    String.valueOf(log.valueBytes())));
+            return cmd;
+        }
         boolean decidedBefore = !Journal.open(c.config.data(), instance).earlier().isEmpty();
         for (int k = 0; k < values && !decidedBefore; k++) {
             // a node that decided this instance before proposes what its storage (or, for storage that is not
@@ -343,13 +422,12 @@ final class ClusterCommand implements Callable<Integer> {
         reader.start();
     }
 
-    /** Follows the nodes until each has decided {@code expected} values; returns why it failed, or null. */
-    private String watch(List<Child> children, BlockingQueue<Line> lines, int expected, PrintWriter out)
+    /** Follows the nodes until the goal is reached; returns why it failed, or null. */
+    private String watch(List<Child> children, BlockingQueue<Line> lines, Goal goal, PrintWriter out)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         boolean said = false;
         while (true) {
-            boolean all = children.stream().allMatch(c -> c.decisions.size() >= expected);
+            boolean all = goal.reached();
             if (all && !keepRunning) {
                 return null;
             }
@@ -358,15 +436,11 @@ final class ClusterCommand implements Callable<Integer> {
                 say(out, "all " + children.size() + " nodes decided; they keep running (--keep-running): Ctrl-C "
                         + "stops them");
             }
-            long left = deadline - System.nanoTime();
-            if (!all && left <= 0) {
-                List<Integer> slow = children.stream().filter(c -> c.decisions.size() < expected)
-                        .map(c -> c.index).toList();
-                return "node" + (slow.size() > 1 ? "s " : " ") + join(slow) + " did not decide within "
-                        + timeoutSeconds + " s (see " + data.resolve("node-" + slow.get(0)).resolve("node.log")
-                        + ")";
+            String late = all ? null : goal.late();
+            if (late != null) {
+                return late;
             }
-            Line l = lines.poll(all ? 1000 : Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+            Line l = lines.poll(250, TimeUnit.MILLISECONDS);
             if (l == null) {
                 continue;
             }
@@ -423,7 +497,7 @@ final class ClusterCommand implements Callable<Integer> {
             case "started" -> {
                 c.started = e;
                 say(out, String.format("node %d  %s  %s  pid %d  %s storage%s", c.index,
-                        shortHex(e.get("node")), e.get("listen"), c.process.pid(), e.get("storage"),
+                        Text.shortHex(e.get("node")), e.get("listen"), c.process.pid(), e.get("storage"),
                         ((List<?>) e.getOrDefault("earlier", List.of())).isEmpty() ? ""
                                 : "  decided earlier: " + ((List<?>) e.get("earlier")).size()));
             }
@@ -455,7 +529,7 @@ final class ClusterCommand implements Callable<Integer> {
             }
             case "unreachable" -> {
                 if (Logging.verbose()) {
-                    say(out, "node " + c.index + "  peer " + shortHex(e.get("peer")) + " unreachable: "
+                    say(out, "node " + c.index + "  peer " + Text.shortHex(e.get("peer")) + " unreachable: "
                             + e.get("error"));
                 }
             }
@@ -463,6 +537,9 @@ final class ClusterCommand implements Callable<Integer> {
             default -> {
                 // reachable and future events: nothing to show
             }
+        }
+        if (logs != null) {
+            logs.handle(c.index, kind, e);
         }
         return null;
     }
@@ -472,11 +549,6 @@ final class ClusterCommand implements Callable<Integer> {
             out.println(text);
             out.flush();
         }
-    }
-
-    private static String shortHex(Object hex) {
-        String s = String.valueOf(hex);
-        return s.length() > 8 ? s.substring(0, 8) : s;
     }
 
     /**
@@ -555,6 +627,9 @@ final class ClusterCommand implements Callable<Integer> {
             m.put("instance", instance);
             m.put("ok", failure == null);
             m.put("failure", failure);
+            if (logs != null) {
+                m.put("log", logs.json(failure));
+            }
             List<Object> ns = new ArrayList<>();
             for (Child c : children) {
                 Map<String, Object> n = new LinkedHashMap<>();
@@ -567,6 +642,9 @@ final class ClusterCommand implements Callable<Integer> {
                 n.put("decisions", c.decisions);
                 n.put("stoppedCleanly", c.stoppedCleanly);
                 n.put("exit", c.exit);
+                if (logs != null) {
+                    n.put("log", logs.node(c.index));
+                }
                 ns.add(n);
             }
             m.put("nodes", ns);
@@ -575,6 +653,13 @@ final class ClusterCommand implements Callable<Integer> {
             return;
         }
         long clean = children.stream().filter(c -> c.stoppedCleanly).count();
+        if (logs != null) {
+            logs.lines(failure).forEach(out::println);
+            out.println("stopped " + clean + " of " + children.size() + " nodes cleanly. Run the same command to "
+                    + "continue the logs from " + data + ".");
+            out.flush();
+            return;
+        }
         if (failure == null) {
             long slowest = children.stream().flatMap(c -> c.decisions.stream())
                     .mapToLong(d -> (Long) d.get("elapsedMs")).max().orElse(0);

@@ -1,5 +1,7 @@
 package dev.bftkit.cli;
 
+import dev.bftkit.api.spi.Plugins;
+import dev.bftkit.log.LogDeciderProvider;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Option;
@@ -38,5 +40,19 @@ final class DeciderOptions {
             m.putIfAbsent("parsec.mode", "single");
         }
         return m;
+    }
+
+    /**
+     * The replicated log over a decider plugin, whose inner Deciders get {@link #withDefaults these defaults} unless
+     * a node's own options set them: the log over PARSEC runs its single-vote mode, in which each member's own
+     * batches are decided.
+     *
+     * @param decider the decider plugin's name
+     * @return the log's decider provider
+     * @throws dev.bftkit.api.ConfigurationException if no decider plugin has that name
+     * @throws IllegalArgumentException if the plugin can carry no log (neither one-shot nor an ordered stream)
+     */
+    static LogDeciderProvider underLog(String decider) {
+        return new LogDeciderProvider(Plugins.decider(decider), withDefaults(decider, Map.of()));
     }
 }

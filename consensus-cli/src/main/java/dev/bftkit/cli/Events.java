@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,6 +64,15 @@ final class Events {
 
     void started(NodeFile cfg, String instance, Committee committee, InetSocketAddress listen,
                  StorageProvider storage, List<byte[]> earlier) {
+        started(cfg, instance, committee, listen, storage, earlier, null);
+    }
+
+    /**
+     * The node started; in log mode ({@code log} not null: its settings, such as {@code rate} and
+     * {@code valueBytes}) its header says what it appends.
+     */
+    void started(NodeFile cfg, String instance, Committee committee, InetSocketAddress listen,
+                 StorageProvider storage, List<byte[]> earlier, Map<String, Object> log) {
         Map<String, Object> m = event("started");
         m.put("instance", instance);
         m.put("decider", cfg.decider());
@@ -81,6 +91,13 @@ final class Events {
                 .append(" of ").append(committee.totalWeight()).append(')');
         for (int i = 0; i < earlier.size(); i++) {
             text.append("\ndecided earlier: #").append(i).append(' ').append(Text.value(earlier.get(i)));
+        }
+        if (log != null) {
+            m.put("log", log);
+            text.append("\nlog over ").append(cfg.decider()).append(": appending ").append(log.get("rate"))
+                    .append(" values/s of ").append(log.get("valueBytes")).append(" bytes; ticks at most ")
+                    .append(Text.millis((Long) log.get("maxTickMs"))).append("; ")
+                    .append(log.get("seconds") == null ? "Ctrl-C stops" : "stops after " + log.get("seconds") + " s");
         }
         emit(m, text.toString());
     }
@@ -121,9 +138,72 @@ final class Events {
     }
 
     void stopped(String reason, int decisions) {
+        stopped(reason, decisions, Map.of(), "");
+    }
+
+    /** The node stopped; {@code more} adds to the JSON event, {@code text} to the line. */
+    void stopped(String reason, int decisions, Map<String, Object> more, String text) {
         Map<String, Object> m = event("stopped");
         m.put("reason", reason);
         m.put("decisions", decisions);
-        emit(m, "stopped (" + reason + ")");
+        m.putAll(more);
+        emit(m, "stopped (" + reason + ")" + text);
+    }
+
+    /**
+     * A log entry committed (certified) on this node; one reloaded from storage before the first tick is printed
+     * as text only in the {@link #restored} summary.
+     */
+    void committed(long height, int values, int repeats, byte[] hash, boolean restored, long elapsedMs) {
+        Map<String, Object> m = event("committed");
+        m.put("height", height);
+        m.put("values", values);
+        m.put("repeats", repeats);
+        m.put("hash", Bytes.hex(hash));
+        m.put("restored", restored);
+        m.put("elapsedMs", elapsedMs);
+        if (json || !restored) {
+            emit(m, "#" + height + "  " + Text.count(values) + (values == 1 ? " value" : " values")
+                    + (repeats > 0 ? " (" + repeats + " repeated)" : "") + " · hash " + Text.shortHex(Bytes.hex(hash))
+                    + " · " + Text.millis(elapsedMs) + " after start");
+        }
+    }
+
+    /** The entries the log reloaded from storage before its first tick: how many, the last one's height and hash. */
+    void restored(long entries, long height, byte[] hash) {
+        Map<String, Object> m = event("restored");
+        m.put("entries", entries);
+        m.put("height", height);
+        m.put("hash", hash == null ? null : Bytes.hex(hash));
+        emit(m, restoredText(entries, height, hash == null ? null : Bytes.hex(hash)));
+    }
+
+    /** {@return the line that sums up the entries a log reloaded from storage} */
+    static String restoredText(long entries, long height, String hashHex) {
+        return "restored " + Text.count(entries) + (entries == 1 ? " entry" : " entries") + " from storage (height"
+                + (height == 0 ? " 0" : "s 0 to " + height) + ", hash " + Text.shortHex(hashHex) + ")";
+    }
+
+    /** A second of the log on this node. */
+    void rate(NodeLog.Rate r) {
+        Map<String, Object> m = event("rate");
+        m.put("height", r.height());
+        m.put("hash", r.hash());
+        m.put("valuesPerSecond", Math.round(r.valuesPerSecond() * 10) / 10.0);
+        m.put("entriesPerSecond", Math.round(r.entriesPerSecond() * 10) / 10.0);
+        m.put("ownP50Ms", Double.isNaN(r.ownP50Ms()) ? null : Math.round(r.ownP50Ms() * 10) / 10.0);
+        m.put("appended", r.tally().appended());
+        m.put("committed", r.tally().committed());
+        m.put("waiting", r.tally().waiting());
+        m.put("refused", r.tally().refused());
+        emit(m, "rate  " + rateText(r.valuesPerSecond(), r.entriesPerSecond(), r.ownP50Ms()) + " · height "
+                + r.height() + " · " + Text.count(r.tally().waiting()) + " waiting"
+                + (r.tally().refused() > 0 ? " · " + Text.count(r.tally().refused()) + " refused" : ""));
+    }
+
+    /** {@return values/s, entries/s and the median commit latency of this node's appends, as a rate line has them} */
+    static String rateText(double valuesPerSecond, double entriesPerSecond, double ownP50Ms) {
+        return String.format(Locale.ROOT, "%,.0f values/s · %.1f entries/s · own p50 %s", valuesPerSecond,
+                entriesPerSecond, Double.isNaN(ownP50Ms) ? "-" : String.format(Locale.ROOT, "%.0f ms", ownP50Ms));
     }
 }

@@ -2,16 +2,17 @@ package dev.bftkit.cli;
 
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
-import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.StorageException;
 import dev.bftkit.api.TransportException;
+import dev.bftkit.api.spi.Application;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.StorageProvider;
 import dev.bftkit.api.spi.Transport;
+import dev.bftkit.log.ReplicatedLog;
 import dev.bftkit.runtime.Node;
 import dev.bftkit.runtime.NodeAssembly;
 import dev.bftkit.runtime.NodeListener;
@@ -28,9 +29,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,14 +81,40 @@ final class NodeCommand implements Callable<Integer> {
             + "instance it may have voted in, and takes part in new ones. Without it such a node refuses to start.")
     boolean lostStore;
 
+    @Option(names = "--seconds", paramLabel = "S",
+            description = "With --log: stop cleanly after S seconds (default: run until Ctrl-C).")
+    Integer seconds;
+
+    @CommandLine.Mixin
+    LogFlags log = new LogFlags();
+
     NodeCommand() {
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        log.check(spec, List.of("--seconds"), List.of("--propose", "--exit-after", "--graphs"));
+        LogFlags.checkSeconds(seconds);
         if (exitAfter != null && exitAfter < 1) {
             throw CliException.usage("--exit-after must be at least 1");
         }
+        Setup s = setup();
+        String failure = log.on ? runLog(s) : decide(s);
+        if (failure != null) {
+            throw CliException.failure(failure);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * What both modes start from: the config, the key, the committee, where to listen, the storage plugin, and the
+     * instance to run.
+     */
+    private record Setup(NodeFile cfg, Crypto crypto, KeyFile key, String instance, Membership members,
+                         Events events, StorageProvider storage, InetSocketAddress bind) {
+    }
+
+    private Setup setup() {
         NodeFile cfg = NodeFile.read(config);
         Crypto crypto = NodePlugins.crypto(cfg.crypto()).create();
         KeyFile key = KeyFile.read(cfg.key());
@@ -100,37 +127,72 @@ final class NodeCommand implements Callable<Integer> {
         Membership members = Membership.of(cfg, self, crypto);
         Events events = new Events(spec.commandLine().getOut(), spec.commandLine().getErr(), json, self);
         StorageProvider storageProvider = NodePlugins.storage(cfg.storage());
+        InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : members.own();
+        return new Setup(cfg, crypto, key, instanceName, members, events, storageProvider, bind);
+    }
+
+    /**
+     * The node's parts and settings, the same in both modes: everything but the decider and what it proposes.
+     *
+     * @param maxTickMs the clock's longest tick
+     */
+    private NodeAssembly assembly(Setup s, Set<InstanceId> tookPartBefore, long maxTickMs) {
+        NodeFile cfg = s.cfg();
+        return new NodeAssembly().transport(cfg.transport()).storage(s.storage()).crypto(s.crypto())
+                .instance(instanceId(s.instance())).committee(s.members().committee()).key(s.key().key())
+                .listen(s.bind()).peers(s.members().peers())
+                .storageDir(cfg.data().resolve("storage")).signingRecord(cfg.data().resolve("signing-record"))
+                .tookPartBefore(tookPartBefore).acceptLostStore(lostStore).options(cfg.options())
+                .clock(new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
+                        Duration.ofMillis(maxTickMs)))
+                .requestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
+                .wrapTransport(t -> watched(t, s.events(), s.members().peers()));
+    }
+
+    /** One decision: proposes, prints each decision, and checks it against the journal. */
+    private String decide(Setup s) throws InterruptedException {
+        NodeFile cfg = s.cfg();
+        Events events = s.events();
         boolean ownDefaultValue = propose.isEmpty() && cfg.propose().isEmpty();
         List<String> values = !ownDefaultValue ? (!propose.isEmpty() ? propose : cfg.propose())
-                : List.of("value from " + self);
+                : List.of("value from " + s.key().key().publicKey().nodeId());
         supermajorityWarning(cfg.decider(), cfg.options(), cfg.members().size(), ownDefaultValue)
                 .ifPresent(events::warning);
-        Journal journal = Journal.open(cfg.data(), instanceName);
-        byte[] proposal = proposal(values, storageProvider, journal, events);
-        InetSocketAddress bind = cfg.listen() != null ? cfg.listen() : members.own();
-        NodeAssembly assembly = new NodeAssembly().decider(cfg.decider()).transport(cfg.transport())
-                .storage(storageProvider).crypto(crypto).instance(instanceId(instanceName))
-                .committee(members.committee()).key(key.key()).listen(bind).peers(members.peers())
-                .storageDir(cfg.data().resolve("storage")).signingRecord(cfg.data().resolve("signing-record"))
-                .tookPartBefore(journal.earlier().isEmpty() ? Set.of() : Set.of(instanceId(instanceName)))
-                .acceptLostStore(lostStore).propose(proposal).options(cfg.options())
-                .clock(new TickClock(Duration.ofMillis(cfg.tickStartMs()), cfg.tickGrowth(),
-                        Duration.ofMillis(cfg.tickMaxMs())))
-                .requestTimeout(Duration.ofMillis(cfg.requestTimeoutMs()))
-                .wrapTransport(t -> watched(t, events, members.peers()));
+        Journal journal = Journal.open(cfg.data(), s.instance());
+        byte[] proposal = proposal(values, s.storage(), journal, events);
+        NodeAssembly assembly = assembly(s, journal.earlier().isEmpty() ? Set.of()
+                : Set.of(instanceId(s.instance())), cfg.tickMaxMs()).decider(cfg.decider()).propose(proposal);
         Optional<Graphs> graphWriter = Optional.ofNullable(graphs).map(Graphs::in);
         Run run = new Run(events, journal, exitAfter == null ? Integer.MAX_VALUE : exitAfter);
         assembly.listener(run.listener(graphWriter));
-        run.until(() -> {
-            run.open(open(assembly, bind, instanceName));
-            events.started(cfg, instanceName, members.committee(), bind, storageProvider, journal.earlier());
+        run.life.until(() -> {
+            run.open(opening(s.bind(), assembly::open));
+            events.started(cfg, s.instance(), s.members().committee(), s.bind(), s.storage(), journal.earlier());
             run.start(values);
         });
         graphWriter.ifPresent(Graphs::renderSvg);
-        if (run.failure != null) {
-            throw CliException.failure(run.failure);
-        }
-        return ExitCodes.OK;
+        return run.life.failure();
+    }
+
+    /**
+     * Log mode: a member of a replicated log over the configured decider, with a workload, until {@code --seconds}
+     * pass or Ctrl-C. It keeps no decision journal: the entries and their certificates are in its store, which it
+     * reloads on a restart.
+     */
+    private String runLog(Setup s) throws InterruptedException {
+        NodeFile cfg = s.cfg();
+        long maxTick = Math.max(cfg.tickStartMs(), Math.min(cfg.tickMaxMs(), NodeLog.MAX_TICK_MS));
+        NodeLog run = new NodeLog(s.events(), s.crypto(), log);
+        NodeAssembly assembly = assembly(s, Set.of(), maxTick).decider(DeciderOptions.underLog(cfg.decider()))
+                .application(Application.acceptAll()).listener(run.listener());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("rate", log.rate());
+        settings.put("valueBytes", log.valueBytes());
+        settings.put("maxTickMs", maxTick);
+        settings.put("seconds", seconds);
+        return run.run(() -> opening(s.bind(), () -> ReplicatedLog.start(assembly)),
+                () -> s.events().started(cfg, s.instance(), s.members().committee(), s.bind(), s.storage(),
+                        List.of(), settings), seconds);
     }
 
     /** The committee from the config file, this node's address in it, and the other members' addresses. */
@@ -192,10 +254,18 @@ final class NodeCommand implements Callable<Integer> {
         });
     }
 
-    /** Opens the storage and the transport and loads the instance, each failure as the CLI reports it. */
-    private static NodeAssembly.Opened open(NodeAssembly assembly, InetSocketAddress bind, String instanceName) {
+    /**
+     * Opens the storage and the transport and loads the instance (and, for a log, starts it), each failure as the
+     * CLI reports it.
+     *
+     * @param bind where the transport listens
+     * @param step what opens them
+     * @param <T> what it returns
+     * @return what it returned
+     */
+    static <T> T opening(InetSocketAddress bind, Supplier<T> step) {
         try {
-            return assembly.open();
+            return step.get();
         } catch (TransportException e) {
             throw transportFailed(bind, e);
         } catch (StorageException e) {
@@ -243,19 +313,16 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    /** The running node and how it ends. */
+    /** The running node of one decision: its decisions, checked against the journal. */
     private static final class Run {
+        final Lifecycle life = new Lifecycle();
         final Events events;
         final Journal journal;
         final int exitAfter;
-        final CountDownLatch done = new CountDownLatch(1);
         final AtomicInteger decisions = new AtomicInteger();
         final AtomicLong phases = new AtomicLong();
-        volatile String failure;
-        private NodeAssembly.Opened opened;
         private volatile Decider decider;
-        private Node node;
-        private boolean stopped;
+        private NodeAssembly.Opened opened;
         private long startNanos;
 
         Run(Events events, Journal journal, int exitAfter) {
@@ -264,50 +331,25 @@ final class NodeCommand implements Callable<Integer> {
             this.exitAfter = exitAfter;
         }
 
-        /**
-         * Runs {@code body} (which opens and starts the node), then waits until the node is done; stops it on the
-         * way out, or from a shutdown hook on Ctrl-C.
-         */
-        void until(Runnable body) throws InterruptedException {
-            Thread hook = new Thread(() -> stop("interrupted"), "consensus-node-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                body.run();
-                done.await();
-            } finally {
-                stop(null);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or has run: it stopped the node
-                }
-            }
-        }
-
-        synchronized void open(NodeAssembly.Opened parts) {
-            this.opened = parts;
+        void open(NodeAssembly.Opened parts) {
             this.decider = parts.decider();
+            this.opened = parts;
+            life.hold(parts);
         }
 
         /** Starts the node (unless it was stopped meanwhile) and submits the values. */
         void start(List<String> values) {
-            Node n;
-            synchronized (this) {
-                if (stopped) {
-                    return;
-                }
+            Node n = life.start(() -> {
                 startNanos = System.nanoTime();
-                node = n = opened.start();
+                return opened.start();
+            }, reason -> events.stopped(reason, decisions.get()));
+            if (n == null) {
+                return;
             }
             for (String v : values) {
                 n.submit(v.getBytes(StandardCharsets.UTF_8));
             }
-            n.decide().whenComplete((d, e) -> {
-                if (e instanceof FatalConsensusException || e != null && e.getCause() instanceof FatalConsensusException) {
-                    fail("the fault assumption is broken: " + (e.getCause() != null ? e.getCause() : e)
-                            .getMessage());
-                }
-            });
+            n.decide().whenComplete((d, e) -> life.failIfFatal(e));
         }
 
         NodeListener listener(Optional<Graphs> graphs) {
@@ -329,10 +371,10 @@ final class NodeCommand implements Callable<Integer> {
                             + d.position(), decider instanceof GraphView v ? v.toDot() : "digraph {\n}\n"));
                     events.decided(d, restored ? decider.currentTick() : tick, ms, restored, match);
                     if (match == Journal.Match.DIFFERENT) {
-                        fail("decision #" + d.position() + " differs from the one recorded earlier in "
+                        life.fail("decision #" + d.position() + " differs from the one recorded earlier in "
                                 + journal.file());
                     } else if (decisions.incrementAndGet() >= exitAfter) {
-                        done.countDown();
+                        life.done();
                     }
                 }
 
@@ -341,29 +383,6 @@ final class NodeCommand implements Callable<Integer> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "rejected from " + peer + ": " + error.getMessage());
                 }
             };
-        }
-
-        void fail(String why) {
-            failure = why;
-            done.countDown();
-        }
-
-        /**
-         * Stops the node, which closes its transport and storage (or closes the parts opened for a node that never
-         * started), once; from the main thread or the shutdown hook.
-         */
-        synchronized void stop(String reason) {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-            if (node != null) {
-                node.close();
-                events.stopped(reason != null ? reason : failure != null ? "failed" : "done", decisions.get());
-            } else if (opened != null) {
-                opened.close();
-            }
-            done.countDown();
         }
     }
 }

@@ -60,6 +60,25 @@ final class Text {
     }
 
     /**
+     * @param hex a hex string (a node id, a hash)
+     * @return its first 8 digits
+     */
+    static String shortHex(Object hex) {
+        String s = String.valueOf(hex);
+        return s.length() > 8 ? s.substring(0, 8) : s;
+    }
+
+    /**
+     * @param sortedNanos latencies in ns, sorted
+     * @param q the quantile, 0 to 1 (0.5: the element at index k/2 of k)
+     * @return the element at index ⌊q k⌋, in ms, or NaN if there is none
+     */
+    static double quantileMs(List<Long> sortedNanos, double q) {
+        return sortedNanos.isEmpty() ? Double.NaN
+                : sortedNanos.get(Math.min(sortedNanos.size() - 1, (int) (sortedNanos.size() * q))) / 1e6;
+    }
+
+    /**
      * @param p a probability
      * @return it as a percentage, for example {@code 20%}
      */

@@ -62,6 +62,11 @@ record CliRun(int code, String out, String err) {
     }
 
     @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> maps(Object o) {
         return (List<Map<String, Object>>) o;
     }
