@@ -81,6 +81,8 @@ final class LogDecider implements Decider {
      */
     static final int STUCK_TICKS = 32;
     private int stuckTicks;
+    /** Ticks since this node last committed an entry: what {@link #currentTick()} reports over an ordered stream. */
+    private long sinceCommit;
     private long lastCertified;
     private Step.Builder out = Step.builder();
 
@@ -173,6 +175,7 @@ final class LogDecider implements Decider {
 
     @Override
     public Step tick() {
+        sinceCommit++;
         stuckTicks = chain.certified() < chain.next() && chain.certified() == lastCertified ? stuckTicks + 1 : 0;
         lastCertified = chain.certified();
         if (!oneShot) {
@@ -302,9 +305,14 @@ final class LogDecider implements Decider {
         return faults;
     }
 
+    /**
+     * {@inheritDoc} A one-shot inner Decider's (a fresh instance, and so the clock's first tick, for each entry); over
+     * an ordered stream, the ticks since this node last committed an entry, at most its segment's: so the clock's
+     * ticks stay short while entries commit, and grow only while none does.
+     */
     @Override
     public long currentTick() {
-        return current.decider.currentTick();
+        return oneShot ? current.decider.currentTick() : Math.min(current.decider.currentTick(), sinceCommit);
     }
 
     @Override
@@ -493,6 +501,7 @@ final class LogDecider implements Decider {
     }
 
     private void commit(List<LogValue> values, byte[] certificate) {
+        sinceCommit = 0;
         Committee before = membership.at(chain.next());
         long epoch = membership.epoch();
         LogEntry e = chain.commit(values, certificate, out);
