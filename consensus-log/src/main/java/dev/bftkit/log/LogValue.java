@@ -80,12 +80,12 @@ public record LogValue(byte[] client, long request, byte[] payload, boolean fres
         return out;
     }
 
-    /** {@return the client and request id, as a key} */
     /** {@return true if this is a member's vote for a committee change (the log reads it; applications skip it)} */
     boolean committeeVote() {
         return Membership.isVote(client);
     }
 
+    /** {@return the client and request id, as a key} */
     RequestKey key() {
         return new RequestKey(client, request);
     }
