@@ -1,5 +1,8 @@
 package dev.bftkit.log;
 
+import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.codec.Decoder;
+import dev.bftkit.api.codec.Encoder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +66,42 @@ final class ClientTable {
         w.lastHeight = height;
         byAge.add(w);
         return fresh;
+    }
+
+    /** Writes the table, in the order it forgets clients (so every node writes the same table alike). */
+    void encode(Encoder e) {
+        e.i32(clients.size());
+        for (Window w : byAge) {
+            e.bytes(w.client.bytes()).i64(w.highest).i64(w.lastHeight);
+            for (long b : w.bits) {
+                e.i64(b);
+            }
+        }
+    }
+
+    /**
+     * {@return the table {@link #encode} wrote}
+     *
+     * @throws InvalidMessageException if the bytes are not such a table, or hold more than {@code maxClients}
+     */
+    static ClientTable decode(Decoder d, int maxClients) {
+        ClientTable t = new ClientTable(maxClients);
+        int n = d.count(maxClients, 1 + 16 + WINDOW / 8);
+        for (int i = 0; i < n; i++) {
+            byte[] client = d.bytes(LogValue.MAX_CLIENT_BYTES);
+            Window w = new Window(new ByteKey(client));
+            w.highest = d.i64();
+            w.lastHeight = d.nonNegative("client's last height");
+            for (int k = 0; k < w.bits.length; k++) {
+                w.bits[k] = d.i64();
+            }
+            if (client.length == 0 || w.highest < -1 || t.clients.put(w.client, w) != null) {
+                throw new InvalidMessageException(InvalidMessageException.Reason.MALFORMED,
+                        "client table: an empty, repeated or impossible client");
+            }
+            t.byAge.add(w);
+        }
+        return t;
     }
 
     /** One client's committed request ids: the highest and a bitmap of the window below it. */

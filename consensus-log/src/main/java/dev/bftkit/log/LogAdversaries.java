@@ -21,8 +21,9 @@ public final class LogAdversaries {
     @SuppressWarnings("exports") // the kit is `requires static`: only its users, who have it, call this
     public static List<Adversary> all() {
         return List.of(new Adversary("liar", "runs an honest log but claims in every message 1,000 more certified"
-                + " entries than it has, so that peers ask it for them, and answers each such request with its entries'"
-                + " values changed under their certificates, or with none", (node, targets) -> new Liar(), false, true));
+ + " entries than it has, so that peers ask it for them, and answers each such request with its entries'"
+                + " values changed under their certificates, or with none, or with its snapshot's bytes changed"
+                + " under their certified digest", (node, targets) -> new Liar(), false, true));
     }
 
     /** The lying catch-up peer. */
@@ -47,6 +48,13 @@ public final class LogAdversaries {
                 return Wire.inner(false, lure, i.segment(), i.bytes());
             } else if (m instanceof Wire.Status s) {
                 return Wire.status(lure, s.segment());
+            } else if (m instanceof Wire.Snapshot sn) {
+                byte[] chunk = sn.chunk();
+                if (chunk.length > 0) {
+                    chunk[chunk.length / 2] ^= 1;
+                }
+                return Wire.snapshot(lure, new Snapshots.Meta(sn.position(), sn.entryHash(), new byte[0], sn.length(),
+                        sn.certificate()), sn.offset(), chunk);
             }
             List<Wire.Certified> changed = new ArrayList<>();
             for (Wire.Certified c : ((Wire.Entries) m).entries()) {

@@ -7,6 +7,7 @@ import dev.bftkit.api.Fault;
 import dev.bftkit.api.FaultLog;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.SeededRandom;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A replicated log on one node, over an inner Decider (see {@link LogDeciderProvider} for the design). Routes each
@@ -45,34 +47,47 @@ final class LogDecider implements Decider {
     private final DeciderConfig config;
     private final Map<String, String> innerOptions = new HashMap<>();
     private final InstanceId log;
-    private final Committee committee;
+    private final Membership membership;
     private final Crypto crypto;
     private final NodeId self;
     private final LogLimits limits;
     private final boolean oneShot;
     private final boolean clientRequests;
     private final LogKeys keys;
+    private final Snapshots snapshots;
     private final Chain chain;
     private final Pending pending;
     private final FaultLog faults = new FaultLog();
     private final Wire.Bounds bounds;
     private final Map<NodeId, Long> peerCertified = new HashMap<>();
     private final Set<ByteKey> ownBatches = new HashSet<>();
+    /** Members the inner Decider took out, whom this member voted out of the log's committee. */
+    private final Set<NodeId> votedOut = new HashSet<>();
+    /** The committee this member last asked for and does not see in force or pending yet, if any. */
+    private Committee wish;
     private final List<byte[]> staleInner = new ArrayList<>();
     private Segment current;
     private Segment previous;
     private final Outstanding outstanding = new Outstanding();
     private NodeId fetching;
+    /** A peer's snapshot being fetched, chunk by chunk, from {@link #fetching}. */
+    private Transfer transfer;
     /** Ticks since the fetch in flight was sent: it is given up after {@value #FETCH_TICKS}. */
     private int fetchAge;
     static final int FETCH_TICKS = 4;
+    /**
+     * Ticks after which entries this node committed but cannot certify (the votes it needs are gone: its peers
+     * restored snapshots past them, say) are fetched with their certificates, or covered by a peer's snapshot.
+     */
+    static final int STUCK_TICKS = 8;
+    private int stuckTicks;
+    private long lastCertified;
     private Step.Builder out = Step.builder();
 
-    LogDecider(DeciderProvider innerProvider, DeciderConfig config) {
+    LogDecider(DeciderProvider innerProvider, DeciderConfig config, StateMachine.Factory machines) {
         this.innerProvider = innerProvider;
         this.config = config;
         this.log = config.instance();
-        this.committee = config.committee();
         this.crypto = config.crypto();
         this.self = config.self();
         this.oneShot = LogDeciderProvider.oneShot(innerProvider);
@@ -85,10 +100,15 @@ final class LogDecider implements Decider {
             }
         });
         this.keys = new LogKeys(log);
-        this.chain = new Chain(log, committee, crypto, config.key(), keys, config.stored(), limits);
-        this.pending = new Pending(keys, limits, config.stored(), chain.clients);
+        this.membership = new Membership(log, crypto, limits.segmentEntries(), config.committee());
+        this.snapshots = new Snapshots(log, keys, config.stored(), crypto, limits, machines.create(self),
+                membership);
+        this.chain = new Chain(log, crypto, config.key(), keys, config.stored(), limits, snapshots, membership);
+        this.pending = new Pending(keys, limits, config.stored(), chain.clients());
+        this.wish = config.stored().get(keys.kind('W')).map(Membership::decodeCommittee).orElse(null);
         this.current = open(segmentOf(chain.next()), true);
-        if (current.index > 0 && !config.stored().scan(keys.segment(current.index - 1)).isEmpty()) {
+        if (current.index > 0 && !config.stored().scan(keys.segment(current.index - 1)).isEmpty()
+                && before(current.index - 1).isPresent()) {
             this.previous = open(current.index - 1, true); // peers may still need us to finish it
         }
         for (StoredState.Entry e : config.stored().scan(keys.kind('I'))) {
@@ -99,7 +119,8 @@ final class LogDecider implements Decider {
         }
         this.bounds = new Wire.Bounds(crypto.hashLength(), crypto.signatureLength(),
                 (int) Math.min(Integer.MAX_VALUE - 1024, current.decider.maxMessageBytes()),
-                limits.maxFetchEntries(), limits.maxEntryBytes(), Certificates.maxBytes(committee, crypto));
+                limits.maxFetchEntries(), limits.maxEntryBytes(),
+                Certificates.maxBytes(Membership.MAX_MEMBERS, crypto));
     }
 
     @Override
@@ -109,6 +130,8 @@ final class LogDecider implements Decider {
 
     @Override
     public Step start() {
+        out.persist(chain.reloadWrites());
+        snapshots.restored().ifPresent(m -> out.checkpoint(snapshots.checkpoint(m)));
         pending.dropStale(out);
         for (byte[] k : staleInner) {
             out.persist().delete(k);
@@ -125,11 +148,20 @@ final class LogDecider implements Decider {
     @Override
     public Step submit(byte[] payload) {
         try {
+            Optional<Committee> change = Membership.changeRequested(payload);
+            if (change.isPresent()) {
+                wish(change.get());
+                return take();
+            }
             List<LogValue> values = clientRequests ? Batch.decode(payload, limits.maxPendingValues(),
                     limits.maxPendingBytes() + 32L * limits.maxPendingValues() + 16, limits.maxValueBytes())
                     : List.of(new LogValue(self.bytes(), pending.takeRequestId(), payload, true));
             for (LogValue v : values) {
-                if (chain.clients.fresh(v.client(), v.request())) {
+                if (clientRequests && v.client()[0] == 0) {
+                    throw new InvalidMessageException(InvalidMessageException.Reason.MALFORMED,
+                            "client ids that start with a zero byte are the log's own");
+                }
+                if (chain.clients().fresh(v.client(), v.request())) {
                     pending.add(v, out);
                 }
             }
@@ -141,6 +173,8 @@ final class LogDecider implements Decider {
 
     @Override
     public Step tick() {
+        stuckTicks = chain.certified() < chain.next() && chain.certified() == lastCertified ? stuckTicks + 1 : 0;
+        lastCertified = chain.certified();
         if (!oneShot) {
             submitBatches();
         }
@@ -155,13 +189,15 @@ final class LogDecider implements Decider {
     /**
      * The inner Decider may fall silent once it has decided all it was given, so the log keeps votes moving itself:
      * each tick it asks every peer that has not certified our last entry, or every peer while we have not, for
-     * entries from our next height; the request carries our votes and the answer the peer's.
+     * entries from our next height; the request carries our votes and the answer the peer's. A node outside the
+     * committee (one that follows the log, or is joining it) asks every member each tick: nobody else writes to it.
      */
     private void exchangeVotes() {
         if (fetching != null && ++fetchAge > FETCH_TICKS) {
             fetching = null; // unanswered, or its failure was taken for an inner request's
         }
-        boolean uncertified = chain.certified() < chain.next();
+        Committee committee = membership.at(chain.next());
+        boolean uncertified = chain.certified() < chain.next() || !committee.contains(self);
         for (NodeId peer : committee.members()) {
             if (!peer.equals(self) && (uncertified || certifiedBy(peer) < chain.next()) && !peer.equals(fetching)
                     && !outstanding.waiting(peer)) {
@@ -192,7 +228,16 @@ final class LogDecider implements Decider {
                 st.reply().ifPresent(r -> out.reply(Wire.inner(false, chain.header(certifiedBy(from)), s.index, r)));
             }
         } else if (m instanceof Wire.Fetch f) {
-            out.reply(Wire.entries(chain.header(certifiedBy(from)), chain.certifiedFrom(f.from())));
+            Optional<Snapshots.Meta> stable = snapshots.stable();
+            out.reply(f.from() < chain.firstStored() && stable.isPresent()
+                    ? Wire.snapshot(chain.header(certifiedBy(from)), stable.get(), 0, snapshots.chunk(0))
+                    : Wire.entries(chain.header(certifiedBy(from)), chain.certifiedFrom(f.from())));
+        } else if (m instanceof Wire.SnapshotFetch f) {
+            Optional<Snapshots.Meta> stable = snapshots.stable();
+            long offset = stable.isPresent() && stable.get().position() == f.position() ? f.offset() : 0;
+            out.reply(stable.isEmpty() ? Wire.entries(chain.header(certifiedBy(from)),
+                    chain.certifiedFrom(f.position())) : Wire.snapshot(chain.header(certifiedBy(from)), stable.get(),
+                    offset, snapshots.chunk(offset)));
         }
         maybeFetch(from, m.header());
         return take();
@@ -224,6 +269,9 @@ final class LogDecider implements Decider {
             } else {
                 applyEntries(from, e.entries(), response);
             }
+        } else if (m instanceof Wire.Snapshot sn) {
+            fetching = from.equals(fetching) ? null : fetching;
+            snapshotChunk(from, sn, response);
         }
         maybeFetch(from, m.header());
         return take();
@@ -261,7 +309,8 @@ final class LogDecider implements Decider {
 
     @Override
     public Footprint footprint() {
-        Footprint f = current.decider.footprint().plus(chain.footprint()).plus(pending.footprint());
+        Footprint f = current.decider.footprint().plus(chain.footprint()).plus(pending.footprint())
+                .plus(snapshots.footprint()).plus(new Footprint(1, transfer == null ? 0 : transfer.received()));
         return previous == null ? f : f.plus(previous.decider.footprint());
     }
 
@@ -271,7 +320,8 @@ final class LogDecider implements Decider {
      */
     @Override
     public Footprint footprintBound() {
-        Footprint f = current.decider.footprintBound().plus(chain.footprintBound()).plus(pending.footprintBound());
+        Footprint f = current.decider.footprintBound().plus(chain.footprintBound()).plus(pending.footprintBound())
+                .plus(snapshots.footprint()).plus(new Footprint(1, limits.maxSnapshotBytes()));
         return previous == null ? f : f.plus(previous.decider.footprintBound());
     }
 
@@ -280,7 +330,8 @@ final class LogDecider implements Decider {
         long header = bounds.maxHeader() + 16;
         long entries = header + limits.maxFetchBytes() + limits.maxEntryBytes()
                 + limits.maxFetchEntries() * (8 + bounds.certificateBytes());
-        return Math.max(header + bounds.inner() + 16, entries);
+        long snapshot = header + 64 + LogEntry.MAX_HASH + bounds.certificateBytes() + Snapshots.CHUNK;
+        return Math.max(Math.max(header + bounds.inner() + 16, entries), snapshot);
     }
 
     @Override
@@ -310,11 +361,15 @@ final class LogDecider implements Decider {
         return peerCertified.getOrDefault(peer, 0L);
     }
 
+    /** {@return the hash of the entry before segment {@code index}'s first, if this node still holds it} */
+    private Optional<byte[]> before(long index) {
+        return chain.hashBefore(index * limits.segmentEntries());
+    }
+
     /** Opens the inner Decider of segment {@code index}, bound to the entry before its first. */
     private Segment open(long index, boolean reload) {
         long start = index * limits.segmentEntries();
-        byte[] before = start == 0 ? new byte[crypto.hashLength()]
-                : chain.entry(start - 1).orElseThrow(() -> new IllegalStateException("no entry before segment")).hash;
+        byte[] before = before(index).orElseThrow(() -> new IllegalStateException("no entry before segment"));
         InstanceId instance = InstanceId.of(crypto.hash(new Encoder().bytes(SEGMENT_TAG.getBytes(
                 StandardCharsets.US_ASCII)).bytes(log.bytes()).i64(index).bytes(before).toByteArray()));
         byte[] namespace = keys.segment(index);
@@ -323,6 +378,10 @@ final class LogDecider implements Decider {
             for (StoredState.Entry e : config.stored().scan(namespace)) {
                 storedKeys.add(e.key());
             }
+        }
+        Committee committee = membership.at(start);
+        if (!committee.contains(self)) {
+            return new Segment(index, start, instance, namespace, new Observer(instance), storedKeys);
         }
         DeciderConfig c = new DeciderConfig(instance, committee, config.key(), crypto,
                 Segment.view(config.stored(), namespace), new InnerApplication(), SeededRandom.mix(config.seed()
@@ -343,6 +402,9 @@ final class LogDecider implements Decider {
         }
         for (Decision d : st.decisions()) {
             decided(s, d);
+        }
+        for (MemberChange c : st.memberChanges()) {
+            innerMemberChange(c);
         }
         st.rejected().ifPresent(out::reject);
     }
@@ -370,8 +432,74 @@ final class LogDecider implements Decider {
         commit(values, null);
     }
 
+    /**
+     * This member wants {@code committee}: it keeps that wish (durably) and votes for it in the current epoch, its
+     * earlier votes still pending dropped; each time the epoch moves on without the wish in force, it votes again.
+     */
+    private void wish(Committee committee) {
+        wish = committee;
+        out.persist().put(keys.kind('W'), Membership.encodeCommittee(committee));
+        voteForWish();
+    }
+
+    private void voteForWish() {
+        pending.dropVotes(Membership.voter(config.key()), out);
+        if (wish == null) {
+            return;
+        }
+        if (wish.equals(membership.latest())) {
+            wish = null;
+            out.persist().delete(keys.kind('W'));
+            return;
+        }
+        pending.add(membership.vote(config.key(), wish, pending.takeRequestId()), out);
+    }
+
+    /**
+     * The inner Decider removed or excluded a member (PARSEC's decided accusation, say): the application hears of it,
+     * and this member votes to take it out of the log's committee too (once per member and run).
+     */
+    private void innerMemberChange(MemberChange c) {
+        out.memberChange(new MemberChange(log, c.member(), c.kind()));
+        Committee latest = membership.latest();
+        if (c.kind() == MemberChange.Kind.ADDED || !latest.contains(c.member()) || latest.size() == 1
+                || !votedOut.add(c.member())) {
+            return;
+        }
+        Map<NodeId, Long> rest = new TreeMap<>(latest.weights());
+        rest.remove(c.member());
+        try {
+            wish(Committee.of(rest));
+        } catch (InvalidMessageException e) {
+            votedOut.remove(c.member()); // pending is full: vote when the inner Decider hands it out again
+        }
+    }
+
+    /** Hands out the members the committee change that took effect with the last commit added and removed. */
+    private void memberChanges(Committee before, Committee after) {
+        if (before.equals(after)) {
+            return;
+        }
+        for (NodeId id : after.members()) {
+            if (!before.contains(id)) {
+                out.memberChange(new MemberChange(log, id, MemberChange.Kind.ADDED));
+            }
+        }
+        for (NodeId id : before.members()) {
+            if (!after.contains(id)) {
+                out.memberChange(new MemberChange(log, id, MemberChange.Kind.REMOVED));
+            }
+        }
+    }
+
     private void commit(List<LogValue> values, byte[] certificate) {
+        Committee before = membership.at(chain.next());
+        long epoch = membership.epoch();
         LogEntry e = chain.commit(values, certificate, out);
+        memberChanges(before, membership.at(chain.next()));
+        if (membership.epoch() != epoch) {
+            voteForWish();
+        }
         pending.committed(e.values(), out);
         long s = segmentOf(chain.next());
         if (s == current.index) {
@@ -400,7 +528,7 @@ final class LogDecider implements Decider {
         List<LogValue> out = new ArrayList<>();
         try {
             for (LogValue v : Batch.decode(batch, limits)) {
-                if (config.application().validate(v.payload())) {
+                if (v.committeeVote() || config.application().validate(v.payload())) {
                     out.add(v);
                 }
             }
@@ -421,6 +549,14 @@ final class LogDecider implements Decider {
                 return;
             }
             if (e.height() < chain.next()) {
+                if (e.height() >= chain.certified()) {
+                    if (!chain.verify(e.height(), crypto.hash(c.entry()), c.certificate())) {
+                        refuse(from, Fault.Kind.FORGED_SIGNATURE, "sent entry " + e.height()
+                                + " with a certificate that does not verify", raw);
+                        return;
+                    }
+                    chain.attach(e.height(), c.entry(), c.certificate(), out); // one we committed, uncertified
+                }
                 continue;
             }
             if (e.height() != chain.next()) {
@@ -444,6 +580,86 @@ final class LogDecider implements Decider {
         }
     }
 
+    /**
+     * Catch-up by snapshot: a chunk of a peer's stable snapshot, which we asked for (a fetch from below the entries it
+     * keeps). The certificate must verify with the committee and carry a digest; the chunks must come in order;
+     * the whole must hash to the digest. Then the log restores it and goes on from its position.
+     */
+    private void snapshotChunk(NodeId from, Wire.Snapshot sn, byte[] raw) {
+        if (sn.position() <= chain.certified() || faults.offenders().contains(from)) {
+            return; // we need it no longer
+        }
+        if (sn.length() > limits.maxSnapshotBytes() || sn.offset() + sn.chunk().length > sn.length()
+                || sn.chunk().length == 0) {
+            refuse(from, Fault.Kind.MALFORMED, "sent a snapshot chunk of " + sn.chunk().length + " bytes at "
+                    + sn.offset() + " of " + sn.length(), raw);
+            return;
+        }
+        byte[] digest;
+        try {
+            digest = Certificates.digest(sn.certificate());
+        } catch (InvalidMessageException e) {
+            digest = new byte[0];
+        }
+        if (digest.length == 0 || !chain.verify(sn.position() - 1, sn.entryHash(), sn.certificate())) {
+            refuse(from, Fault.Kind.FORGED_SIGNATURE, "sent a snapshot at " + sn.position()
+                    + " whose certificate does not verify", raw);
+            return;
+        }
+        Snapshots.Meta m = new Snapshots.Meta(sn.position(), sn.entryHash(), digest, sn.length(), sn.certificate());
+        if (sn.position() <= chain.next()) {
+            chain.certifyThrough(m, out); // we hold its entries, uncertified: the certificate covers them all
+            return;
+        }
+        if (transfer == null || !transfer.same(from, m)) {
+            if (sn.offset() != 0) {
+                return; // a chunk of a transfer given up
+            }
+            transfer = new Transfer(from, m);
+        }
+        if (!transfer.add(sn.offset(), sn.chunk())) {
+            return; // a repeat
+        }
+        if (!transfer.complete()) {
+            fetching = from;
+            fetchAge = 0;
+            out.send(new Outbound(from, Wire.snapshotFetch(chain.header(certifiedBy(from)), m.position(),
+                    transfer.received())));
+            return;
+        }
+        byte[] bytes = transfer.bytes();
+        transfer = null;
+        if (!Arrays.equals(crypto.hash(bytes), digest)) {
+            refuse(from, Fault.Kind.FORGED_SIGNATURE, "sent snapshot bytes that do not hash to the certified digest",
+                    raw);
+            return;
+        }
+        Committee before = membership.at(chain.next());
+        long epoch = membership.epoch();
+        try {
+            chain.install(m, bytes, out);
+            memberChanges(before, membership.at(chain.next()));
+            if (membership.epoch() != epoch) {
+                voteForWish();
+            }
+        } catch (InvalidMessageException e) {
+            refuse(from, Fault.Kind.MALFORMED, "sent a snapshot that does not decode: " + e.getMessage(), raw);
+            return;
+        }
+        pending.dropCommitted(chain.clients(), out);
+        for (Segment s : previous == null ? List.of(current) : List.of(previous, current)) {
+            s.delete(out.persist());
+            s.decider.close();
+        }
+        previous = null;
+        current = open(segmentOf(chain.next()), false);
+        outstanding.forgetBelow(current.index);
+        pending.releaseAll();
+        ownBatches.clear();
+        out.checkpoint(snapshots.checkpoint(m));
+        absorb(current, current.decider.start());
+    }
+
     private void refuse(NodeId from, Fault.Kind kind, String detail, byte[] evidence) {
         fault(new Fault(from, kind, detail, List.of(evidence)));
         out.reject(new InvalidMessageException(kind == Fault.Kind.MALFORMED ? InvalidMessageException.Reason.MALFORMED
@@ -457,9 +673,9 @@ final class LogDecider implements Decider {
     }
 
     private Wire.Message decode(NodeId from, byte[] bytes, boolean request) {
-        if (!committee.contains(from)) {
+        if (!membership.known(from)) {
             out.reject(new InvalidMessageException(InvalidMessageException.Reason.NOT_MEMBER,
-                    from + " is not a member"));
+                    from + " is not a member of the committee in force or the next"));
             return null;
         }
         try {
@@ -485,10 +701,14 @@ final class LogDecider implements Decider {
      * holds).
      */
     private void maybeFetch(NodeId from, Wire.Header h) {
-        if (fetching == null && h.certified() > chain.next() && !faults.offenders().contains(from)) {
+        // the peer certified our first uncertified entry and keeps its vote for it no longer, or votes do not come
+        boolean stuck = h.certified() > chain.certified() && (chain.certified() < h.next() - Chain.VOTES_PER_MESSAGE
+                || stuckTicks > STUCK_TICKS);
+        if (fetching == null && (h.certified() > chain.next() || stuck) && !faults.offenders().contains(from)) {
             fetching = from;
             fetchAge = 0;
-            out.send(new Outbound(from, Wire.fetch(chain.header(certifiedBy(from)), chain.next())));
+            out.send(new Outbound(from, Wire.fetch(chain.header(certifiedBy(from)),
+                    stuck ? chain.certified() : chain.next())));
         }
     }
 
@@ -541,7 +761,7 @@ final class LogDecider implements Decider {
         public boolean validate(byte[] value) {
             try {
                 for (LogValue v : Batch.decode(value, limits)) {
-                    if (!config.application().validate(v.payload())) {
+                    if (!v.committeeVote() && !config.application().validate(v.payload())) {
                         return false;
                     }
                 }
@@ -552,5 +772,7 @@ final class LogDecider implements Decider {
         }
     }
 }
+
+
 
 

@@ -1,17 +1,21 @@
 package dev.bftkit.log;
 
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InvalidMessageException;
+import dev.bftkit.api.codec.Decoder;
 import dev.bftkit.api.spi.Crypto;
 import dev.bftkit.api.spi.Decider;
 import dev.bftkit.api.spi.DeciderConfig;
 import dev.bftkit.api.spi.DeciderProvider;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,9 +52,18 @@ import java.util.Set;
  *       peer for them (at most {@code log.maxFetchEntries} and {@code log.maxFetchBytes} per response) and commits
  *       each one whose certificate verifies and which extends its own head; anything else is refused and recorded
  *       as the peer's fault. A lying peer can make it accept nothing.</li>
+ *   <li><b>Snapshots.</b> The log applies each committed entry to the application's {@link StateMachine} (see
+ *       {@link #withStateMachine}); after every {@code log.checkpointEntries} entries it takes a snapshot of the
+ *       state machine and of its own state, and the commit votes for that entry cover the snapshot's digest, so its
+ *       certificate proves the snapshot too. Once certified, the snapshot is stable: entries more than
+ *       {@code log.retainEntries} below it are deleted, and so is the snapshot before it. A node asked for entries
+ *       it no longer holds sends its stable snapshot instead, in chunks; the asker checks the certificate, then the
+ *       bytes against the digest, restores it, hands out a {@link Checkpoint} and goes on from there.</li>
  *   <li><b>Storage.</b> A segment's inner Decider keeps its state under the segment's own key prefix; the log
  *       deletes it two segments later: the segment before the current one keeps running, since peers still in it
- *       may not finish it without us.</li>
+ *       may not finish it without us. Entries, the stable snapshot and at most the snapshots taken since it are
+ *       stored: a node's disk holds about {@code log.retainEntries} plus the uncertified entries, and two
+ *       snapshots.</li>
  * </ul>
  *
  * <p>Options: {@code log.*} (see the limits below) for the log, every other option for the inner Decider.
@@ -63,6 +76,7 @@ import java.util.Set;
 public final class LogDeciderProvider implements DeciderProvider {
     private final DeciderProvider inner;
     private final Map<String, String> innerDefaults;
+    private final StateMachine.Factory machines;
 
     /**
      * A log over {@code inner}.
@@ -84,14 +98,30 @@ public final class LogDeciderProvider implements DeciderProvider {
      * @throws IllegalArgumentException if {@code inner} is neither one-shot nor an ordered stream of every value
      */
     public LogDeciderProvider(DeciderProvider inner, Map<String, String> innerDefaults) {
+        this(inner, innerDefaults, self -> StateMachine.none());
+    }
+
+    private LogDeciderProvider(DeciderProvider inner, Map<String, String> innerDefaults,
+                               StateMachine.Factory machines) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.innerDefaults = Map.copyOf(innerDefaults);
+        this.machines = Objects.requireNonNull(machines, "machines");
         Set<Capability> c = inner.capabilities();
         if (!c.contains(Capability.ONE_SHOT) && !(c.contains(Capability.ORDERED_STREAM)
                 && c.contains(Capability.DECIDES_SUBMITTED_VALUES))) {
             throw new IllegalArgumentException(inner.name() + " is neither one-shot nor an ordered stream that decides"
                     + " every submitted value");
         }
+    }
+
+    /**
+     * {@return this log, whose Deciders apply every committed entry to a state machine from {@code machines} and take
+     * its snapshots (without one, snapshots hold the log's own state only)}
+     *
+     * @param machines makes each member's state machine, in its initial state, each time the log starts on it
+     */
+    public LogDeciderProvider withStateMachine(StateMachine.Factory machines) {
+        return new LogDeciderProvider(inner, innerDefaults, machines);
     }
 
     static boolean oneShot(DeciderProvider inner) {
@@ -104,10 +134,14 @@ public final class LogDeciderProvider implements DeciderProvider {
         return "log-" + inner.name();
     }
 
-    /** {@return an ordered stream that decides every submitted value; restarts and weights as the inner one} */
+    /**
+     * {@return an ordered stream that decides every submitted value and prunes below certified snapshots; restarts
+     * and weights as the inner one}
+     */
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> c = EnumSet.of(Capability.ORDERED_STREAM, Capability.DECIDES_SUBMITTED_VALUES);
+        Set<Capability> c = EnumSet.of(Capability.ORDERED_STREAM, Capability.DECIDES_SUBMITTED_VALUES,
+                Capability.CHECKPOINTS, Capability.COMMITTEE_CHANGES);
         for (Capability k : List.of(Capability.RESTART_FROM_STORAGE, Capability.WEIGHTED_COMMITTEE)) {
             if (inner.capabilities().contains(k)) {
                 c.add(k);
@@ -121,7 +155,7 @@ public final class LogDeciderProvider implements DeciderProvider {
         Map<String, String> options = new HashMap<>(innerDefaults);
         options.putAll(config.options());
         return new LogDecider(inner, new DeciderConfig(config.instance(), config.committee(), config.key(),
-                config.crypto(), config.stored(), config.application(), config.seed(), options));
+                config.crypto(), config.stored(), config.application(), config.seed(), options), machines);
     }
 
     /**
@@ -137,6 +171,41 @@ public final class LogDeciderProvider implements DeciderProvider {
         }
         return Certificates.verify(committee, crypto, id -> crypto.decodePublicKey(id.bytes()), decision.instance(),
                 decision.position(), crypto.hash(decision.value()), decision.proof());
+    }
+
+    /**
+     * {@inheritDoc} Its proof must be the hash of the entry before its position and that entry's certificate, which
+     * must carry the checkpoint's digest.
+     */
+    @Override
+    public boolean verifyCheckpoint(Committee committee, Crypto crypto, Checkpoint checkpoint) {
+        try {
+            Decoder d = new Decoder(checkpoint.proof());
+            byte[] entryHash = d.bytes(LogEntry.MAX_HASH);
+            byte[] certificate = d.bytes(Integer.MAX_VALUE);
+            d.finish();
+            byte[] digest = Certificates.digest(certificate);
+            return digest.length > 0 && Arrays.equals(digest, checkpoint.digest()) && Certificates.verify(committee,
+                    crypto, id -> crypto.decodePublicKey(id.bytes()), checkpoint.instance(), checkpoint.position() - 1,
+                    entryHash, certificate);
+        } catch (InvalidMessageException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@inheritDoc} A member that submits these bytes signs a vote for {@code next} in the current epoch (see
+     * {@link ReplicatedLog#changeCommittee}); raw submissions that begin as these do are read as such votes.
+     */
+    @Override
+    public Optional<byte[]> committeeChange(Committee next) {
+        return Optional.of(Membership.changeRequest(next));
+    }
+
+    /** {@inheritDoc} The entry before a change names the committee that takes over ({@link LogEntry#nextCommittee}). */
+    @Override
+    public Committee committeeAfter(Committee signedBy, Decision decision) {
+        return LogEntry.of(decision).nextCommittee().orElse(signedBy);
     }
 
     /** {@return the payloads of the entry's fresh values} */

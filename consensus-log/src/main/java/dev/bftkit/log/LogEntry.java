@@ -1,5 +1,6 @@
 package dev.bftkit.log;
 
+import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.codec.Decoder;
@@ -7,18 +8,23 @@ import dev.bftkit.api.codec.Encoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One entry of the log: its height (0, 1, 2…), the hash of the entry before it (all zero bytes before height 0), and
- * the values decided in it, in order. A log {@link Decision}'s value is an entry's {@link #encode() encoding}, its
- * position is the height, and its proof a certificate over the entry's hash; {@link #of(Decision)} reads it back.
+ * One entry of the log: its height (0, 1, 2…), the hash of the entry before it (all zero bytes before height 0), the
+ * values decided in it, in order, and, on the last entry before a committee change takes effect, the committee that
+ * decides and certifies the entries after it. A log {@link Decision}'s value is an entry's {@link #encode()
+ * encoding}, its position is the height, and its proof a certificate over the entry's hash by the committee in force
+ * at that height; {@link #of(Decision)} reads it back.
  *
  * @param height the entry's height
  * @param previous the hash of the entry at {@code height - 1}
  * @param values the values, each marked fresh or repeated
+ * @param nextCommittee the committee in force from the next height on, when it changes there
  */
-public record LogEntry(long height, byte[] previous, List<LogValue> values) {
-    static final int VERSION = 1;
+public record LogEntry(long height, byte[] previous, List<LogValue> values, Optional<Committee> nextCommittee) {
+    static final int VERSION = 2;
     /** The longest hash an entry refers to, in bytes. */
     static final int MAX_HASH = 64;
 
@@ -28,9 +34,11 @@ public record LogEntry(long height, byte[] previous, List<LogValue> values) {
      * @param height 0 or more
      * @param previous the previous entry's hash
      * @param values the values
+     * @param nextCommittee the committee in force from the next height on, if it changes there
      * @throws IllegalArgumentException if the height is negative or the hash is empty or too long
      */
     public LogEntry {
+        Objects.requireNonNull(nextCommittee, "nextCommittee");
         if (height < 0) {
             throw new IllegalArgumentException("height must be 0 or more");
         }
@@ -41,17 +49,28 @@ public record LogEntry(long height, byte[] previous, List<LogValue> values) {
         values = List.copyOf(values);
     }
 
+    /**
+     * An entry after which the committee stays as it is.
+     *
+     * @param height 0 or more
+     * @param previous the previous entry's hash
+     * @param values the values
+     */
+    public LogEntry(long height, byte[] previous, List<LogValue> values) {
+        this(height, previous, values, Optional.empty());
+    }
+
     /** {@return a copy of the previous entry's hash} */
     @Override
     public byte[] previous() {
         return previous.clone();
     }
 
-    /** {@return the fresh values' payloads, in order: what an application applies} */
+    /** {@return the fresh values' payloads, in order, but for committee votes: what an application applies} */
     public List<byte[]> freshPayloads() {
         List<byte[]> out = new ArrayList<>();
         for (LogValue v : values) {
-            if (v.fresh()) {
+            if (v.fresh() && !v.committeeVote()) {
                 out.add(v.payload());
             }
         }
@@ -68,6 +87,8 @@ public record LogEntry(long height, byte[] previous, List<LogValue> values) {
         for (LogValue v : values) {
             v.encode(e, true);
         }
+        e.bool(nextCommittee.isPresent());
+        nextCommittee.ifPresent(c -> e.bytes(Membership.encodeCommittee(c)));
         return e.toByteArray();
     }
 
@@ -111,14 +132,16 @@ public record LogEntry(long height, byte[] previous, List<LogValue> values) {
         for (int i = 0; i < n; i++) {
             values.add(LogValue.decode(d, maxPayload, true));
         }
+        Optional<Committee> next = d.bool() ? Optional.of(Membership.decodeCommittee(
+                d.bytes(Membership.MAX_MEMBERS * 80 + 16))) : Optional.empty();
         d.finish();
-        return new LogEntry(height, previous, values);
+        return new LogEntry(height, previous, values, next);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof LogEntry e && height == e.height && Arrays.equals(previous, e.previous)
-                && values.equals(e.values);
+                && values.equals(e.values) && nextCommittee.equals(e.nextCommittee);
     }
 
     @Override

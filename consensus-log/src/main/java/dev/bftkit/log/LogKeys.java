@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where the log keeps its state in the node's storage, all under one prefix made of {@code "log"} and the log's
- * instance id: {@code E} + height (entries), {@code P} + sequence (pending values), {@code N} (counters) and
- * {@code I} + segment (each inner Decider's own keys).
+ * instance id: {@code E} + height (entries), {@code F} (the lowest entry kept), {@code P} + sequence (pending
+ * values), {@code N} (counters), {@code W} (the committee this member asked for, until it is in force), {@code C}
+ * + position (a snapshot's record), {@code S} + position + chunk (its bytes) and {@code I} + segment (each inner
+ * Decider's own keys).
  */
 final class LogKeys {
     private final byte[] prefix;
@@ -26,6 +28,16 @@ final class LogKeys {
 
     byte[] segment(long index) {
         return numbered('I', index);
+    }
+
+    /** {@return the key of a snapshot's record: its digest, size, entry hash and certificate} */
+    byte[] snapshot(long position) {
+        return numbered('C', position);
+    }
+
+    /** {@return the key of one chunk of a snapshot's bytes} */
+    byte[] snapshotChunk(long position, int chunk) {
+        return new Encoder(prefix.length + 13).raw(prefix).u8('S').i64(position).i32(chunk).toByteArray();
     }
 
     byte[] kind(char kind) {

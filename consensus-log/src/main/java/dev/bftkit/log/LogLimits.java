@@ -20,9 +20,15 @@ import java.util.Map;
  *     one entry is always sent)
  * @param maxClients the most clients whose request ids the log remembers ({@code log.maxClients}, 65,536); the one
  *     that committed least recently is forgotten first
+ * @param checkpointEntries how many entries apart the log takes a snapshot ({@code log.checkpointEntries}, 1,024; a
+ *     multiple of {@code segmentEntries}): the state after heights {@code 0 .. k·checkpointEntries - 1}
+ * @param retainEntries how many entries below its last certified snapshot a node keeps for peers catching up
+ *     ({@code log.retainEntries}, 1,024); a peer further behind restores the snapshot
+ * @param maxSnapshotBytes the largest snapshot, with the log's own state ({@code log.maxSnapshotBytes}, 64 MiB)
  */
 record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int maxPendingValues, long maxPendingBytes,
-                 int segmentEntries, int maxFetchEntries, long maxFetchBytes, int maxClients) {
+                 int segmentEntries, int maxFetchEntries, long maxFetchBytes, int maxClients, int checkpointEntries,
+                 int retainEntries, int maxSnapshotBytes) {
 
     /** The option names, all under {@code log.}. */
     static final String PREFIX = "log.";
@@ -46,10 +52,17 @@ record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int m
                 oneShot ? 1 : intOption(options, "log.segmentEntries", 64, 1),
                 intOption(options, "log.maxFetchEntries", 64, 1),
                 longOption(options, "log.maxFetchBytes", 8L << 20, 1),
-                intOption(options, "log.maxClients", 65_536, 1));
+                intOption(options, "log.maxClients", 65_536, 1),
+                intOption(options, "log.checkpointEntries", 1024, 1),
+                intOption(options, "log.retainEntries", 1024, 0),
+                intOption(options, "log.maxSnapshotBytes", 64 << 20, 1024));
         if (l.maxValueBytes > l.maxBatchBytes - 128) {
             throw new IllegalArgumentException("log.maxValueBytes (" + l.maxValueBytes
                     + ") must leave room in log.maxBatchBytes (" + l.maxBatchBytes + ")");
+        }
+        if (l.checkpointEntries % l.segmentEntries != 0) {
+            throw new IllegalArgumentException("log.checkpointEntries (" + l.checkpointEntries
+                    + ") must be a multiple of log.segmentEntries (" + l.segmentEntries + ")");
         }
         return l;
     }
@@ -70,6 +83,11 @@ record LogLimits(int maxValueBytes, int maxBatchValues, int maxBatchBytes, int m
             throw new IllegalArgumentException("option " + name + " must be at least " + min + ", got " + v);
         }
         return v;
+    }
+
+    /** {@return true if the log takes a snapshot after the entry at {@code height}} */
+    boolean checkpointAfter(long height) {
+        return (height + 1) % checkpointEntries == 0;
     }
 
     /** {@return the largest entry, encoded: a full batch with its marks and header} */

@@ -81,6 +81,11 @@ public record LogValue(byte[] client, long request, byte[] payload, boolean fres
     }
 
     /** {@return the client and request id, as a key} */
+    /** {@return true if this is a member's vote for a committee change (the log reads it; applications skip it)} */
+    boolean committeeVote() {
+        return Membership.isVote(client);
+    }
+
     RequestKey key() {
         return new RequestKey(client, request);
     }

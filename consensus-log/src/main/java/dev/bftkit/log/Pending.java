@@ -7,6 +7,8 @@ import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.Step;
 import dev.bftkit.api.spi.StoredState;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -138,6 +140,30 @@ final class Pending {
         for (LogValue v : values) {
             Item it = items.remove(v.key());
             if (it != null) {
+                bytes -= it.value.size();
+                out.persist().delete(keys.pending(it.seq));
+            }
+        }
+    }
+
+    /** Forgets, and deletes from storage, the pending values of client {@code client} (this member's old votes). */
+    void dropVotes(byte[] client, Step.Builder out) {
+        for (Iterator<Item> i = items.values().iterator(); i.hasNext(); ) {
+            Item it = i.next();
+            if (Arrays.equals(it.value.client(), client)) {
+                i.remove();
+                bytes -= it.value.size();
+                out.persist().delete(keys.pending(it.seq));
+            }
+        }
+    }
+
+    /** Forgets, and deletes from storage, the pending values a restored snapshot's client table holds committed. */
+    void dropCommitted(ClientTable clients, Step.Builder out) {
+        for (Iterator<Item> i = items.values().iterator(); i.hasNext(); ) {
+            Item it = i.next();
+            if (!clients.fresh(it.value.client(), it.value.request())) {
+                i.remove();
                 bytes -= it.value.size();
                 out.persist().delete(keys.pending(it.seq));
             }

@@ -1,5 +1,6 @@
 package dev.bftkit.log;
 
+import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.runtime.Node;
 import dev.bftkit.runtime.NodeAssembly;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +48,8 @@ public final class ReplicatedLog implements AutoCloseable {
     private final int maxOutstanding;
     private final ConcurrentLinkedQueue<LogValue> queue = new ConcurrentLinkedQueue<>();
     private final Map<LogValue.RequestKey, CompletableFuture<LogPosition>> waiting = new ConcurrentHashMap<>();
+    /** Committees asked for, each with the future that completes once it is in force. */
+    private final List<Map.Entry<Committee, CompletableFuture<Long>>> committees = new CopyOnWriteArrayList<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean flushing = new AtomicBoolean();
 
@@ -56,6 +60,7 @@ public final class ReplicatedLog implements AutoCloseable {
         this.limits = limits;
         this.maxOutstanding = limits.maxPendingValues();
         new SecureRandom().nextBytes(client);
+        client[0] |= 1; // ids that start with a zero byte are the log's own
         node.decisions().subscribe(new Matcher());
     }
 
@@ -68,7 +73,7 @@ public final class ReplicatedLog implements AutoCloseable {
      * @return the running log
      */
     public static ReplicatedLog start(NodeAssembly assembly) {
-        LogLimits limits = LogLimits.of(assembly.options(), false);
+        LogLimits limits = LogLimits.of(assembly.options(), true); // its value bounds only
         return new ReplicatedLog(assembly.option("log.clientRequests", "true").start(), limits);
     }
 
@@ -93,7 +98,37 @@ public final class ReplicatedLog implements AutoCloseable {
      * @return a future that completes with the position where the log first holds this request
      */
     public CompletableFuture<LogPosition> append(byte[] clientId, long request, byte[] value) {
-        LogValue v = new LogValue(clientId, request, value, true);
+        if (clientId.length > 0 && clientId[0] == 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "client ids that start with a zero byte are the log's own"));
+        }
+        return submit(new LogValue(clientId, request, value, true), new LogValue.RequestKey(clientId, request));
+    }
+
+    /**
+     * Votes, as this member, for the log's next committee. The change takes effect once members holding a
+     * supermajority of the committee in force voted for the same committee in the same epoch (each member's operator
+     * calls this on its own member): at the first segment start after the entry that completed the vote (the next
+     * height over a one-shot algorithm), and the entry before that height names the new committee
+     * ({@link LogEntry#nextCommittee()}). The member keeps voting for {@code next} in each new epoch until it is in
+     * force, or until it is asked for another committee (the last call wins). A member added must be among the
+     * node's peers (its address known to the transport); it then joins by catching up. A member removed no longer
+     * decides or certifies, and its messages are refused.
+     *
+     * @param next the committee wanted, 1 to 1,024 members
+     * @return a future that completes with the height from which {@code next} is in force, when this member commits
+     *     the entry that names it
+     */
+    public CompletableFuture<Long> changeCommittee(Committee next) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        committees.add(Map.entry(next, f));
+        node.submit(Membership.changeRequest(next));
+        return f;
+    }
+
+    /** Queues {@code v}; the future completes when the entry holding the request {@code awaited} commits. */
+    private CompletableFuture<LogPosition> submit(LogValue v, LogValue.RequestKey awaited) {
+        byte[] value = v.payload();
         CompletableFuture<LogPosition> f = new CompletableFuture<>();
         if (value.length > limits.maxValueBytes()) {
             f.completeExceptionally(new IllegalArgumentException("a value of " + value.length
@@ -105,7 +140,7 @@ public final class ReplicatedLog implements AutoCloseable {
             f.completeExceptionally(new IllegalStateException(maxOutstanding + " appends are waiting to commit"));
             return f;
         }
-        CompletableFuture<LogPosition> earlier = waiting.putIfAbsent(v.key(), f);
+        CompletableFuture<LogPosition> earlier = waiting.putIfAbsent(awaited, f);
         if (earlier != null) {
             outstanding.decrementAndGet();
             return earlier;
@@ -139,7 +174,11 @@ public final class ReplicatedLog implements AutoCloseable {
         return Math.max(1, limits.maxPendingBytes() / 4);
     }
 
-    /** {@return every committed entry in order, from height 0, each with its decision (the certificate)} */
+    /**
+     * {@return every committed entry in order, each with its decision (the certificate): from height 0, or, on a
+     * member that restored a snapshot (after a restart once its log pruned, or to catch up), from the snapshot's
+     * height; the {@link StateMachine} holds the state of the entries before it}
+     */
     public Flow.Publisher<Committed> entries() {
         return subscriber -> node.decisions().subscribe(new Flow.Subscriber<>() {
             @Override
@@ -206,7 +245,10 @@ public final class ReplicatedLog implements AutoCloseable {
 
         @Override
         public void onNext(Decision d) {
-            List<LogValue> values = LogEntry.of(d).values();
+            LogEntry entry = LogEntry.of(d);
+            entry.nextCommittee().ifPresent(c -> committees.removeIf(w -> w.getKey().equals(c)
+                    && w.getValue().complete(entry.height() + 1)));
+            List<LogValue> values = entry.values();
             for (int i = 0; i < values.size(); i++) {
                 CompletableFuture<LogPosition> f = waiting.remove(values.get(i).key());
                 if (f != null) {

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * The log's messages. Every one starts with a {@link Header}: the sender's next height, how many entries it has
  * certified, and its commit votes the receiver may lack. Requests: {@link Inner} (the inner Decider's request for one
- * segment) and {@link Fetch} (certified entries from a height). Responses: {@link Inner}, {@link Status} (the
- * segment asked about is not served here: too old or not begun) and {@link Entries}.
+ * segment), {@link Fetch} (certified entries from a height) and {@link SnapshotFetch} (a chunk of a snapshot).
+ * Responses: {@link Inner}, {@link Status} (the segment asked about is not served here: too old or not begun),
+ * {@link Entries} and {@link Snapshot} (the answer to a fetch from below the entries a node keeps).
  */
 final class Wire {
     static final int VERSION = 1;
@@ -19,6 +20,8 @@ final class Wire {
     static final int INNER_RESPONSE = 3;
     static final int STATUS = 4;
     static final int ENTRIES = 5;
+    static final int SNAPSHOT_FETCH = 6;
+    static final int SNAPSHOT = 7;
     /** The most commit votes one message carries. */
     static final int MAX_VOTES = 16;
 
@@ -30,7 +33,7 @@ final class Wire {
     }
 
     /** A log message. */
-    sealed interface Message permits Inner, Fetch, Status, Entries {
+    sealed interface Message permits Inner, Fetch, Status, Entries, SnapshotFetch, Snapshot {
         Header header();
     }
 
@@ -48,6 +51,18 @@ final class Wire {
 
     /** Certified entries, consecutive, from the height asked. */
     record Entries(Header header, List<Certified> entries) implements Message {
+    }
+
+    /** Asks for the bytes from {@code offset} of the snapshot at {@code position}. */
+    record SnapshotFetch(Header header, long position, long offset) implements Message {
+    }
+
+    /**
+     * A chunk of the sender's stable snapshot, with what proves it: the snapshot stands for the entries below
+     * {@code position}, the last of which has hash {@code entryHash} and the certificate (carrying the digest).
+     */
+    record Snapshot(Header header, long position, byte[] entryHash, byte[] certificate, long length, long offset,
+                    byte[] chunk) implements Message {
     }
 
     /** An entry's encoding and its certificate. */
@@ -74,6 +89,15 @@ final class Wire {
         return header(Encoder.message(VERSION, STATUS), h).i64(segment).toByteArray();
     }
 
+    static byte[] snapshotFetch(Header h, long position, long offset) {
+        return header(Encoder.message(VERSION, SNAPSHOT_FETCH), h).i64(position).i64(offset).toByteArray();
+    }
+
+    static byte[] snapshot(Header h, Snapshots.Meta m, long offset, byte[] chunk) {
+        return header(Encoder.message(VERSION, SNAPSHOT), h).i64(m.position()).bytes(m.entryHash())
+                .bytes(m.certificate()).i64(m.length()).i64(offset).bytes(chunk).toByteArray();
+    }
+
     static byte[] entries(Header h, List<Certified> entries) {
         Encoder e = header(Encoder.message(VERSION, ENTRIES), h).i32(entries.size());
         for (Certified c : entries) {
@@ -98,8 +122,8 @@ final class Wire {
     static Message decode(byte[] bytes, boolean request, Bounds b) {
         Decoder d = Decoder.message(bytes, VERSION);
         int kind = d.kind();
-        boolean isRequest = kind == INNER_REQUEST || kind == FETCH;
-        if (kind < INNER_REQUEST || kind > ENTRIES) {
+        boolean isRequest = kind == INNER_REQUEST || kind == FETCH || kind == SNAPSHOT_FETCH;
+        if (kind < INNER_REQUEST || kind > SNAPSHOT) {
             throw d.unknownKind("log message");
         }
         if (isRequest != request) {
@@ -112,6 +136,10 @@ final class Wire {
             case INNER_REQUEST, INNER_RESPONSE -> new Inner(h, d.nonNegative("segment"), d.bytes(b.inner()));
             case FETCH -> new Fetch(h, d.nonNegative("height"));
             case STATUS -> new Status(h, d.nonNegative("segment"));
+            case SNAPSHOT_FETCH -> new SnapshotFetch(h, d.nonNegative("position"), d.nonNegative("offset"));
+            case SNAPSHOT -> new Snapshot(h, d.nonNegative("position"), d.bytes(LogEntry.MAX_HASH),
+                    d.bytes((int) Math.min(Integer.MAX_VALUE, b.certificateBytes())), d.nonNegative("length"),
+                    d.nonNegative("offset"), d.bytes(Snapshots.CHUNK));
             default -> new Entries(h, decodeEntries(d, b));
         };
         d.finish();

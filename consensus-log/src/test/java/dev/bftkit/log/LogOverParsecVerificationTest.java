@@ -9,17 +9,20 @@ import java.util.Map;
 
 /**
  * The log over PARSEC passes the kit's log verification: every Decider rule, the log rules, and a lying catch-up peer. PARSEC
- * runs in its single-vote mode (each node's batches are its own votes) with short segments, so runs cross several.
+ * runs in its single-vote mode (each node's batches are its own votes) with short segments, small batches and frequent
+ * snapshots, so runs cross many segments, prune their entries, and catch up by snapshot.
  */
 class LogOverParsecVerificationTest extends LogVerification {
     @Override
     protected DeciderProvider provider() {
-        return new LogDeciderProvider(Plugins.decider("parsec"));
+        return new LogDeciderProvider(Plugins.decider("parsec")).withStateMachine(self -> new HashingStateMachine());
     }
 
     @Override
     protected Map<String, String> options() {
-        return Map.of("parsec.mode", "single", "log.segmentEntries", "2");
+        return Map.of("parsec.mode", "single", "log.segmentEntries", "2", "log.checkpointEntries", "2",
+                "log.retainEntries", "0",
+                "log.maxBatchValues", "4");
     }
 
     /** The log's own strategy: a peer that lies to members catching up. */

@@ -1,6 +1,8 @@
 package dev.bftkit.runtime;
 
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Decision;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.Fault;
 import dev.bftkit.api.InvalidMessageException;
@@ -49,6 +51,23 @@ public final class Driver {
          * @param decision the decision
          */
         void decided(Decision decision);
+
+        /**
+         * The Decider restored its state from a snapshot standing for every position below the checkpoint's; its
+         * next decision is at that position. Called before the decisions of the same step.
+         *
+         * @param checkpoint the snapshot's checkpoint
+         */
+        default void restored(Checkpoint checkpoint) {
+        }
+
+        /**
+         * The Decider decided a member change. Called after the decisions of the same step.
+         *
+         * @param change the change
+         */
+        default void memberChanged(MemberChange change) {
+        }
 
         /**
          * One input asked for more than {@link #MAX_OUTBOUND_PER_INPUT} requests; the rest were dropped.
@@ -215,9 +234,16 @@ public final class Driver {
         if (send.size() > MAX_OUTBOUND_PER_INPUT) {
             host.outboundCapped(MAX_OUTBOUND_PER_INPUT);
         }
+        if (step.checkpoint().isPresent()) {
+            assertDurable("a checkpoint");
+            host.restored(step.checkpoint().get());
+        }
         for (Decision d : step.decisions()) {
             assertDurable("a decision");
             host.decided(d);
+        }
+        for (MemberChange c : step.memberChanges()) {
+            host.memberChanged(c);
         }
         if (!step.faults().isEmpty()) {
             host.faulted(step.faults());

@@ -1,9 +1,11 @@
 package dev.bftkit.runtime;
 
 import dev.bftkit.api.BftException;
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
 import dev.bftkit.api.InstanceId;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.StorageException;
@@ -78,6 +80,20 @@ public final class Node implements AutoCloseable {
             }
 
             @Override
+            public void restored(Checkpoint checkpoint) {
+                LOG.log(Level.INFO, "restored from a snapshot: the next decision is at position {0}",
+                        checkpoint.position());
+                listen(() -> config.listener().onCheckpoint(checkpoint));
+            }
+
+            @Override
+            public void memberChanged(MemberChange change) {
+                LOG.log(Level.INFO, "member {0} {1}", change.member(), change.kind().name().toLowerCase(
+                        java.util.Locale.ROOT));
+                listen(() -> config.listener().onMemberChange(change));
+            }
+
+            @Override
             public void outboundCapped(int max) {
                 LOG.log(Level.WARNING, "Decider asked for more than {0} requests after one input; the rest wait", max);
             }
@@ -123,6 +139,11 @@ public final class Node implements AutoCloseable {
      */
     public CompletableFuture<Decision> decide() {
         return first.copy();
+    }
+
+    /** {@return this node's id} */
+    public NodeId self() {
+        return transport.self();
     }
 
     /** {@return every decision in order, replayed from the oldest retained one to each new subscriber} */

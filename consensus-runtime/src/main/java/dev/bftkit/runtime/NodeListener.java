@@ -1,6 +1,8 @@
 package dev.bftkit.runtime;
 
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Decision;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.NodeId;
 
 /**
@@ -24,6 +26,23 @@ public interface NodeListener {
      * @param decision the decision
      */
     default void onDecision(Decision decision) {
+    }
+
+    /**
+     * The Decider restored its state from a snapshot standing for every position below the checkpoint's: the
+     * decisions below it are not handed out, and the next is at its position.
+     *
+     * @param checkpoint the snapshot's checkpoint
+     */
+    default void onCheckpoint(Checkpoint checkpoint) {
+    }
+
+    /**
+     * The Decider decided that a member was added, removed, or excluded as an offender.
+     *
+     * @param change the change
+     */
+    default void onMemberChange(MemberChange change) {
     }
 
     /**

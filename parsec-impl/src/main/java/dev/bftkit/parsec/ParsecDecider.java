@@ -9,6 +9,7 @@ import dev.bftkit.api.FaultLog;
 import dev.bftkit.api.InstanceId;
 import dev.bftkit.api.InvalidMessageException;
 import dev.bftkit.api.InvalidMessageException.Reason;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.SeededRandom;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.bftkit.parsec.GraphState.ObservationInfo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,8 @@ final class ParsecDecider implements Decider, GraphView {
     private final SeededRandom random;
     private final Map<NodeId, PublicKey> keys = new HashMap<>();
     private final ArrayDeque<Decision> ready = new ArrayDeque<>();
+    /** Decided additions, removals and exclusions of members, not yet handed out. */
+    private final ArrayDeque<MemberChange> changes = new ArrayDeque<>();
     private final ParsecCore core;
     /** Events below this index are in an earlier step's writes. */
     private int persisted;
@@ -121,6 +125,9 @@ final class ParsecDecider implements Decider, GraphView {
                         ready.add(new Decision(instance, positions++, o.payload(), WireCodec.encodeProof(
                                 b.key().isSingle(), b.proofs())));
                     }
+                }
+                for (ObservationKey key : keys) {
+                    memberChange(core.observations.get(key));
                 }
             }
         };
@@ -215,6 +222,18 @@ final class ParsecDecider implements Decider, GraphView {
         return new Encoder(prefix.length + 5).raw(prefix).u8(EVENTS).i32(index).toByteArray();
     }
 
+    /** Queues the member change a decided observation makes, if it makes one (accusations make no block). */
+    private void memberChange(ObservationInfo info) {
+        Observation o = info == null ? null : info.observation;
+        if (o instanceof Observation.Add a) {
+            changes.add(new MemberChange(instance, a.peer(), MemberChange.Kind.ADDED));
+        } else if (o instanceof Observation.Remove r) {
+            changes.add(new MemberChange(instance, r.peer(), MemberChange.Kind.REMOVED));
+        } else if (o instanceof Observation.Accusation a) {
+            changes.add(new MemberChange(instance, a.offender(), MemberChange.Kind.EXCLUDED));
+        }
+    }
+
     /**
      * This input's step: the decisions reached so far, then at most one gossip request (due after a vote, a tick with
      * observations not yet decided, or an adversary's signing), then every event inserted since the last step (the
@@ -223,6 +242,9 @@ final class ParsecDecider implements Decider, GraphView {
     private Step step(Step.Builder out) {
         for (Decision d = ready.poll(); d != null; d = ready.poll()) {
             out.decide(d);
+        }
+        for (MemberChange c = changes.poll(); c != null; c = changes.poll()) {
+            out.memberChange(c);
         }
         Outbound gossip = gossip();
         if (unwrittenSetup != null) {

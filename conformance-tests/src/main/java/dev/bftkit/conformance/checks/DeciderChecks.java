@@ -285,6 +285,7 @@ public final class DeciderChecks {
         Scenario s = rule.factory().build(n, seed);
         SimulationResult r = new Simulator(provider, crypto, s, options).run();
         List<String> violations = new ArrayList<>(r.violations());
+        violations.addAll(LogRules.expectations(rule.id(), s, r));
         for (Adversary a : adversaries) {
             if (rule.id().equals("required_adversary_" + a.name()) && a.accountable()) {
                 for (int i : s.byzantine().keySet()) {

@@ -2,6 +2,7 @@ package dev.bftkit.conformance.sim;
 
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FaultLog;
+import dev.bftkit.api.MemberChange;
 import dev.bftkit.api.NodeId;
 import dev.bftkit.api.Outbound;
 import dev.bftkit.api.spi.Decider;
@@ -11,6 +12,8 @@ import dev.bftkit.api.spi.Storage;
 import dev.bftkit.runtime.Driver;
 import dev.bftkit.runtime.TickClock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +27,7 @@ public final class DrivenDecider implements AutoCloseable {
     private final Driver driver;
     private final ArrayDeque<Outbound> outbox = new ArrayDeque<>();
     private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
+    private final List<MemberChange> memberChanges = new ArrayList<>();
 
     /**
      * Drives a Decider and carries out its {@link Decider#start()}.
@@ -43,8 +47,18 @@ public final class DrivenDecider implements AutoCloseable {
             public void decided(Decision decision) {
                 decisions.add(decision);
             }
+
+            @Override
+            public void memberChanged(MemberChange change) {
+                memberChanges.add(change);
+            }
         });
         driver.start();
+    }
+
+    /** {@return every member change the Decider handed out so far, in order} */
+    public List<MemberChange> memberChanges() {
+        return List.copyOf(memberChanges);
     }
 
     /** {@return the Decider, for reads} */

@@ -25,11 +25,12 @@ import java.util.TreeMap;
  * @param maxTicks the run stops after this many ticks of the base clock (or, in liveness mode, this many after
  *     healing) if not everyone has decided
  * @param values how many values each honest node submits (ordered-stream deciders)
+ * @param committeeChanges committee changes the honest members vote for, in time order
  */
 public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, double tickGrowth,
                        double maxDriftPercent, NetworkModel network, List<Partition> partitions,
                        List<CrashPlan> crashes, Map<Integer, Behaviour> byzantine, long healAtMs, int maxTicks,
-                       int values) {
+                       int values, List<CommitteeChange> committeeChanges) {
 
     /**
      * Validates, and copies the array and collections. {@link #builder(int, long)} fills in the defaults.
@@ -51,6 +52,7 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
      *     this many after healing) unless every node has decided before
      * @param values how many values each honest node submits at the start; ordered-stream Deciders that decide
      *     submitted values must decide them all
+     * @param committeeChanges the committee changes the honest members vote for; no nulls
      * @throws NullPointerException if {@code weights}, {@code partitions}, {@code crashes} or {@code byzantine} is
      *     null, or holds a null partition, crash or index
      * @throws IllegalArgumentException if {@code nodes} is less than 1, the weights do not match the nodes, or a
@@ -66,12 +68,45 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
         }
         partitions = List.copyOf(partitions);
         crashes = List.copyOf(crashes);
+        committeeChanges = List.copyOf(committeeChanges);
+        for (CommitteeChange c : committeeChanges) {
+            for (int i : c.members()) {
+                if (i < 0 || i >= nodes) {
+                    throw new IllegalArgumentException("committee member index " + i + " out of range");
+                }
+            }
+        }
         byzantine = Collections.unmodifiableMap(new TreeMap<>(byzantine));
         for (int i : byzantine.keySet()) {
             if (i < 0 || i >= nodes) {
                 throw new IllegalArgumentException("byzantine node index " + i + " out of range");
             }
         }
+    }
+
+    /**
+     * A scenario without committee changes.
+     *
+     * @param nodes the committee size, at least 1
+     * @param weights each node's voting weight
+     * @param seed the seed
+     * @param tickStartMs the first tick's length
+     * @param tickGrowth the factor each tick grows by
+     * @param maxDriftPercent the clock drift
+     * @param network the network model while faults last
+     * @param partitions the partitions
+     * @param crashes the crashes and restarts
+     * @param byzantine the Byzantine nodes
+     * @param healAtMs when the network heals, or -1
+     * @param maxTicks the tick budget
+     * @param values values per honest node
+     */
+    public Scenario(int nodes, long[] weights, long seed, long tickStartMs, double tickGrowth,
+                    double maxDriftPercent, NetworkModel network, List<Partition> partitions,
+                    List<CrashPlan> crashes, Map<Integer, Behaviour> byzantine, long healAtMs, int maxTicks,
+                    int values) {
+        this(nodes, weights, seed, tickStartMs, tickGrowth, maxDriftPercent, network, partitions, crashes, byzantine,
+                healAtMs, maxTicks, values, List.of());
     }
 
     /**
@@ -98,7 +133,7 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
      */
     public Scenario withSeed(long newSeed) {
         return new Scenario(nodes, weights, newSeed, tickStartMs, tickGrowth, maxDriftPercent, network, partitions,
-                crashes, byzantine, healAtMs, maxTicks, values);
+                crashes, byzantine, healAtMs, maxTicks, values, committeeChanges);
     }
 
     /** {@return a short description for reports} */
@@ -113,6 +148,9 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
             sb.append(" crashes=").append(crashes.size());
         }
         byzantine.forEach((i, b) -> sb.append(" byz[").append(i).append("]=").append(b.name()));
+        for (CommitteeChange c : committeeChanges) {
+            sb.append(" committee@").append(c.atMs()).append("ms=").append(c.members());
+        }
         sb.append(livenessMode() ? " mode=liveness heal@" + healAtMs + "ms" : " mode=safety");
         return sb.toString();
     }
@@ -128,6 +166,7 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
         private NetworkModel network = NetworkModel.CLEAN;
         private final List<Partition> partitions = new ArrayList<>();
         private final List<CrashPlan> crashes = new ArrayList<>();
+        private final List<CommitteeChange> committeeChanges = new ArrayList<>();
         private final Map<Integer, Behaviour> byzantine = new TreeMap<>();
         private long healAtMs = -1;
         private int maxTicks = 100;
@@ -277,10 +316,21 @@ public record Scenario(int nodes, long[] weights, long seed, long tickStartMs, d
             return this;
         }
 
+        /**
+         * Adds a committee change the honest members vote for.
+         *
+         * @param c when, and which members
+         * @return this builder
+         */
+        public Builder committeeChange(CommitteeChange c) {
+            committeeChanges.add(c);
+            return this;
+        }
+
         /** {@return the scenario} */
         public Scenario build() {
             return new Scenario(nodes, weights, seed, tickStartMs, tickGrowth, drift, network, partitions, crashes,
-                    byzantine, healAtMs, maxTicks, values);
+                    byzantine, healAtMs, maxTicks, values, committeeChanges);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bftkit.conformance.sim;
 
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Decision;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,13 @@ import java.util.Map;
  * @param faultEntries total fault-log entries across honest nodes
  * @param accused node index → the kinds of fault some honest node's fault log names it for
  * @param violations broken invariants, each in words; empty when the run was correct
+ * @param checkpoints honest node index → the checkpoints it restored (to catch up, or after a restart), in order
  */
 public record SimulationResult(Scenario scenario, long traceHash, Map<Integer, List<Decision>> decisions,
                                Map<Integer, Long> decideTimeMs, Map<Integer, Long> decideTick, long requests,
                                long responses, long bytes, long endMs, long faultEntries,
                                Map<Integer, java.util.Set<dev.bftkit.api.Fault.Kind>> accused,
-                               List<String> violations) {
+                               List<String> violations, Map<Integer, List<Checkpoint>> checkpoints) {
 
     /** {@return true if no invariant broke} */
     public boolean ok() {

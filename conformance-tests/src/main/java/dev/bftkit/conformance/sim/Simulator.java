@@ -1,6 +1,7 @@
 package dev.bftkit.conformance.sim;
 
 import dev.bftkit.api.BftException;
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import dev.bftkit.api.FatalConsensusException;
@@ -18,6 +19,7 @@ import dev.bftkit.api.spi.DeciderProvider;
 import dev.bftkit.api.spi.Footprint;
 import dev.bftkit.api.spi.GraphView;
 import dev.bftkit.api.spi.SigningKey;
+import dev.bftkit.api.spi.Step;
 import dev.bftkit.api.spi.Storage;
 import dev.bftkit.api.spi.StoredState;
 import dev.bftkit.conformance.adversary.Behaviour;
@@ -88,6 +90,7 @@ public final class Simulator {
     private static final int TIMEOUT = 4;
     private static final int CRASH = 5;
     private static final int RESTART = 6;
+    private static final int COMMITTEE = 7;
     /**
      * The longest one honest Decider call may take, in wall-clock milliseconds. A call that takes longer is reported
      * as a violation: a Decider must never block its driver (this bound catches hangs and runaway work, not speed).
@@ -116,6 +119,13 @@ public final class Simulator {
         }
     }
 
+    /** The first honest checkpoint at each position: every later one must name the same snapshot. */
+    private final Map<Long, Checkpoint> checkpoints = new HashMap<>();
+    /** The first honest decision at each position, as they happen: what a node's checkpoints stand for. */
+    private final TreeMap<Long, Decision> firstDecided = new TreeMap<>();
+    /** The committee that signs each position, from 0, as far as {@link #committeeAt} followed the decisions. */
+    private final List<Committee> signers = new ArrayList<>();
+
     private final class SimNode implements ByzantineContext {
         final int index;
         final Behaviour behaviour;
@@ -124,7 +134,15 @@ public final class Simulator {
         final SeededRandom rng;
         final Map<Long, Integer> pending = new HashMap<>();
         final Map<String, Shadow> byzDeciders = new TreeMap<>();
-        final List<Decision> decisions = new ArrayList<>();
+        /** The decisions it handed out, by position; a checkpoint it restored stands for the positions missing. */
+        final TreeMap<Long, Decision> decisions = new TreeMap<>();
+        /** The next position it has not decided: its decisions and checkpoints stand for every one below. */
+        long next;
+        /** Whether it restored a checkpoint past its decisions, so that some positions below {@link #next} are not
+         *  among {@link #decisions}. */
+        boolean skipped;
+        /** The checkpoints it restored, in order. */
+        final List<Checkpoint> restored = new ArrayList<>();
         /** How many submitted values {@link #decisions} carry ({@link DeciderProvider#decidedValues}). */
         long values;
         final List<Fault> faultHistory = new ArrayList<>();
@@ -316,6 +334,7 @@ public final class Simulator {
             weights.put(ids[i], scenario.weights()[i]);
         }
         this.committee = Committee.of(weights);
+        this.signers.add(committee);
         this.indexByCommittee = new int[n];
         for (int i = 0; i < n; i++) {
             indexByCommittee[committee.indexOf(ids[i])] = i;
@@ -412,6 +431,7 @@ public final class Simulator {
                 schedule(c.restartAtMs(), RESTART, c.node(), c.node(), 0, 0, null);
             }
         }
+        scheduleCommitteeChanges();
         long deadline = deadline();
         while (!queue.isEmpty()) {
             Event e = queue.peek();
@@ -468,6 +488,11 @@ public final class Simulator {
                 @Override
                 public void decided(Decision decision) {
                     recordDecision(node, decision);
+                }
+
+                @Override
+                public void restored(Checkpoint checkpoint) {
+                    recordCheckpoint(node, checkpoint);
                 }
             });
             return true;
@@ -540,6 +565,53 @@ public final class Simulator {
                 || value.length >= 2 && value[0] == 's' && value[1] == ':';
     }
 
+    /** Each committee change: at its time every honest node that is up votes for it. */
+    private void scheduleCommitteeChanges() {
+        List<CommitteeChange> changes = scenario.committeeChanges();
+        for (int k = 0; k < changes.size(); k++) {
+            Map<NodeId, Long> weights = new TreeMap<>();
+            for (int i : changes.get(k).members()) {
+                weights.put(ids[i], scenario.weights()[i]);
+            }
+            Committee target = Committee.of(weights);
+            Optional<byte[]> vote = provider.committeeChange(target);
+            if (vote.isEmpty()) {
+                violations.add("committee: the provider offers no committee change, and the scenario has one");
+                return;
+            }
+            for (SimNode n : nodes) {
+                schedule(changes.get(k).atMs(), COMMITTEE, n.index, n.index, k, 0, vote.get());
+            }
+        }
+    }
+
+    /** A committee change's vote on {@code node}, if it is up. */
+    private void vote(SimNode node, byte[] vote) {
+        if (node.up && node.honest() && node.driver != null) {
+            guarded(node, "submit", () -> node.driver.submit(vote));
+            afterInput(node);
+        }
+    }
+
+    /**
+     * {@return the committee that signs {@code position}: the first committee, followed through the honest
+     * decisions before it ({@link DeciderProvider#committeeAfter}); past a position no honest node handed out, the
+     * last one known}
+     */
+    private Committee committeeAt(long position) {
+        while (signers.size() <= position && firstDecided.containsKey((long) signers.size() - 1)) {
+            Committee before = signers.get(signers.size() - 1);
+            Committee after;
+            try {
+                after = provider.committeeAfter(before, firstDecided.get((long) signers.size() - 1));
+            } catch (RuntimeException e) {
+                after = before; // a decision the provider cannot read: its proof check reports it
+            }
+            signers.add(after);
+        }
+        return signers.get((int) Math.min(position, signers.size() - 1));
+    }
+
     private void schedule(long at, int type, int from, int to, long id, int tag, byte[] b) {
         queue.add(new Event(at, seq++, type, from, to, id, tag, b));
     }
@@ -592,6 +664,7 @@ public final class Simulator {
                 }
             }
             case RESTART -> restart(node);
+            case COMMITTEE -> vote(node, e.bytes);
             default -> throw new IllegalStateException("unknown event " + e.type);
         }
     }
@@ -664,17 +737,19 @@ public final class Simulator {
     }
 
     private void recordDecision(SimNode node, Decision d) {
-        List<Decision> list = node.decisions;
         if (node.restarted) {
-            if (d.position() != node.redeliverNext && node.redeliverNext < list.size()) {
+            if (d.position() != node.redeliverNext && node.redeliverNext < node.next) {
                 violations.add("integrity: restarted node " + node.index + " handed out position " + d.position()
                         + " before handing out again its earlier decision at position " + node.redeliverNext);
             }
             node.redeliverNext = Math.max(node.redeliverNext, d.position() + 1);
         }
-        if (d.position() < list.size()) {
-            Decision earlier = list.get((int) d.position());
-            if (!earlier.sameOutcome(d)) {
+        if (d.position() < node.next) {
+            Decision earlier = node.decisions.get(d.position());
+            if (earlier == null) {
+                violations.add("integrity: node " + node.index + " handed out position " + d.position()
+                        + ", which a checkpoint it restored stands for");
+            } else if (!earlier.sameOutcome(d)) {
                 violations.add("integrity: node " + node.index + " changed its decision at position "
                         + d.position());
             } else if (!node.restarted) {
@@ -682,18 +757,54 @@ public final class Simulator {
             }
             return;
         }
-        if (d.position() != list.size()) {
-            violations.add("integrity: node " + node.index + " decided position " + d.position() + " after "
-                    + list.size() + " decisions");
+        if (d.position() != node.next) {
+            violations.add("integrity: node " + node.index + " decided position " + d.position() + " when its next"
+                    + " was " + node.next);
             return;
         }
-        list.add(d);
+        node.decisions.put(d.position(), d);
+        node.next++;
+        if (node.honest()) {
+            firstDecided.putIfAbsent(d.position(), d);
+        }
         node.values += valuesOf(d).size();
         if (node.decideTime < 0) {
             node.decideTime = now;
             node.decideTick = (node.phases + phasesPerTick - 1) / phasesPerTick; // ticks begun so far
         }
         decisionListener.decided(now, node.index, d, dotOf(node.decider));
+    }
+
+    /**
+     * A node restored a snapshot: its proof must verify with the committee alone, every honest node's checkpoint at
+     * one position must name the same snapshot, and it must move the node forward, or, after a restart, stand for
+     * decisions it will not hand out again.
+     */
+    private void recordCheckpoint(SimNode node, Checkpoint c) {
+        checkCheckpoint(node, c, "");
+        node.restored.add(c);
+        if (c.position() > node.next) {
+            node.next = c.position();
+            node.skipped = true;
+            node.redeliverNext = node.next;
+        } else if (node.restarted && node.redeliverNext <= c.position()) {
+            node.redeliverNext = c.position();
+        } else {
+            violations.add("integrity: node " + node.index + " restored a checkpoint at position " + c.position()
+                    + " behind the decisions it handed out (its next was " + node.next + ")");
+        }
+    }
+
+    private void checkCheckpoint(SimNode node, Checkpoint c, String when) {
+        if (!provider.verifyCheckpoint(committeeAt(c.position() - 1), crypto, c)) {
+            violations.add("proof: node " + node.index + "'s checkpoint at position " + c.position() + when
+                    + " does not verify with the committee alone");
+        }
+        Checkpoint first = checkpoints.putIfAbsent(c.position(), c);
+        if (first != null && !first.sameOutcome(c)) {
+            violations.add("agreement: node " + node.index + "'s checkpoint at position " + c.position() + when
+                    + " names another snapshot than an honest node's before it");
+        }
     }
 
     private static Supplier<String> dotOf(Decider decider) {
@@ -810,7 +921,7 @@ public final class Simulator {
     private boolean allDone() {
         int expected = expectedDecisions();
         for (SimNode n : nodes) {
-            if (mustFinish(n) && (!n.up || n.values < expected)) {
+            if (mustFinish(n) && (!n.up || valuesHeld(n) < expected)) {
                 return false;
             }
         }
@@ -820,7 +931,8 @@ public final class Simulator {
     /**
      * The reload invariant, at the end of every run of a Decider that restarts from storage: each honest node that is
      * up is restarted once more from its storage, whatever its peers sent it. It must come back (a node always
-     * reloads what it stored itself) and hand out its decisions again, from position 0.
+     * reloads what it stored itself) and hand out its decisions again, from position 0 or from a checkpoint it
+     * restores.
      */
     private void reloadEveryHonestNode() {
         if (!provider.capabilities().contains(DeciderProvider.Capability.RESTART_FROM_STORAGE)) {
@@ -837,10 +949,20 @@ public final class Simulator {
                 n.up = false;
                 continue;
             }
-            int position = 0;
-            for (Decision d : n.decider.start().decisions()) {
-                if (position >= n.decisions.size() || d.position() != position
-                        || !n.decisions.get(position).sameOutcome(d)) {
+            Step start = n.decider.start();
+            long position = 0;
+            if (start.checkpoint().isPresent()) {
+                Checkpoint c = start.checkpoint().get();
+                checkCheckpoint(n, c, " (reloaded)");
+                position = c.position();
+                if (position > n.next) {
+                    violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run"
+                            + " and restored a checkpoint at " + position + ", past its decisions (" + n.next + ")");
+                }
+            }
+            for (Decision d : start.decisions()) {
+                Decision held = n.decisions.get(position);
+                if (position >= n.next || d.position() != position || held != null && !held.sameOutcome(d)) {
                     violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run"
                             + " and handed out " + d.position() + ", not its earlier decision at position "
                             + position);
@@ -848,9 +970,9 @@ public final class Simulator {
                 }
                 position++;
             }
-            if (position < n.decisions.size()) {
+            if (position < n.next) {
                 violations.add("reload: node " + n.index + " reloaded from its storage at the end of the run and"
-                        + " handed out " + position + " of its " + n.decisions.size() + " earlier decisions");
+                        + " handed out " + position + " of its " + n.next + " earlier decisions");
             }
         }
     }
@@ -864,16 +986,18 @@ public final class Simulator {
             }
         }
         Map<Integer, List<Decision>> decisions = new TreeMap<>();
+        Map<Integer, List<Checkpoint>> restored = new TreeMap<>();
         Map<Integer, Long> times = new TreeMap<>();
         Map<Integer, Long> ticks = new TreeMap<>();
-        List<Decision> reference = new ArrayList<>();
+        TreeMap<Long, Decision> reference = new TreeMap<>();
         long faultEntries = 0;
         Map<Integer, Set<Fault.Kind>> accused = new TreeMap<>();
         for (SimNode n : nodes) {
             if (!n.honest()) {
                 continue;
             }
-            decisions.put(n.index, List.copyOf(n.decisions));
+            decisions.put(n.index, List.copyOf(n.decisions.values()));
+            restored.put(n.index, List.copyOf(n.restored));
             times.put(n.index, n.decideTime);
             ticks.put(n.index, n.decideTick);
             checkDecisions(n, reference);
@@ -890,13 +1014,16 @@ public final class Simulator {
                             + n.indexOf(f.offender()) + " of " + f.kind() + " (" + f.detail() + ")");
                 }
             }
-            if (n.up && n.restarted && n.redeliverNext < n.decisions.size()) {
+            if (n.up && n.restarted && n.redeliverNext < n.next) {
                 violations.add("integrity: restarted node " + n.index + " did not hand out again its earlier"
-                        + " decisions (next expected position " + n.redeliverNext + " of " + n.decisions.size()
+                        + " decisions (next expected position " + n.redeliverNext + " of " + n.next
                         + "): a decision polled just before a crash would be lost");
             }
-            if (scenario.livenessMode() && mustFinish(n) && n.values < expectedDecisions()) {
-                violations.add("termination: node " + n.index + " decided " + n.values + " of "
+        }
+        for (SimNode n : nodes) {
+            long values = valuesHeld(n);
+            if (n.honest() && scenario.livenessMode() && mustFinish(n) && values < expectedDecisions()) {
+                violations.add("termination: node " + n.index + " decided " + values + " of "
                         + expectedDecisions() + " within " + scenario.maxTicks() + " ticks after healing at "
                         + scenario.healAtMs() + " ms");
             }
@@ -910,22 +1037,38 @@ public final class Simulator {
             }
         }
         return new SimulationResult(scenario, trace, decisions, times, ticks, requests, responses, bytes, now,
-                faultEntries, Map.copyOf(accused), List.copyOf(violations));
+                faultEntries, Map.copyOf(accused), List.copyOf(violations), restored);
+    }
+
+    /**
+     * {@return the values of the positions below {@code n}'s next that it did not hand out (its checkpoints stand
+     * for them), as the first honest node to decide each decided them}
+     */
+    private long coveredValues(SimNode n) {
+        long values = 0;
+        for (Decision d : firstDecided.headMap(n.next).values()) {
+            if (!n.decisions.containsKey(d.position())) {
+                values += valuesOf(d).size();
+            }
+        }
+        return values;
+    }
+
+    /** {@return the values {@code n} decided, or restored a checkpoint standing for} */
+    private long valuesHeld(SimNode n) {
+        return n.values + (n.skipped ? coveredValues(n) : 0);
     }
 
     /** Agreement with the first honest node to decide each position, validity and proofs of one node's decisions. */
-    private void checkDecisions(SimNode n, List<Decision> reference) {
+    private void checkDecisions(SimNode n, TreeMap<Long, Decision> reference) {
         Set<String> seen = new HashSet<>();
-        for (Decision d : n.decisions) {
-            int p = (int) d.position();
-            if (p < reference.size()) {
-                if (!reference.get(p).sameOutcome(d)) {
-                    violations.add("agreement: node " + n.index + " decided "
-                            + text(d.value()) + " at position " + p + ", another honest node decided "
-                            + text(reference.get(p).value()));
-                }
-            } else {
-                reference.add(d);
+        for (Decision d : n.decisions.values()) {
+            long p = d.position();
+            Decision first = reference.putIfAbsent(p, d);
+            if (first != null && !first.sameOutcome(d)) {
+                violations.add("agreement: node " + n.index + " decided "
+                        + text(d.value()) + " at position " + p + ", another honest node decided "
+                        + text(first.value()));
             }
             for (byte[] v : valuesOf(d)) {
                 String value = new String(v, StandardCharsets.UTF_8);
@@ -937,7 +1080,7 @@ public final class Simulator {
                             + " position " + p);
                 }
             }
-            if (!provider.verifyDecision(committee, crypto, d)) {
+            if (!provider.verifyDecision(committeeAt(p), crypto, d)) {
                 violations.add("proof: node " + n.index + "'s decision at position " + p
                         + " does not verify with the committee alone");
             }

@@ -1,8 +1,10 @@
 package dev.bftkit.api.spi;
 
+import dev.bftkit.api.Checkpoint;
 import dev.bftkit.api.Committee;
 import dev.bftkit.api.Decision;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Makes {@link Decider}s of one algorithm, found by plugin name; see {@link Plugins#decider}. */
@@ -45,6 +47,41 @@ public interface DeciderProvider {
         return List.of(decision.value());
     }
 
+    /**
+     * {@return the payload a member submits ({@link Decider#submit}) to vote for {@code next} as the committee; empty
+     * if this algorithm's committee never changes} See {@link Capability#COMMITTEE_CHANGES}.
+     *
+     * @param next the committee wanted
+     */
+    default Optional<byte[]> committeeChange(Committee next) {
+        return Optional.empty();
+    }
+
+    /**
+     * {@return the committee that decides and signs the position after {@code decision}, given the one that signed
+     * {@code decision}: a verifier that starts from the first committee follows the decisions to learn which
+     * committee checks each proof} The default: the committee never changes.
+     *
+     * @param signedBy the committee in force at the decision's position
+     * @param decision a decision of this algorithm
+     */
+    default Committee committeeAfter(Committee signedBy, Decision decision) {
+        return signedBy;
+    }
+
+    /**
+     * Checks a checkpoint's proof with the committee alone (see {@link Checkpoint}); an algorithm that never hands
+     * out checkpoints keeps this default, which accepts none.
+     *
+     * @param committee the committee that signed it
+     * @param crypto the signature suite
+     * @param checkpoint a checkpoint this algorithm handed out
+     * @return true if the proof shows that the committee vouched for the checkpoint's digest at its position
+     */
+    default boolean verifyCheckpoint(Committee committee, Crypto crypto, Checkpoint checkpoint) {
+        return false;
+    }
+
     /** What an algorithm offers. */
     enum Capability {
         /** Decides a single value (position 0) per instance. */
@@ -56,6 +93,16 @@ public interface DeciderProvider {
         /** Every submitted value is eventually decided (not only one leader's proposal). */
         DECIDES_SUBMITTED_VALUES,
         /** Members may have different voting weights (otherwise every member must have the same weight). */
-        WEIGHTED_COMMITTEE
+        WEIGHTED_COMMITTEE,
+        /**
+         * Prunes its history below certified snapshots: a member too far behind restores a peer's snapshot and hands
+         * out a {@link Checkpoint} in place of the decisions it stands for ({@link #verifyCheckpoint} checks it).
+         */
+        CHECKPOINTS,
+        /**
+         * The committee can change through the decisions themselves: members vote with
+         * {@link #committeeChange}; {@link #committeeAfter} says which committee signs each later position.
+         */
+        COMMITTEE_CHANGES
     }
 }
