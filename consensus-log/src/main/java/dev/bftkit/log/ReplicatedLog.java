@@ -112,8 +112,9 @@ public final class ReplicatedLog implements AutoCloseable {
      * height over a one-shot algorithm), and the entry before that height names the new committee
      * ({@link LogEntry#nextCommittee()}). The member keeps voting for {@code next} in each new epoch until it is in
      * force, or until it is asked for another committee (the last call wins). A member added must be among the
-     * node's peers (its address known to the transport); it then joins by catching up. A member removed no longer
-     * decides or certifies, and its messages are refused.
+     * members' peers (its address known to their transports) and, since a node starts only as a member of its
+     * log's first committee, one of that committee voted out earlier; voted in, it catches up. A member removed no
+     * longer decides or certifies, and its messages are refused.
      *
      * @param next the committee wanted, 1 to 1,024 members
      * @return a future that completes with the height from which {@code next} is in force, when this member commits
