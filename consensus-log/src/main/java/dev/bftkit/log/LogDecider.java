@@ -114,8 +114,8 @@ final class LogDecider implements Decider {
             this.previous = open(current.index - 1, true); // peers may still need us to finish it
         }
         for (StoredState.Entry e : config.stored().scan(keys.kind('I'))) {
-            if (!startsWith(e.key(), current.namespace)
-                    && (previous == null || !startsWith(e.key(), previous.namespace))) {
+            if (!Membership.startsWith(e.key(), current.namespace)
+                    && (previous == null || !Membership.startsWith(e.key(), previous.namespace))) {
                 staleInner.add(e.key());
             }
         }
@@ -759,10 +759,6 @@ final class LogDecider implements Decider {
         return List.of(new LogValue(self.bytes(), pending.takeRequestId(), v.get(), true));
     }
 
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
     /** What the inner Decider proposes and accepts: batches of pending values, each value valid. */
     private final class InnerApplication implements Application {
         @Override
@@ -786,8 +782,4 @@ final class LogDecider implements Decider {
         }
     }
 }
-
-
-
-
 

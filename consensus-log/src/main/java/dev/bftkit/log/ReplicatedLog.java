@@ -102,7 +102,7 @@ public final class ReplicatedLog implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "client ids that start with a zero byte are the log's own"));
         }
-        return submit(new LogValue(clientId, request, value, true), new LogValue.RequestKey(clientId, request));
+        return submit(new LogValue(clientId, request, value, true));
     }
 
     /**
@@ -127,8 +127,8 @@ public final class ReplicatedLog implements AutoCloseable {
         return f;
     }
 
-    /** Queues {@code v}; the future completes when the entry holding the request {@code awaited} commits. */
-    private CompletableFuture<LogPosition> submit(LogValue v, LogValue.RequestKey awaited) {
+    /** Queues {@code v}; the future completes when the entry holding its request commits. */
+    private CompletableFuture<LogPosition> submit(LogValue v) {
         byte[] value = v.payload();
         CompletableFuture<LogPosition> f = new CompletableFuture<>();
         if (value.length > limits.maxValueBytes()) {
@@ -141,7 +141,7 @@ public final class ReplicatedLog implements AutoCloseable {
             f.completeExceptionally(new IllegalStateException(maxOutstanding + " appends are waiting to commit"));
             return f;
         }
-        CompletableFuture<LogPosition> earlier = waiting.putIfAbsent(awaited, f);
+        CompletableFuture<LogPosition> earlier = waiting.putIfAbsent(v.key(), f);
         if (earlier != null) {
             outstanding.decrementAndGet();
             return earlier;
